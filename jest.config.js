@@ -1,0 +1,13 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/__tests__'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
+  moduleNameMapper: {
+    '^nethttp$': '<rootDir>/src/index.ts',
+    '^nethttp/adapters/(.*)$': '<rootDir>/adapters/$1/index.ts',
+    '^nethttp/httptest$': '<rootDir>/adapters/httptest/index.ts',
+  },
+  testTimeout: 30000,
+};

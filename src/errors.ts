@@ -1,0 +1,130 @@
+/**
+ * Error values of nethttp, named after Go's `net/http` sentinels.
+ *
+ * Every sentinel is a {@link NetHTTPError} with a stable `code`. Two copies of this module (one loaded through
+ * `import`, one through `require`) create distinct objects, so compare with {@link errorIs} rather than `===`;
+ * `instanceof` works across copies because the classes check a registry-wide brand.
+ * @module
+ */
+
+const kBrand = Symbol.for('nethttp.error');
+const kProtocol = Symbol.for('nethttp.ProtocolError');
+const kPattern = Symbol.for('nethttp.PatternError');
+const kMaxBytes = Symbol.for('nethttp.MaxBytesError');
+
+/**
+ * NetHTTPError is the base class of every error nethttp creates. `code` names the Go sentinel it mirrors
+ * (`"ErrServerClosed"`), so that errors from two copies of the module can be matched.
+ */
+export class NetHTTPError extends Error {
+  /** The Go name of the sentinel or error type, e.g. `ErrBodyNotAllowed`. */
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = 'NetHTTPError';
+    (this as unknown as Record<symbol, boolean>)[kBrand] = true;
+  }
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[kBrand] === true;
+  }
+}
+
+/**
+ * errorIs reports whether `err`, or any error in its `cause` chain, is `target` (Go's `errors.Is`):
+ * the same object, or a {@link NetHTTPError} with the same `code` from another copy of the module.
+ */
+export function errorIs(err: unknown, target: unknown): boolean {
+  for (let e = err, depth = 0; e != null && depth < 32; depth++) {
+    if (e === target) return true;
+    if (e instanceof NetHTTPError && target instanceof NetHTTPError && e.code === target.code &&
+        e.constructor === NetHTTPError && target.constructor === NetHTTPError) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+function sentinel(code: string, message: string): NetHTTPError {
+  return Object.freeze(new NetHTTPError(code, message)) as NetHTTPError;
+}
+
+/** ErrServerClosed is returned by `serve` and `listenAndServe` after `shutdown` or `close` (SRV-21). */
+export const ErrServerClosed = sentinel('ErrServerClosed', 'http: Server closed');
+/** ErrBodyNotAllowed is reported by `write` when the method or status forbids a body (HEAD, 1xx, 204, 304). */
+export const ErrBodyNotAllowed = sentinel('ErrBodyNotAllowed', 'http: request method or response status code does not allow body');
+/** ErrHijacked is reported by `write` and `hijack` after the connection was hijacked (RSP-87). */
+export const ErrHijacked = sentinel('ErrHijacked', 'http: connection has been hijacked');
+/** ErrContentLength is reported by `write` past a declared Content-Length (RSP-44). */
+export const ErrContentLength = sentinel('ErrContentLength', 'http: wrote more than the declared Content-Length');
+/** ErrHandlerTimeout is reported by writes of a handler after its {@link timeoutHandler} deadline (RSP-123). */
+export const ErrHandlerTimeout = sentinel('ErrHandlerTimeout', 'http: Handler timeout');
+/** ErrBodyReadAfterClose is thrown by reading a request body that was closed (SRV-86). */
+export const ErrBodyReadAfterClose = sentinel('ErrBodyReadAfterClose', 'http: invalid Read on closed Body');
+/**
+ * ErrAbortHandler, thrown by a handler, aborts the response and closes the connection without logging
+ * (SRV-99). Only this exact value is silent; an error merely wrapping it is logged.
+ */
+export const ErrAbortHandler = sentinel('ErrAbortHandler', 'net/http: abort Handler');
+/** ErrNotSupported is wrapped by {@link ResponseController} methods the writer cannot perform (RSP-90). */
+export const ErrNotSupported = sentinel('ErrNotSupported', 'feature not supported');
+/** ErrMissingFile is thrown by `formFile` when the field has no file. */
+export const ErrMissingFile = sentinel('ErrMissingFile', 'http: no such file');
+/** ErrNoCookie is thrown by `r.cookie(name)` when no such cookie was sent. */
+export const ErrNoCookie = sentinel('ErrNoCookie', 'http: named cookie not present');
+/** ErrNotMultipart is thrown by `parseMultipartForm` when the body is not multipart/form-data. */
+export const ErrNotMultipart = sentinel('ErrNotMultipart', "request Content-Type isn't multipart/form-data");
+/** ErrMissingBoundary is thrown when a multipart Content-Type has no boundary parameter. */
+export const ErrMissingBoundary = sentinel('ErrMissingBoundary', 'no multipart boundary param in Content-Type');
+/** ErrLineTooLong is thrown when a chunked body has a line too long to be valid. */
+export const ErrLineTooLong = sentinel('ErrLineTooLong', 'header line too long');
+
+/**
+ * MaxBytesError is thrown by a body wrapped in {@link maxBytesReader} once more than `limit` bytes were
+ * requested (RSP-140). Its message is Go's: `http: request body too large`.
+ */
+export class MaxBytesError extends NetHTTPError {
+  /** The limit that was exceeded. */
+  readonly limit: number;
+  constructor(limit: number) {
+    super('MaxBytesError', 'http: request body too large');
+    this.name = 'MaxBytesError';
+    this.limit = limit;
+    (this as unknown as Record<symbol, boolean>)[kMaxBytes] = true;
+  }
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[kMaxBytes] === true;
+  }
+}
+
+/**
+ * PatternError is thrown at registration by a {@link ServeMux} for an invalid pattern or a conflict between
+ * two patterns (Go panics there). `pattern` is the offending pattern; the message says why.
+ */
+export class PatternError extends NetHTTPError {
+  /** The pattern whose registration failed. */
+  readonly pattern: string;
+  /** For a conflict, the already registered pattern it conflicts with. */
+  readonly conflictsWith: string | undefined;
+  constructor(pattern: string, message: string, conflictsWith?: string) {
+    super('PatternError', message);
+    this.name = 'PatternError';
+    this.pattern = pattern;
+    this.conflictsWith = conflictsWith;
+    (this as unknown as Record<symbol, boolean>)[kPattern] = true;
+  }
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[kPattern] === true;
+  }
+}
+
+/** ProtocolError describes a malformed HTTP request or response (Go's `*http.ProtocolError`). */
+export class ProtocolError extends NetHTTPError {
+  constructor(message: string) {
+    super('ProtocolError', message);
+    this.name = 'ProtocolError';
+    (this as unknown as Record<symbol, boolean>)[kProtocol] = true;
+  }
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[kProtocol] === true;
+  }
+}

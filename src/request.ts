@@ -1,0 +1,138 @@
+/**
+ * Request: an HTTP request as a server receives it (Go's `http.Request`, server side).
+ * @module
+ */
+
+import { NoBody, type Body } from './body';
+import { background, type Context } from './context';
+import { Header } from './header';
+import { URL } from './url';
+
+/**
+ * Request is an HTTP request received by a server, or built for a test with `httptest.newRequest`.
+ *
+ * Strings taken from the wire (`url.path`, `requestURI`, header values, path values) are binary strings: one
+ * character per byte, as Node gives `IncomingMessage.url` and header values; `utf8(s)` decodes such a string
+ * as UTF-8 text. This keeps Go's byte-exact behaviour for any input (`%FF` in a path is the single byte 0xFF).
+ */
+export class Request {
+  /** The method exactly as sent (`GET`, `get`, `PROPFIND`). */
+  method = 'GET';
+  /** The parsed request-target. */
+  url: URL;
+  /** The protocol version as sent, e.g. `HTTP/1.1`. */
+  proto = 'HTTP/1.1';
+  protoMajor = 1;
+  protoMinor = 1;
+  /** Request header fields, canonical keys; `Host` is moved to {@link Request.host}. */
+  header: Header;
+  /** The body; {@link NoBody} when the request has none. */
+  body: Body = NoBody;
+  /** The body length: the declared Content-Length, -1 when unknown (chunked), 0 for none. */
+  contentLength = 0;
+  /** Transfer codings of the request, outermost last (`["chunked"]`); empty when none. */
+  transferEncoding: string[] = [];
+  /** Whether the connection will close after this request (the client asked, or HTTP/1.0 without keep-alive). */
+  close = false;
+  /** The host the request is for: the absolute-form target's host, else the Host header (port kept). */
+  host = '';
+  /** Trailer fields: declared names before the body is read, with values once it was read to its end. */
+  trailer: Header = new Header();
+  /** The client's `ip:port` (`[ip]:port` for IPv6). */
+  remoteAddr = '';
+  /** The request-target exactly as sent. */
+  requestURI = '';
+  /** TLS connection details when served over TLS, else undefined. */
+  tls: TLSInfo | undefined = undefined;
+  /** The ServeMux pattern that matched this request, set by the mux (Go 1.23's `Request.Pattern`). */
+  pattern = '';
+
+  /** @internal Path values set by the mux or by {@link Request.setPathValue}. */
+  pathValues: Map<string, string> | null = null;
+  /** @internal The context, created on first use when the carrier gave a factory. */
+  ctx: Context | null = null;
+  /** @internal Lazily creates the context (the native conn avoids an AbortController per request). */
+  ctxFactory: (() => Context) | null = null;
+
+  constructor(method = 'GET', url: URL = new URL(), header: Header = new Header()) {
+    this.method = method;
+    this.url = url;
+    this.header = header;
+  }
+
+  /**
+   * context returns the request's context: cancelled when the client's connection closes, when the handler
+   * returns, or when the server closes (SRV-96).
+   */
+  context(): Context {
+    if (this.ctx === null) {
+      this.ctx = this.ctxFactory !== null ? this.ctxFactory() : background();
+      this.ctxFactory = null;
+    }
+    return this.ctx;
+  }
+
+  /** withContext returns a shallow copy whose context is `ctx` (Go's `Request.WithContext`). */
+  withContext(ctx: Context): Request {
+    const r = this.shallowCopy();
+    r.ctx = ctx;
+    r.ctxFactory = null;
+    return r;
+  }
+
+  /** clone returns a deep copy (header, URL, path values) with context `ctx` (Go's `Request.Clone`). */
+  clone(ctx: Context = this.context()): Request {
+    const r = this.shallowCopy();
+    r.ctx = ctx;
+    r.ctxFactory = null;
+    r.url = this.url.clone();
+    r.header = this.header.clone();
+    r.trailer = this.trailer.clone();
+    r.transferEncoding = this.transferEncoding.slice();
+    r.pathValues = this.pathValues === null ? null : new Map(this.pathValues);
+    return r;
+  }
+
+  /** @internal A shallow copy sharing every field (Go's `*r2 = *r`). */
+  shallowCopy(): Request {
+    return Object.assign(Object.create(Request.prototype) as Request, this);
+  }
+
+  /** protoAtLeast reports whether the protocol is at least `major.minor`. */
+  protoAtLeast(major: number, minor: number): boolean {
+    return this.protoMajor > major || (this.protoMajor === major && this.protoMinor >= minor);
+  }
+
+  /**
+   * pathValue returns the value of the wildcard `name` of the matching ServeMux pattern, or "" (Go 1.22's
+   * `Request.PathValue`).
+   */
+  pathValue(name: string): string {
+    return this.pathValues?.get(name) ?? '';
+  }
+  /** setPathValue sets `name` so that {@link Request.pathValue} returns `value`. */
+  setPathValue(name: string, value: string): void {
+    (this.pathValues ??= new Map()).set(name, value);
+  }
+
+  /** userAgent returns the `User-Agent` header. */
+  userAgent(): string {
+    return this.header.get('User-Agent');
+  }
+  /** referer returns the `Referer` header. */
+  referer(): string {
+    return this.header.get('Referer');
+  }
+}
+
+/** TLSInfo describes the TLS connection a request came over (part of Go's `tls.ConnectionState`). */
+export interface TLSInfo {
+  /** The negotiated protocol version, e.g. `TLSv1.3`. */
+  version: string;
+  /** The ALPN protocol, e.g. `http/1.1`, or "" when none. */
+  negotiatedProtocol: string;
+  /** The SNI server name the client asked for, or "". */
+  serverName: string;
+  /** The cipher suite name. */
+  cipherSuite: string;
+}

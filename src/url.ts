@@ -1,0 +1,416 @@
+/**
+ * URL and Values: the parts of Go's `net/url` that a server needs — the parsed request-target of a request
+ * and its query. Unlike the WHATWG `URL`, it keeps Go's split between the decoded `path` and the `rawPath`
+ * as sent (REQ-10…REQ-17).
+ * @module
+ */
+
+const enum Mode {
+  Path = 1,
+  Host = 2,
+  QueryComponent = 3,
+}
+
+function isHex(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+}
+function unhex(c: number): number {
+  if (c <= 0x39) return c - 0x30;
+  if (c <= 0x46) return c - 0x41 + 10;
+  return c - 0x61 + 10;
+}
+
+function shouldEscape(c: number, mode: Mode): boolean {
+  if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39)) return false;
+  if (mode === Mode.Host) {
+    // Host names may carry sub-delims and brackets unescaped (RFC 3986 §3.2.2).
+    switch (c) {
+      case 0x21: case 0x24: case 0x26: case 0x27: case 0x28: case 0x29: case 0x2a: case 0x2b: case 0x2c:
+      case 0x3b: case 0x3d: case 0x3a: case 0x5b: case 0x5d: case 0x3c: case 0x3e: case 0x22:
+        return false;
+    }
+  }
+  switch (c) {
+    case 0x2d: case 0x5f: case 0x2e: case 0x7e: // - _ . ~
+      return false;
+    case 0x24: case 0x26: case 0x2b: case 0x2c: case 0x2f: case 0x3a: case 0x3b: case 0x3d: case 0x3f: case 0x40:
+      // $ & + , / : ; = ? @
+      if (mode === Mode.Path) return c === 0x3f;
+      return true;
+  }
+  return true;
+}
+
+/** URLError is thrown by {@link parseRequestURI} and {@link pathUnescape} for malformed input. */
+export class URLError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'URLError';
+  }
+}
+
+// Decodes %XX escapes of a latin1 ("binary") string; returns null on an invalid escape.
+function unescapeBinary(s: string, mode: Mode): string | null {
+  const pct = s.indexOf('%');
+  const plus = mode === Mode.QueryComponent && s.indexOf('+') !== -1;
+  if (pct === -1 && !plus) {
+    if (mode === Mode.Host) {
+      for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c < 0x80 && shouldEscape(c, Mode.Host)) return null;
+      }
+    }
+    return s;
+  }
+  let out = '';
+  let last = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x25) {
+      if (i + 2 >= s.length || !isHex(s.charCodeAt(i + 1)) || !isHex(s.charCodeAt(i + 2))) return null;
+      out += s.slice(last, i) + String.fromCharCode((unhex(s.charCodeAt(i + 1)) << 4) | unhex(s.charCodeAt(i + 2)));
+      i += 2;
+      last = i + 1;
+    } else if (c === 0x2b && mode === Mode.QueryComponent) {
+      out += s.slice(last, i) + ' ';
+      last = i + 1;
+    } else if (mode === Mode.Host && c < 0x80 && shouldEscape(c, Mode.Host)) {
+      return null;
+    }
+  }
+  return out + s.slice(last);
+}
+
+const HEX = '0123456789ABCDEF';
+function escapeBinary(s: string, mode: Mode): string {
+  let i = 0;
+  for (; i < s.length; i++) if (shouldEscape(s.charCodeAt(i), mode)) break;
+  if (i === s.length) return s;
+  let out = s.slice(0, i);
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x20 && mode === Mode.QueryComponent) out += '+';
+    else if (shouldEscape(c, mode)) out += '%' + HEX[c >> 4] + HEX[c & 15];
+    else out += s[i];
+  }
+  return out;
+}
+
+function validEncoded(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    switch (c) {
+      case 0x21: case 0x24: case 0x26: case 0x27: case 0x28: case 0x29: case 0x2a: case 0x2b: case 0x2c:
+      case 0x3b: case 0x3d: case 0x3a: case 0x40: case 0x5b: case 0x5d: case 0x25:
+        continue;
+      default:
+        if (shouldEscape(c, Mode.Path)) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Strings in this module are "binary" strings: one character per byte (latin1), as they came off the wire, so
+ * that a path may hold any bytes. {@link utf8} turns such a string into readable text.
+ */
+export function utf8(binary: string): string {
+  return Buffer.from(binary, 'latin1').toString('utf8');
+}
+
+/** pathUnescape decodes `%XX` escapes (Go's `url.PathUnescape`); `+` stays `+`. Throws {@link URLError}. */
+export function pathUnescape(s: string): string {
+  const r = unescapeBinary(s, Mode.Path);
+  if (r === null) throw new URLError(`invalid URL escape in ${JSON.stringify(s)}`);
+  return r;
+}
+/** pathEscape escapes `s` for use as one path segment (Go's `url.PathEscape`: `/` is escaped too). */
+export function pathEscape(s: string): string {
+  return escapeBinary(s, Mode.Path).replace(/\//g, '%2F');
+}
+/** @internal Escapes a whole path the way Go's URL.EscapedPath does for a path without RawPath. */
+export function escapePath(s: string): string {
+  return escapeBinary(s, Mode.Path);
+}
+/** queryUnescape decodes a query component (`+` is a space). Throws {@link URLError}. */
+export function queryUnescape(s: string): string {
+  const r = unescapeBinary(s, Mode.QueryComponent);
+  if (r === null) throw new URLError(`invalid URL escape in ${JSON.stringify(s)}`);
+  return r;
+}
+/** queryEscape escapes `s` for a query component (space becomes `+`). */
+export function queryEscape(s: string): string {
+  return escapeBinary(s, Mode.QueryComponent);
+}
+
+/**
+ * Values maps a query or form key to its values (Go's `url.Values`). Keys and values are binary strings
+ * (one character per byte) as decoded from the wire.
+ */
+export class Values implements Iterable<[string, string[]]> {
+  /** @internal */
+  readonly m = new Map<string, string[]>();
+  /** get returns the first value of `key`, or "". */
+  get(key: string): string {
+    const v = this.m.get(key);
+    return v && v.length > 0 ? v[0] : '';
+  }
+  /** set replaces the values of `key`. */
+  set(key: string, value: string): void {
+    this.m.set(key, [value]);
+  }
+  /** add appends a value to `key`. */
+  add(key: string, value: string): void {
+    const v = this.m.get(key);
+    if (v) v.push(value);
+    else this.m.set(key, [value]);
+  }
+  /** del removes `key`. */
+  del(key: string): void {
+    this.m.delete(key);
+  }
+  /** has reports whether `key` is present. */
+  has(key: string): boolean {
+    return this.m.has(key);
+  }
+  /** values returns every value of `key` (empty when absent). */
+  values(key: string): readonly string[] {
+    return this.m.get(key) ?? [];
+  }
+  /** The keys in insertion order. */
+  keys(): IterableIterator<string> {
+    return this.m.keys();
+  }
+  [Symbol.iterator](): IterableIterator<[string, string[]]> {
+    return this.m.entries();
+  }
+  /** The number of keys. */
+  get size(): number {
+    return this.m.size;
+  }
+  /** encode gives the `a=1&b=2` form, keys sorted (Go's `Values.Encode`). */
+  encode(): string {
+    const keys = [...this.m.keys()].sort();
+    const parts: string[] = [];
+    for (const k of keys) {
+      const ek = queryEscape(k);
+      for (const v of this.m.get(k)!) parts.push(ek + '=' + queryEscape(v));
+    }
+    return parts.join('&');
+  }
+}
+
+/**
+ * parseQuery parses a URL query into `into` (Go's `url.ParseQuery`). Pairs are `&`-separated; a pair containing
+ * `;` or an invalid escape is dropped, and the first such problem is returned (Go returns it as the error).
+ */
+export function parseQuery(query: string, into: Values = new Values()): { values: Values; err: URLError | null } {
+  let err: URLError | null = null;
+  let start = 0;
+  while (start <= query.length) {
+    let end = query.indexOf('&', start);
+    if (end === -1) end = query.length;
+    const pair = query.slice(start, end);
+    start = end + 1;
+    if (pair.length > 0) {
+      if (pair.indexOf(';') !== -1) {
+        err ??= new URLError('invalid semicolon separator in query');
+      } else {
+        const eq = pair.indexOf('=');
+        const k = unescapeBinary(eq === -1 ? pair : pair.slice(0, eq), Mode.QueryComponent);
+        const v = eq === -1 ? '' : unescapeBinary(pair.slice(eq + 1), Mode.QueryComponent);
+        if (k === null || v === null) err ??= new URLError(`invalid URL escape in ${JSON.stringify(pair)}`);
+        else into.add(k, v);
+      }
+    }
+    if (end === query.length) break;
+  }
+  return { values: into, err };
+}
+
+/**
+ * URL is a parsed request-target (Go's `url.URL`). All strings are binary strings (one character per byte).
+ * `path` is decoded; `rawPath` is the path as sent when it differs from the default encoding of `path`.
+ */
+export class URL {
+  scheme = '';
+  opaque = '';
+  /** The `user:password` part of an absolute-form target, as sent (empty when none). */
+  user = '';
+  host = '';
+  path = '';
+  rawPath = '';
+  forceQuery = false;
+  rawQuery = '';
+  fragment = '';
+  rawFragment = '';
+
+  /** escapedPath returns `rawPath` when it is a valid encoding of `path`, else the default encoding (REQ-12). */
+  escapedPath(): string {
+    if (this.rawPath !== '' && validEncoded(this.rawPath)) {
+      const p = unescapeBinary(this.rawPath, Mode.Path);
+      if (p !== null && p === this.path) return this.rawPath;
+    }
+    if (this.path === '*') return '*';
+    return escapeBinary(this.path, Mode.Path);
+  }
+  /** setPath sets `path` from an escaped form and `rawPath` when it is not the default encoding. */
+  setPath(escaped: string): void {
+    const p = unescapeBinary(escaped, Mode.Path);
+    if (p === null) throw new URLError(`invalid URL escape in ${JSON.stringify(escaped)}`);
+    this.path = p;
+    this.rawPath = escapeBinary(p, Mode.Path) === escaped ? '' : escaped;
+  }
+  /** query parses `rawQuery`, dropping malformed pairs (Go's `URL.Query`). */
+  query(): Values {
+    return parseQuery(this.rawQuery).values;
+  }
+  /** requestURI returns the encoded path?query (Go's `URL.RequestURI`). */
+  requestURI(): string {
+    let r = this.opaque;
+    if (r === '') {
+      r = this.escapedPath();
+      if (r === '') r = '/';
+    } else if (r.startsWith('//')) {
+      r = this.scheme + ':' + r;
+    }
+    if (this.forceQuery || this.rawQuery !== '') r += '?' + this.rawQuery;
+    return r;
+  }
+  /** hostname returns `host` without a port and without IPv6 brackets. */
+  hostname(): string {
+    const h = this.host;
+    if (h.startsWith('[')) {
+      const i = h.indexOf(']');
+      return i === -1 ? h.slice(1) : h.slice(1, i);
+    }
+    const i = h.lastIndexOf(':');
+    return i === -1 ? h : h.slice(0, i);
+  }
+  /** port returns the port of `host`, or "". */
+  port(): string {
+    const h = this.host;
+    const i = h.lastIndexOf(':');
+    if (i === -1 || (h.startsWith('[') && h.indexOf(']') > i)) return '';
+    return h.slice(i + 1);
+  }
+  /** clone returns a copy. */
+  clone(): URL {
+    return Object.assign(new URL(), this);
+  }
+  /** string reassembles the URL (Go's `URL.String`). */
+  string(): string {
+    let s = '';
+    if (this.scheme !== '') s += this.scheme + ':';
+    if (this.opaque !== '') {
+      s += this.opaque;
+    } else {
+      if (this.scheme !== '' || this.host !== '' || this.user !== '') {
+        if (this.host !== '' || this.path !== '' || this.user !== '') s += '//';
+        if (this.user !== '') s += this.user + '@';
+        s += this.host;
+      }
+      const p = this.escapedPath();
+      if (p !== '' && p[0] !== '/' && this.host !== '') s += '/';
+      s += p;
+    }
+    if (this.forceQuery || this.rawQuery !== '') s += '?' + this.rawQuery;
+    if (this.fragment !== '') s += '#' + (this.rawFragment || this.fragment);
+    return s;
+  }
+  toString(): string {
+    return this.string();
+  }
+}
+
+function getScheme(raw: string): [string, string] {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a)) continue;
+    if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e) {
+      if (i === 0) return ['', raw];
+      continue;
+    }
+    if (c === 0x3a) {
+      if (i === 0) throw new URLError('missing protocol scheme');
+      return [raw.slice(0, i), raw.slice(i + 1)];
+    }
+    return ['', raw];
+  }
+  return ['', raw];
+}
+
+function validOptionalPort(port: string): boolean {
+  if (port === '') return true;
+  if (port[0] !== ':') return false;
+  for (let i = 1; i < port.length; i++) {
+    const c = port.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
+function parseHost(host: string): string {
+  if (host.startsWith('[')) {
+    const i = host.lastIndexOf(']');
+    if (i < 0) throw new URLError('missing \']\' in host');
+    const colonPort = host.slice(i + 1);
+    if (!validOptionalPort(colonPort)) throw new URLError(`invalid port ${JSON.stringify(colonPort)} after host`);
+  } else {
+    const i = host.lastIndexOf(':');
+    if (i !== -1) {
+      const colonPort = host.slice(i);
+      if (!validOptionalPort(colonPort)) throw new URLError(`invalid port ${JSON.stringify(colonPort)} after host`);
+    }
+  }
+  const h = unescapeBinary(host, Mode.Host);
+  if (h === null) throw new URLError(`invalid character in host name ${JSON.stringify(host)}`);
+  return h;
+}
+
+/**
+ * parseRequestURI parses a request-target (Go's `url.ParseRequestURI`): origin-form, absolute-form or `*`.
+ * `#` is not a fragment delimiter here (REQ-13). Throws {@link URLError} for an invalid target.
+ */
+export function parseRequestURI(raw: string): URL {
+  const u = new URL();
+  if (raw === '') throw new URLError('empty url');
+  if (raw === '*') {
+    u.path = '*';
+    return u;
+  }
+  let rest: string;
+  [u.scheme, rest] = getScheme(raw);
+  u.scheme = u.scheme.toLowerCase();
+  const q = rest.indexOf('?');
+  if (q !== -1) {
+    u.rawQuery = rest.slice(q + 1);
+    if (u.rawQuery === '') u.forceQuery = true;
+    rest = rest.slice(0, q);
+  }
+  if (!rest.startsWith('/')) {
+    if (u.scheme !== '') {
+      u.opaque = rest;
+      return u;
+    }
+    throw new URLError('invalid URI for request');
+  }
+  if (u.scheme !== '' && rest.startsWith('//')) {
+    let authority = rest.slice(2);
+    const slash = authority.indexOf('/');
+    if (slash !== -1) {
+      rest = authority.slice(slash);
+      authority = authority.slice(0, slash);
+    } else {
+      rest = '';
+    }
+    const at = authority.lastIndexOf('@');
+    if (at !== -1) {
+      u.user = authority.slice(0, at);
+      authority = authority.slice(at + 1);
+    }
+    u.host = parseHost(authority);
+  }
+  u.setPath(rest);
+  return u;
+}
