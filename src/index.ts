@@ -11,3 +11,5 @@ export * from './url';
 export { type Body, NoBody, bytesBody } from './body';
 export * from './handler';
 export * from './request';
+export { type Logger, stderrLogger } from './log';
+export { error, notFound, notFoundHandler } from './http-error';

@@ -1,0 +1,33 @@
+/**
+ * Logger: where the server writes its error lines (Go's `Server.ErrorLog`).
+ * @module
+ */
+
+/**
+ * Logger is anything with an `error` method taking a message: `console`, pino, winston and bunyan loggers all
+ * fit. nethttp writes one call per line, with Go's message texts (SRV-107).
+ */
+export interface Logger {
+  error(message: string): void;
+}
+
+function pad(n: number): string {
+  return n < 10 ? '0' + n : String(n);
+}
+
+/** @internal Go's standard logger prefix, `YYYY/MM/DD HH:MM:SS `, in local time. */
+export function goLogPrefix(d: Date = new Date()): string {
+  return `${d.getFullYear()}/${pad(d.getMonth() + 1)}/${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} `;
+}
+
+/** The logger used when a server has no `errorLog`: stderr with Go's timestamp prefix (SRV-14). */
+export const stderrLogger: Logger = {
+  error(message: string): void {
+    process.stderr.write(goLogPrefix() + message + (message.endsWith('\n') ? '' : '\n'));
+  },
+};
+
+/** @internal Writes one line to `logger`, or to {@link stderrLogger} when none is set. */
+export function logf(logger: Logger | null | undefined, message: string): void {
+  (logger ?? stderrLogger).error(message);
+}
