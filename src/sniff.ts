@@ -1,0 +1,137 @@
+/**
+ * detectContentType: Go's content sniffing (the WHATWG MIME-sniffing table as Go 1.23 ships it, SNF-*).
+ * @module
+ */
+
+const SNIFF_LEN = 512;
+const TEXT_UTF8 = 'text/plain; charset=utf-8';
+const HTML = 'text/html; charset=utf-8';
+
+function isWS(b: number): boolean {
+  return b === 0x09 || b === 0x0a || b === 0x0c || b === 0x0d || b === 0x20;
+}
+
+// Binary bytes per SNF-55: 0x00–0x08, 0x0B, 0x0E–0x1A, 0x1C–0x1F.
+function isBinary(b: number): boolean {
+  return b <= 0x08 || b === 0x0b || (b >= 0x0e && b <= 0x1a) || (b >= 0x1c && b <= 0x1f);
+}
+
+const htmlSigs: readonly Uint8Array[] = [
+  '<!DOCTYPE HTML', '<HTML', '<HEAD', '<SCRIPT', '<IFRAME', '<H1', '<DIV', '<FONT', '<TABLE', '<A', '<STYLE',
+  '<TITLE', '<B', '<BODY', '<BR', '<P', '<!--',
+].map((s) => Buffer.from(s, 'latin1'));
+
+type Sig = (d: Uint8Array, n: number) => boolean;
+
+function exact(bytes: number[] | string): Sig {
+  const p = typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : Uint8Array.from(bytes);
+  return (d, n) => {
+    if (n < p.length) return false;
+    for (let i = 0; i < p.length; i++) if (d[i] !== p[i]) return false;
+    return true;
+  };
+}
+
+// A pattern where `-1` is a byte ignored by the mask.
+function masked(pat: Array<number | string>): Sig {
+  const p: number[] = [];
+  for (const x of pat) {
+    if (typeof x === 'string') for (let i = 0; i < x.length; i++) p.push(x.charCodeAt(i));
+    else p.push(x);
+  }
+  return (d, n) => {
+    if (n < p.length) return false;
+    for (let i = 0; i < p.length; i++) if (p[i] !== -1 && d[i] !== p[i]) return false;
+    return true;
+  };
+}
+
+const _ = -1;
+
+function mp4(d: Uint8Array, n: number): boolean {
+  if (n < 12) return false;
+  const box = ((d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3]) >>> 0;
+  if (box > n || box % 4 !== 0) return false;
+  if (d[4] !== 0x66 || d[5] !== 0x74 || d[6] !== 0x79 || d[7] !== 0x70) return false; // "ftyp"
+  for (let st = 8; st < box; st += 4) {
+    if (st === 12) continue; // major brand version
+    if (st + 3 <= n && d[st] === 0x6d && d[st + 1] === 0x70 && d[st + 2] === 0x34) return true; // "mp4"
+  }
+  return false;
+}
+
+// The rows after the HTML and XML rows, in Go's order (SNF-21…SNF-53).
+const table: ReadonlyArray<[Sig, string]> = [
+  [exact('%PDF-'), 'application/pdf'],
+  [exact('%!PS-Adobe-'), 'application/postscript'],
+  [masked([0xfe, 0xff, _, _]), 'text/plain; charset=utf-16be'],
+  [masked([0xff, 0xfe, _, _]), 'text/plain; charset=utf-16le'],
+  [masked([0xef, 0xbb, 0xbf, _]), TEXT_UTF8],
+  [exact([0, 0, 1, 0]), 'image/x-icon'],
+  [exact([0, 0, 2, 0]), 'image/x-icon'],
+  [exact('BM'), 'image/bmp'],
+  [exact('GIF87a'), 'image/gif'],
+  [exact('GIF89a'), 'image/gif'],
+  [masked(['RIFF', _, _, _, _, 'WEBPVP']), 'image/webp'],
+  [exact([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), 'image/png'],
+  [exact([0xff, 0xd8, 0xff]), 'image/jpeg'],
+  [masked(['FORM', _, _, _, _, 'AIFF']), 'audio/aiff'],
+  [masked(['ID3']), 'audio/mpeg'],
+  [masked(['OggS', 0]), 'application/ogg'],
+  [masked(['MThd', 0, 0, 0, 6]), 'audio/midi'],
+  [masked(['RIFF', _, _, _, _, 'AVI ']), 'video/avi'],
+  [masked(['RIFF', _, _, _, _, 'WAVE']), 'audio/wave'],
+  [mp4, 'video/mp4'],
+  [exact([0x1a, 0x45, 0xdf, 0xa3]), 'video/webm'],
+  [masked([...new Array<number>(34).fill(_), 'LP']), 'application/vnd.ms-fontobject'],
+  [exact([0, 1, 0, 0]), 'font/ttf'],
+  [exact('OTTO'), 'font/otf'],
+  [exact('ttcf'), 'font/collection'],
+  [exact('wOFF'), 'font/woff'],
+  [exact('wOF2'), 'font/woff2'],
+  [exact([0x1f, 0x8b, 0x08]), 'application/x-gzip'],
+  [exact([0x50, 0x4b, 0x03, 0x04]), 'application/zip'],
+  [exact([0x52, 0x61, 0x72, 0x21, 0x1a, 0x07, 0x00]), 'application/x-rar-compressed'],
+  [exact([0x52, 0x61, 0x72, 0x21, 0x1a, 0x07, 0x01, 0x00]), 'application/x-rar-compressed'],
+  [exact([0x00, 0x61, 0x73, 0x6d]), 'application/wasm'],
+];
+
+function htmlAt(d: Uint8Array, ws: number, n: number): boolean {
+  for (const p of htmlSigs) {
+    if (n - ws < p.length + 1) continue;
+    let ok = true;
+    for (let i = 0; i < p.length; i++) {
+      let b = d[ws + i];
+      const c = p[i];
+      if (c >= 0x41 && c <= 0x5a) b &= 0xdf; // letters compare case-insensitively (SNF-11)
+      if (b !== c) {
+        ok = false;
+        break;
+      }
+    }
+    if (!ok) continue;
+    const t = d[ws + p.length];
+    if (t === 0x20 || t === 0x3e) return true;
+  }
+  return false;
+}
+
+/**
+ * detectContentType implements Go's content sniffing: it looks at no more than the first 512 bytes of `data`
+ * and returns a valid MIME type, `application/octet-stream` when nothing more specific fits (Go's
+ * `http.DetectContentType`). The server uses it for responses without a Content-Type (RSP-32).
+ */
+export function detectContentType(data: Uint8Array): string {
+  const n = data.length < SNIFF_LEN ? data.length : SNIFF_LEN;
+  let ws = 0;
+  while (ws < n && isWS(data[ws])) ws++;
+  if (htmlAt(data, ws, n)) return HTML;
+  // `<?xml` at ws, case-sensitive (SNF-20).
+  if (n - ws >= 5 && data[ws] === 0x3c && data[ws + 1] === 0x3f && data[ws + 2] === 0x78 && data[ws + 3] === 0x6d &&
+      data[ws + 4] === 0x6c) {
+    return 'text/xml; charset=utf-8';
+  }
+  for (const [sig, ct] of table) if (sig(data, n)) return ct;
+  for (let i = ws; i < n; i++) if (isBinary(data[i])) return 'application/octet-stream';
+  return TEXT_UTF8;
+}
