@@ -13,3 +13,15 @@ export * from './handler';
 export * from './request';
 export { type Logger, stderrLogger } from './log';
 export { error, notFound, notFoundHandler } from './http-error';
+export { detectContentType } from './sniff';
+export { Response, TrailerPrefix } from './response';
+export { ResponseController, newResponseController, type Hijacked, type Unwrapper } from './response-controller';
+export { ServeMux, DefaultServeMux, handle, handleFunc } from './servemux';
+export {
+  Server, type ServerOptions, DefaultMaxHeaderBytes, ServerContextKey, LocalAddrContextKey,
+  listenAndServe, listenAndServeTLS, serve,
+} from './server';
+export { listen, type Listener, type Addr, NetError, ErrListenerClosed } from './listener';
+export { type ConnState, StateNew, StateActive, StateIdle, StateHijacked, StateClosed, connStateString } from './conn-state';
+export { maxBytesReader, maxBytesHandler } from './max-bytes';
+export { ErrUnexpectedEOF } from './conn';

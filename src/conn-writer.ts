@@ -1,0 +1,256 @@
+/**
+ * The native sink: how a response reaches the socket of a native connection — status line, head and framed body,
+ * with head and small body in one write, and Go's HTTP/1 `Connection` decisions (SRV-75…SRV-84).
+ * @module
+ * @internal
+ */
+
+import type { Socket } from 'node:net';
+import type { ResponseHead, ResponseSink } from './carrier';
+import { httpDate } from './internal/date';
+import { hasToken } from './response';
+import { statusText } from './status';
+
+const statusLines11 = new Map<number, string>();
+const statusLines10 = new Map<number, string>();
+
+/** @internal The status line for `code` (RSP-7, RSP-8), cached. */
+export function statusLine(is11: boolean, code: number): string {
+  const cache = is11 ? statusLines11 : statusLines10;
+  let s = cache.get(code);
+  if (s === undefined) {
+    const text = statusText(code);
+    const c = String(code).padStart(3, '0');
+    s = (is11 ? 'HTTP/1.1 ' : 'HTTP/1.0 ') + (text !== '' ? `${code} ${text}` : `${c} status code ${code}`) + '\r\n';
+    cache.set(code, s);
+  }
+  return s;
+}
+
+/** What the sink needs to know from the connection about the request it answers. @internal */
+export interface ConnResponseState {
+  is11: boolean;
+  isHEAD: boolean;
+  wants10KeepAlive: boolean;
+  wantsClose: boolean;
+  /** The decision to close after this response (Go's closeAfterReply); the sink may set it. */
+  closeAfterReply: boolean;
+  /** Server-wide keep-alives enabled and not shutting down. */
+  keepAlivesEnabled(): boolean;
+  /**
+   * Settles the unread request body before the head goes out (SRV-86…SRV-89): returns 'close' (close after reply),
+   * 'too-big' (close, with `Connection: close`), 'ok', or a promise of one when more bytes must be read first.
+   */
+  settleBody(): 'ok' | 'close' | 'too-big' | Promise<'ok' | 'close' | 'too-big'>;
+  log(message: string): void;
+  disableContinue(): void;
+  /** Called when a socket write fails. */
+  onWriteError(): void;
+}
+
+const CRLF = '\r\n';
+const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
+const SMALL = 16 * 1024;
+
+/** @internal The native ResponseSink. */
+export class NativeSink implements ResponseSink {
+  private out: Array<Buffer> = [];
+  private outLen = 0;
+  private headStr: string | null = null;
+  private chunked = false;
+  private blocked = false;
+  private pendingFlush = false;
+  private pendingEnd: (() => void) | null = null;
+  /** Resolves when the response has been handed to the socket in full (after `end`). */
+  done: Promise<void> | null = null;
+  private doneResolve: (() => void) | null = null;
+  /** Bytes of this response handed to the socket. */
+  sent = 0;
+
+  constructor(private readonly socket: Socket, private readonly st: ConnResponseState) {}
+
+  informational(status: number, lines: string[]): void {
+    let s = statusLine(this.st.is11, status);
+    for (let i = 0; i < lines.length; i += 2) s += lines[i] + ': ' + lines[i + 1] + CRLF;
+    s += CRLF;
+    this.out.push(Buffer.from(s, 'latin1'));
+    this.outLen += s.length;
+    this.flush();
+  }
+
+  head(h: ResponseHead): void {
+    this.chunked = h.chunked;
+    const st = this.st;
+    const keepAlives = st.keepAlivesEnabled();
+    let setConnection = '';
+    let dropConnection = false;
+    if (st.wants10KeepAlive && keepAlives) {
+      if (h.hasContentLength && h.connection === 'keep-alive') st.closeAfterReply = false;
+    }
+    if (st.wants10KeepAlive && (h.head || h.hasContentLength || !h.bodyAllowed)) {
+      if (!h.connectionKeyPresent) setConnection = 'keep-alive';
+    } else if (!st.is11 || st.wantsClose) {
+      st.closeAfterReply = true;
+    }
+    if (h.connection === 'close' || !keepAlives) st.closeAfterReply = true;
+    const finish = (settled: 'ok' | 'close' | 'too-big'): void => {
+      if (settled === 'close') st.closeAfterReply = true;
+      else if (settled === 'too-big') {
+        st.closeAfterReply = true;
+        dropConnection = true;
+        setConnection = 'close';
+      }
+      if (h.closeAfterReply) st.closeAfterReply = true;
+      if (st.closeAfterReply && (!keepAlives || !hasToken(h.snapshotConnection, 'close')) && !h.protocolSwitch) {
+        dropConnection = true;
+        setConnection = st.is11 ? 'close' : '';
+      }
+      let s = statusLine(st.is11, h.status);
+      const lines = h.lines;
+      for (let i = 0; i < lines.length; i += 2) {
+        if (dropConnection && lines[i] === 'Connection') continue;
+        s += lines[i] + ': ' + lines[i + 1] + CRLF;
+      }
+      if (h.date) s += 'Date: ' + httpDate() + CRLF;
+      if (h.autoContentLength >= 0) s += 'Content-Length: ' + h.autoContentLength + CRLF;
+      if (h.contentType !== null) s += 'Content-Type: ' + h.contentType + CRLF;
+      if (setConnection !== '') s += 'Connection: ' + setConnection + CRLF;
+      if (h.chunked) s += 'Transfer-Encoding: chunked\r\n';
+      s += CRLF;
+      this.headStr = s;
+    };
+    const settled = st.closeAfterReply ? 'ok' : st.settleBody();
+    if (typeof settled === 'string') {
+      finish(settled);
+      return;
+    }
+    // The unread body must be read before the head can say whether the connection stays open (SRV-86).
+    this.blocked = true;
+    settled.then(finish, () => finish('close')).then(() => {
+      this.blocked = false;
+      if (this.pendingEnd !== null) this.pendingEnd();
+      else if (this.pendingFlush) this.flush();
+    });
+  }
+
+  body(data: Buffer): void {
+    if (this.chunked) {
+      this.out.push(Buffer.from(data.length.toString(16) + CRLF, 'latin1'), data, CRLF_BUF);
+      this.outLen += data.length + 8;
+    } else {
+      this.out.push(data);
+      this.outLen += data.length;
+    }
+    if (this.outLen >= SMALL && !this.blocked) this.flush();
+  }
+
+  flush(): void {
+    if (this.blocked) {
+      this.pendingFlush = true;
+      return;
+    }
+    this.pendingFlush = false;
+    this.writeOut();
+  }
+
+  end(trailers: string[] | null): void {
+    const run = (): void => {
+      if (this.chunked) {
+        if (trailers === null) {
+          this.out.push(LAST_CHUNK);
+          this.outLen += 5;
+        } else {
+          let s = '0\r\n';
+          for (let i = 0; i < trailers.length; i += 2) s += trailers[i] + ': ' + trailers[i + 1] + CRLF;
+          s += CRLF;
+          this.out.push(Buffer.from(s, 'latin1'));
+          this.outLen += s.length;
+        }
+      }
+      this.writeOut();
+      const r = this.doneResolve;
+      this.doneResolve = null;
+      r?.();
+    };
+    if (this.blocked) {
+      this.done = new Promise((resolve) => (this.doneResolve = resolve));
+      this.pendingEnd = run;
+      return;
+    }
+    run();
+  }
+
+  /** Writes everything queued; head and a small body go out as one buffer. */
+  writeOut(): void {
+    const sock = this.socket;
+    if (this.headStr !== null) {
+      const head = this.headStr;
+      this.headStr = null;
+      if (this.out.length === 0) {
+        this.write(Buffer.from(head, 'latin1'));
+        return;
+      }
+      if (this.outLen <= SMALL) {
+        const hl = Buffer.byteLength(head, 'latin1');
+        const b = Buffer.allocUnsafe(hl + this.outLen);
+        b.write(head, 0, hl, 'latin1');
+        let o = hl;
+        for (const p of this.out) o += p.copy(b, o);
+        this.out.length = 0;
+        this.outLen = 0;
+        this.write(b);
+        return;
+      }
+      this.out.unshift(Buffer.from(head, 'latin1'));
+    }
+    if (this.out.length === 0) return;
+    if (this.out.length === 1) {
+      this.write(this.out[0]);
+    } else {
+      sock.cork();
+      for (const p of this.out) this.write(p);
+      sock.uncork();
+    }
+    this.out.length = 0;
+    this.outLen = 0;
+  }
+
+  private write(b: Buffer): void {
+    this.sent += b.length;
+    if (this.socket.destroyed) {
+      this.st.onWriteError();
+      return;
+    }
+    this.socket.write(b);
+  }
+
+  drained(): Promise<void> {
+    const s = this.socket;
+    if (!s.writableNeedDrain || s.destroyed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        s.off('drain', done);
+        s.off('close', done);
+        resolve();
+      };
+      s.on('drain', done);
+      s.on('close', done);
+    });
+  }
+
+  log(message: string): void {
+    this.st.log(message);
+  }
+
+  disableContinue(): void {
+    this.st.disableContinue();
+  }
+
+  /** @internal Writes queued bytes now (a panicking handler: what left the 2048-byte buffer is sent, SRV-98). */
+  flushForAbort(): void {
+    if (this.blocked) return;
+    this.writeOut();
+  }
+}
+
+const CRLF_BUF = Buffer.from(CRLF, 'latin1');

@@ -1,0 +1,669 @@
+/**
+ * conn: one native connection and its serve loop — Go's `conn.serve`, one async flow per socket: read a request
+ * head, answer `Expect`, run the handler through serverHandler, finish the response, keep alive or close
+ * (SRV-41…SRV-99).
+ * @module
+ * @internal
+ */
+
+import type { Socket } from 'node:net';
+import { PullBody, type BodySource } from './body';
+import { NativeSink, type ConnResponseState } from './conn-writer';
+import { StateActive, StateClosed, StateHijacked, StateIdle, type ConnState } from './conn-state';
+import { withCancel, withValue, type CancelFunc, type Context } from './context';
+import { ErrAbortHandler, NetHTTPError } from './errors';
+import type { Handler } from './handler';
+import { ChunkedDecoder } from './internal/chunked';
+import { findHeadEnd, parseHead, reply400, reply431, resumePoint, type RequestHead } from './internal/textproto';
+import { readRequest } from './read-request';
+import type { Request } from './request';
+import { Response } from './response';
+import type { BodyFraming } from './transfer';
+
+/** Go's maxPostHandlerReadBytes: how much unread body the server reads to keep a connection (SRV-87). */
+const MAX_POST_HANDLER_READ = 256 << 10;
+/** Unread input above which the socket is paused while a handler runs (backpressure on request bodies). */
+const HIGH_WATER = 64 << 10;
+const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
+
+/** ErrUnexpectedEOF is thrown by a body read when the client closed before the body's end. */
+export const ErrUnexpectedEOF = Object.freeze(new NetHTTPError('ErrUnexpectedEOF', 'unexpected EOF')) as NetHTTPError;
+/** The error of a read that passed its deadline (Go's os.ErrDeadlineExceeded as net reports it). */
+export const ErrReadTimeout = Object.freeze(new NetHTTPError('ErrReadTimeout', 'i/o timeout')) as NetHTTPError;
+
+/** What a conn needs from its server. @internal */
+export interface ConnServer {
+  readonly handler: Handler;
+  readonly maxHeaderBytes: number;
+  readonly readTimeout: number;
+  readonly readHeaderTimeout: number;
+  readonly writeTimeout: number;
+  readonly idleTimeout: number;
+  keepAlivesEnabled(): boolean;
+  setState(c: Conn, s: ConnState): void;
+  untrack(c: Conn): void;
+  logf(message: string): void;
+  afterHandler?(r: Request): void | Promise<void>;
+}
+
+/** @internal One accepted connection. */
+export class Conn {
+  state: ConnState = 0;
+  /** Unix seconds of the latest state change (SRV-48). */
+  stateTime = 0;
+  readonly remoteAddr: string;
+  hijacked = false;
+  private pending: Buffer = EMPTY;
+  private pos = 0;
+  private eof = false;
+  private readErr: Error | null = null;
+  private waiter: (() => void) | null = null;
+  private paused = false;
+  private lastMethod = '';
+  private closed = false;
+  private connCtx: Context | null = null;
+  private connCancel: CancelFunc | null = null;
+  private connDone = false;
+  // The request in flight: its context cancel, and whether its body was read to the end.
+  private reqCancel: CancelFunc | null = null;
+  private reqCancelled = false;
+  private bodyDone = true;
+  private watchGone = false;
+  private writeFailed = false;
+  private readDeadline = 0;
+  private deadlineTimer: NodeJS.Timeout | null = null;
+  private writeTimer: NodeJS.Timeout | null = null;
+  private writeExpired = false;
+
+  constructor(
+    private readonly server: ConnServer,
+    readonly socket: Socket,
+    private readonly parentCtx: Context,
+  ) {
+    const ra = socket.remoteAddress ?? '';
+    this.remoteAddr = (ra.includes(':') ? `[${ra}]` : ra) + ':' + (socket.remotePort ?? 0);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('end', () => this.onEnd(null));
+    socket.on('error', (err) => this.onEnd(err));
+    socket.on('close', () => this.onEnd(null));
+    socket.setNoDelay(true);
+  }
+
+  // ---- input ----
+
+  private onData(chunk: Buffer): void {
+    if (this.pos >= this.pending.length) {
+      this.pending = chunk;
+      this.pos = 0;
+    } else {
+      this.pending = Buffer.concat([this.pending.subarray(this.pos), chunk]);
+      this.pos = 0;
+    }
+    this.wake();
+  }
+
+  private onEnd(err: Error | null): void {
+    if (err !== null && this.readErr === null) this.readErr = err;
+    if (this.eof && err === null) return;
+    this.eof = true;
+    // Client gone while no body remains to be read: cancel the request (SRV-95, SRV-96).
+    if (this.watchGone && this.bodyDone) this.cancelRequest();
+    this.cancelConnIfGone();
+    this.wake();
+  }
+
+  private cancelConnIfGone(): void {
+    if (this.connDone) return;
+    this.connDone = true;
+    this.connCancel?.();
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    if (w !== null) {
+      this.waiter = null;
+      w();
+    }
+  }
+
+  private avail(): number {
+    return this.pending.length - this.pos;
+  }
+
+  private more(): Promise<void> {
+    if (this.paused) {
+      this.paused = false;
+      this.socket.resume();
+    }
+    return new Promise<void>((resolve) => {
+      this.waiter = resolve;
+      if (this.readDeadline > 0) {
+        const ms = this.readDeadline - Date.now();
+        if (ms <= 0) {
+          this.readErr ??= ErrReadTimeout;
+          this.waiter = null;
+          resolve();
+          return;
+        }
+        if (this.deadlineTimer !== null) clearTimeout(this.deadlineTimer);
+        this.deadlineTimer = setTimeout(() => {
+          this.deadlineTimer = null;
+          this.timedOut = true;
+          this.wake();
+        }, ms);
+      }
+    });
+  }
+  private timedOut = false;
+
+  private consumed(): void {
+    if (!this.paused && this.avail() > HIGH_WATER && !this.eof) {
+      this.paused = true;
+      this.socket.pause();
+    }
+  }
+
+  private ctxFactory = (): Context => {
+    if (this.connCtx === null) {
+      [this.connCtx, this.connCancel] = withCancel(withValue(this.parentCtx, LocalAddrContextKey, this.localAddr()));
+      if (this.connDone) this.connCancel();
+    }
+    const [ctx, cancel] = withCancel(this.connCtx);
+    this.reqCancel = cancel;
+    if (this.reqCancelled) cancel();
+    return ctx;
+  };
+
+  private localAddr(): string {
+    const a = this.socket.localAddress ?? '';
+    return (a.includes(':') ? `[${a}]` : a) + ':' + (this.socket.localPort ?? 0);
+  }
+
+  private cancelRequest(): void {
+    this.reqCancelled = true;
+    this.reqCancel?.();
+  }
+
+  // ---- the loop ----
+
+  /** Serves the connection until it closes or is hijacked. */
+  async serve(): Promise<void> {
+    try {
+      await this.loop();
+    } catch (err) {
+      this.server.logf(`http: internal error serving ${this.remoteAddr}: ${String((err as Error)?.stack ?? err)}`);
+    } finally {
+      this.clearTimers();
+      if (!this.hijacked) {
+        this.closeSocket();
+        this.cancelConnIfGone();
+        this.server.untrack(this);
+        this.server.setState(this, StateClosed);
+      }
+    }
+  }
+
+  private setState(s: ConnState): void {
+    this.server.setState(this, s);
+  }
+
+  private async loop(): Promise<void> {
+    const srv = this.server;
+    for (let first = true; ; first = false) {
+      if (!first) {
+        // Wait for the next request's first bytes under the idle timeout (SRV-53 steps 14–16, SRV-54).
+        const idle = srv.idleTimeout > 0 ? srv.idleTimeout : srv.readTimeout;
+        this.readDeadline = idle > 0 ? Date.now() + idle : 0;
+        while (this.avail() < 4 && !this.eof && !this.timedOut) await this.more();
+        if (this.avail() < 4) return;
+        this.readDeadline = 0;
+      }
+      // SRV-7/8: the header deadline, then the whole-request deadline.
+      const hdrTO = srv.readHeaderTimeout > 0 ? srv.readHeaderTimeout : srv.readHeaderTimeout === 0 ? srv.readTimeout : 0;
+      const start = Date.now();
+      this.readDeadline = hdrTO > 0 ? start + hdrTO : 0;
+      const headStart = this.pos;
+      const got = await this.readHead();
+      const readAny = this.pos > headStart || got !== null;
+      if (srv.writeTimeout > 0) this.armWriteTimeout(srv.writeTimeout);
+      if (got === null) return; // silent close (SRV-69)
+      if (readAny) this.setState(StateActive);
+      if (Buffer.isBuffer(got)) {
+        this.socket.write(got);
+        if (got === reply431) await this.closeWriteAndWait();
+        return;
+      }
+      const rr = readRequest(got);
+      if (!rr.ok) {
+        this.socket.write(rr.reply);
+        return;
+      }
+      this.lastMethod = rr.req.method;
+      this.readDeadline = srv.readTimeout > 0 ? start + srv.readTimeout : 0;
+      const keepGoing = await this.serveRequest(rr.req, rr.framing, rr);
+      if (!keepGoing) return;
+      this.setState(StateIdle);
+      if (!srv.keepAlivesEnabled()) return;
+    }
+  }
+
+  /** Reads one head: the parsed head, a canned reply, or null for a silent close. */
+  private async readHead(): Promise<RequestHead | Buffer | null> {
+    const limit = this.server.maxHeaderBytes + 4096;
+    if (this.lastMethod === 'POST') {
+      // Tolerance for old clients: up to 4 CR/LF after a POST body (SRV-56).
+      while (this.avail() < 4 && !this.eof && !this.timedOut) await this.more();
+      let k = 0;
+      while (k < 4 && k < this.avail() && (this.pending[this.pos + k] === 0x0d || this.pending[this.pos + k] === 0x0a)) k++;
+      this.pos += k;
+    }
+    let scan = this.pos;
+    for (;;) {
+      const buf = this.pending;
+      const start = this.pos;
+      const avail = buf.length - start;
+      const end = findHeadEnd(buf, start, start + Math.min(avail, limit), scan);
+      if (end !== -1) {
+        const head = parseHead(buf, start, end);
+        this.pos = end;
+        return head === null ? reply400 : head;
+      }
+      if (avail >= limit) return reply431;
+      if (this.timedOut) return avail > 0 ? this.partialOnTimeout(buf, start, avail) : null;
+      if (this.eof) {
+        if (this.readErr !== null && this.readErr !== ErrReadTimeout) return null;
+        return avail > 0 ? reply400 : null; // SRV-71
+      }
+      scan = resumePoint(buf, start, buf.length);
+      await this.more();
+    }
+  }
+
+  // SRV-70: a timeout with a partial request line parses what came; a bad line gets the 400, a good one a silent close.
+  private partialOnTimeout(buf: Buffer, start: number, avail: number): Buffer | null {
+    const nl = buf.indexOf(0x0a, start);
+    if (nl !== -1 && nl < start + avail) return null;
+    const line = Buffer.concat([buf.subarray(start, start + avail), Buffer.from('\r\n\r\n')]);
+    const head = parseHead(line, 0, line.length);
+    return head === null ? reply400 : null;
+  }
+
+  private armWriteTimeout(ms: number): void {
+    this.writeExpired = false;
+    if (this.writeTimer !== null) clearTimeout(this.writeTimer);
+    this.writeTimer = setTimeout(() => {
+      this.writeTimer = null;
+      this.writeExpired = true;
+    }, ms);
+  }
+
+  private clearTimers(): void {
+    if (this.deadlineTimer !== null) clearTimeout(this.deadlineTimer);
+    if (this.writeTimer !== null) clearTimeout(this.writeTimer);
+    this.deadlineTimer = this.writeTimer = null;
+  }
+
+  /** Runs one request; returns whether the connection may serve another. */
+  private async serveRequest(
+    req: Request,
+    framing: BodyFraming,
+    info: { expectContinue: boolean; expectUnsupported: boolean; isH2Preface: boolean; wants10KeepAlive: boolean; wantsClose: boolean },
+  ): Promise<boolean> {
+    const srv = this.server;
+    req.remoteAddr = this.remoteAddr;
+    this.reqCancel = null;
+    this.reqCancelled = false;
+    this.timedOut = false;
+    req.ctxFactory = this.ctxFactory;
+    const body = new ConnBody(this, framing, req);
+    this.bodyDone = framing.kind === 'none';
+    this.watchGone = false;
+    const conn = this;
+    let canWriteContinue = info.expectContinue;
+    let continueSent = false;
+    let limitHit = false;
+    let fullDuplex = false;
+    const st: ConnResponseState = {
+      is11: req.protoAtLeast(1, 1),
+      isHEAD: req.method === 'HEAD',
+      wants10KeepAlive: info.wants10KeepAlive,
+      wantsClose: info.wantsClose,
+      closeAfterReply: info.isH2Preface,
+      keepAlivesEnabled: () => srv.keepAlivesEnabled(),
+      settleBody() {
+        if (req.contentLength === 0 || fullDuplex) return 'ok';
+        if (info.expectContinue) return body.sawEOF ? 'ok' : 'close';
+        if (body.closedEarly && !body.sawEOF) return 'close';
+        if (body.framing.kind === 'length' && body.remaining >= MAX_POST_HANDLER_READ) {
+          limitHit = true;
+          return 'too-big';
+        }
+        const r = body.discard(MAX_POST_HANDLER_READ + 1);
+        const map = (res: 'eof' | 'limit' | 'error'): 'ok' | 'close' | 'too-big' => {
+          if (res === 'eof') return 'ok';
+          if (res === 'limit') {
+            limitHit = true;
+            return 'too-big';
+          }
+          return 'close';
+        };
+        return typeof r === 'string' ? map(r) : r.then(map);
+      },
+      log: (m) => srv.logf(m),
+      disableContinue: () => {
+        canWriteContinue = false;
+      },
+      onWriteError: () => {
+        conn.writeFailed = true;
+        conn.cancelRequest();
+      },
+    };
+    if (info.expectContinue) {
+      body.beforeFirstRead = () => {
+        if (canWriteContinue && !continueSent) {
+          continueSent = true;
+          canWriteContinue = false;
+          this.socket.write(CONTINUE);
+        }
+      };
+    }
+    const sink = new NativeSink(this.socket, st);
+    const w = new Response(sink, req);
+    w.onRequestTooLarge = () => {
+      st.closeAfterReply = true;
+      limitHit = true;
+      if (!w.wroteHeader) w.header().set('Connection', 'close');
+    };
+    w.enableFullDuplex = () => {
+      fullDuplex = true;
+    };
+    w.hijacker = () => this.hijack(w, sink);
+    req.body = body.asBody();
+    if (this.bodyDone) this.watchGone = true;
+    if (info.expectUnsupported) {
+      // SRV-93: any Expect other than 100-continue.
+      w.header().set('Connection', 'close');
+      w.writeHeader(417);
+      w.finish();
+      if (sink.done !== null) await sink.done;
+      return false;
+    }
+    // Run the handler; a throw or rejection is Go's panic (SRV-97).
+    let panicked = false;
+    let panicValue: unknown;
+    try {
+      const ret = srv.handler.serveHTTP(w, req);
+      if (ret !== undefined && typeof (ret as Promise<void>).then === 'function') await ret;
+    } catch (err) {
+      panicked = true;
+      panicValue = err;
+    }
+    this.cancelRequest();
+    if (this.hijacked) return false;
+    if (panicked) {
+      this.handlePanic(panicValue, w, sink);
+      return false;
+    }
+    if (this.writeExpired) {
+      this.writeFailed = true;
+      this.socket.destroy();
+      return false;
+    }
+    w.finish();
+    if (sink.done !== null) await sink.done;
+    await body.closeForReuse(req.close);
+    if (srv.afterHandler) await srv.afterHandler(req);
+    if (this.writeTimer !== null) {
+      clearTimeout(this.writeTimer);
+      this.writeTimer = null;
+    }
+    const reuse = !st.closeAfterReply && w.lengthSatisfied() && !this.writeFailed && !body.earlyClose && !body.failed;
+    if (!reuse) {
+      if (limitHit || body.earlyClose) await this.closeWriteAndWait();
+      return false;
+    }
+    return !this.closed && !this.socket.destroyed;
+  }
+
+  private handlePanic(v: unknown, w: Response, sink: NativeSink): void {
+    const isAbort = v instanceof NetHTTPError && v.code === ErrAbortHandler.code && v.constructor === NetHTTPError;
+    if (!isAbort) {
+      const text = v === null || v === undefined ? 'panic called with nil argument' : v instanceof Error ? v.message : String(v);
+      const stack = v instanceof Error && v.stack ? v.stack : new Error().stack ?? '';
+      this.server.logf(`http: panic serving ${this.remoteAddr}: ${text}\n${stack.slice(0, 64 << 10)}`);
+    }
+    w.discardBuffered();
+    sink.flushForAbort();
+  }
+
+  private hijack(w: Response, sink: NativeSink): { conn: Socket } {
+    w.sendHeadForHijack();
+    sink.flushForAbort();
+    this.hijacked = true;
+    this.clearTimers();
+    const s = this.socket;
+    s.pause();
+    s.removeAllListeners('data');
+    s.removeAllListeners('end');
+    s.removeAllListeners('close');
+    s.removeAllListeners('error');
+    s.on('error', () => {});
+    if (this.avail() > 0) s.unshift(this.pending.subarray(this.pos));
+    this.pending = EMPTY;
+    this.pos = 0;
+    this.server.untrack(this);
+    this.setState(StateHijacked);
+    return { conn: s };
+  }
+
+  /** Half-closes, lingers 500 ms so the client reads the reply, then closes (Go's closeWriteAndWait). */
+  private async closeWriteAndWait(): Promise<void> {
+    if (this.socket.destroyed) return;
+    this.socket.end();
+    await new Promise((r) => setTimeout(r, 500).unref());
+  }
+
+  private closeSocket(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const s = this.socket;
+    if (s.destroyed) return;
+    if (s.writableEnded) {
+      s.destroy();
+      return;
+    }
+    s.end(() => s.destroy());
+    // A peer that stops reading must not keep the socket alive forever.
+    setTimeout(() => s.destroy(), 5000).unref();
+  }
+
+  /** Closes the connection now (Server.close and idle closes). */
+  close(): void {
+    this.cancelConnIfGone();
+    this.closed = true;
+    this.socket.destroy();
+  }
+
+  // ---- body plumbing used by ConnBody ----
+
+  /** @internal */ bufView(): [Buffer, number, number] {
+    return [this.pending, this.pos, this.pending.length];
+  }
+  /** @internal */ advance(n: number): void {
+    this.pos += n;
+    this.consumed();
+  }
+  /** @internal */ setPos(p: number): void {
+    this.pos = p;
+    this.consumed();
+  }
+  /** @internal */ atEOF(): boolean {
+    return this.eof;
+  }
+  /** @internal */ readError(): Error | null {
+    if (this.timedOut) return ErrReadTimeout;
+    return this.readErr;
+  }
+  /** @internal */ waitMore(): Promise<void> {
+    return this.more();
+  }
+  /** @internal Called when the request body was read to its end. */
+  bodyFinished(): void {
+    this.bodyDone = true;
+    this.watchGone = true;
+    if (this.eof) this.cancelRequest();
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** The request body of a native connection: Content-Length or chunked framing over the conn's input. */
+class ConnBody implements BodySource {
+  sawEOF: boolean;
+  closedEarly = false;
+  earlyClose = false;
+  failed = false;
+  remaining: number;
+  beforeFirstRead: (() => void) | null = null;
+  private dec: ChunkedDecoder | null;
+  private queue: Buffer[] = [];
+  private body: PullBody | null = null;
+
+  constructor(
+    private readonly conn: Conn,
+    readonly framing: BodyFraming,
+    private readonly req: Request,
+  ) {
+    this.sawEOF = framing.kind === 'none';
+    this.remaining = framing.kind === 'length' ? framing.length : 0;
+    this.dec = framing.kind === 'chunked' ? new ChunkedDecoder() : null;
+  }
+
+  asBody(): PullBody {
+    if (this.framing.kind === 'none') return new PullBody(EMPTY_SOURCE);
+    return (this.body = new PullBody(this));
+  }
+
+  private finish(): void {
+    this.sawEOF = true;
+    this.conn.bodyFinished();
+  }
+
+  /** One piece of at most `max` bytes, or null at the end; undefined when more input is needed. */
+  private take(max: number): Buffer | null | undefined {
+    if (this.sawEOF) return null;
+    const c = this.conn;
+    if (this.dec === null) {
+      const [buf, pos, end] = c.bufView();
+      const k = Math.min(end - pos, this.remaining, max);
+      if (k <= 0) return undefined;
+      this.remaining -= k;
+      c.advance(k);
+      if (this.remaining === 0) this.finish();
+      return buf.subarray(pos, pos + k);
+    }
+    if (this.queue.length === 0) {
+      const [buf, pos, end] = c.bufView();
+      const next = this.dec.decode(buf, pos, end, this.queue);
+      c.setPos(next);
+      if (this.dec.error !== null) throw this.dec.error;
+    }
+    if (this.queue.length > 0) {
+      const b = this.queue[0];
+      if (b.length <= max) {
+        this.queue.shift();
+        return b;
+      }
+      this.queue[0] = b.subarray(max);
+      return b.subarray(0, max);
+    }
+    if (this.dec.done) {
+      const t = this.dec.trailer;
+      if (t !== null) for (const [k, v] of t.m) this.req.trailer.setRaw(k, v);
+      this.finish();
+      return null;
+    }
+    return undefined;
+  }
+
+  async pull(max: number): Promise<Buffer | null> {
+    if (this.beforeFirstRead !== null) {
+      this.beforeFirstRead();
+      this.beforeFirstRead = null;
+    }
+    for (;;) {
+      let r: Buffer | null | undefined;
+      try {
+        r = this.take(max);
+      } catch (err) {
+        this.failed = true;
+        throw err;
+      }
+      if (r !== undefined) return r;
+      const err = this.conn.readError();
+      if (err !== null) {
+        this.failed = true;
+        throw err;
+      }
+      if (this.conn.atEOF()) {
+        this.failed = true;
+        throw ErrUnexpectedEOF;
+      }
+      await this.conn.waitMore();
+    }
+  }
+
+  abandon(): void {
+    this.closedEarly = true;
+  }
+
+  /** Reads and drops up to `limit` bytes looking for the end: 'eof', 'limit' (more remains) or 'error'. */
+  discard(limit: number): 'eof' | 'limit' | 'error' | Promise<'eof' | 'limit' | 'error'> {
+    let n = 0;
+    for (;;) {
+      let r: Buffer | null | undefined;
+      try {
+        r = this.take(limit - n);
+      } catch {
+        this.failed = true;
+        return 'error';
+      }
+      if (r === null) return 'eof';
+      if (r === undefined) break;
+      n += r.length;
+      if (n >= limit) return 'limit';
+    }
+    return (async () => {
+      for (;;) {
+        let r: Buffer | null;
+        try {
+          r = await this.pull(limit - n);
+        } catch {
+          return 'error' as const;
+        }
+        if (r === null) return 'eof' as const;
+        n += r.length;
+        if (n >= limit) return 'limit' as const;
+      }
+    })();
+  }
+
+  /** Go's body.Close after the handler: look for the end within 256 KiB so the connection can be reused (SRV-91). */
+  async closeForReuse(closing: boolean): Promise<void> {
+    if (this.sawEOF || this.failed) return;
+    if (closing && this.dec === null) return;
+    if (this.dec === null && this.remaining > MAX_POST_HANDLER_READ) {
+      this.earlyClose = true;
+      return;
+    }
+    const r = this.discard(MAX_POST_HANDLER_READ);
+    const res = typeof r === 'string' ? r : await r;
+    if (res === 'limit') this.earlyClose = true;
+    else if (res === 'error') this.failed = true;
+  }
+}
+
+const EMPTY_SOURCE: BodySource = { pull: async () => null };
+
+/** The key under which a request context holds the connection's local address, `host:port` (SRV-17). */
+export const LocalAddrContextKey: unique symbol = Symbol.for('nethttp.LocalAddrContextKey');

@@ -1,0 +1,190 @@
+/**
+ * The byte-level request head reader: request line and header fields straight from a Buffer, with Go's
+ * textproto rules (SRV-58, REQ-1, REQ-30…REQ-33) and no regular expressions.
+ * @module
+ * @internal
+ */
+
+import { Header, canonicalHeaderKey } from '../header';
+
+/** One parsed request head. Strings are binary (latin1). */
+export interface RequestHead {
+  method: string;
+  target: string;
+  proto: string;
+  protoMajor: number;
+  protoMinor: number;
+  header: Header;
+}
+
+// Buffer#latin1Slice is the fastest byte-to-string path in Node; it is public in practice but untyped.
+type Latin1Sliceable = { latin1Slice(start: number, end: number): string };
+/** Decodes buf[start,end) as a binary (latin1) string. */
+export function latin1(buf: Buffer, start: number, end: number): string {
+  return (buf as unknown as Latin1Sliceable).latin1Slice(start, end);
+}
+
+const tokenByte = new Uint8Array(256);
+for (let c = 0; c < 128; c++) {
+  if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) tokenByte[c] = 1;
+}
+for (const ch of "!#$%&'*+-.^_`|~") tokenByte[ch.charCodeAt(0)] = 1;
+
+// Bytes allowed in a field value (textproto's validHeaderValueByte): HTAB, SP…~, obs-text.
+function validValueByte(c: number): boolean {
+  return c === 0x09 || (c >= 0x20 && c !== 0x7f);
+}
+
+/**
+ * Finds the end of a head in buf[start,end): the offset just after the empty line, or -1. `from` is where the
+ * previous scan stopped (so bytes arriving one at a time keep the scan linear). An empty first line ends the head
+ * at once (it is a malformed request line).
+ */
+export function findHeadEnd(buf: Buffer, start: number, end: number, from: number): number {
+  let i = from < start ? start : from;
+  if (i === start) {
+    if (end > start && buf[start] === 0x0a) return start + 1;
+    if (end > start + 1 && buf[start] === 0x0d && buf[start + 1] === 0x0a) return start + 2;
+  }
+  for (;;) {
+    const nl = buf.indexOf(0x0a, i);
+    if (nl === -1 || nl >= end) return -1;
+    // After a LF: either LF or CRLF ends the head.
+    if (nl + 1 < end && buf[nl + 1] === 0x0a) return nl + 2;
+    if (nl + 2 < end && buf[nl + 1] === 0x0d && buf[nl + 2] === 0x0a) return nl + 3;
+    if (nl + 2 >= end) return -1; // undecided: rescan from this LF next time
+    i = nl + 1;
+  }
+}
+
+/** A safe resume point for {@link findHeadEnd} after it returned -1 on buf[start,end). */
+export function resumePoint(buf: Buffer, start: number, end: number): number {
+  const nl = buf.lastIndexOf(0x0a, end - 1);
+  return nl < start ? start : nl;
+}
+
+function lineEnd(buf: Buffer, i: number, end: number): [number, number] {
+  // Returns [contentEnd, next]: the line without its LF (and a CR right before it), and the start of the next.
+  const nl = buf.indexOf(0x0a, i);
+  const stop = nl === -1 || nl >= end ? end : nl;
+  let ce = stop;
+  if (ce > i && buf[ce - 1] === 0x0d) ce--;
+  return [ce, stop === end ? end : stop + 1];
+}
+
+function isSP(c: number): boolean {
+  return c === 0x20 || c === 0x09;
+}
+function isASCIISpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+const HTTP11 = 'HTTP/1.1';
+
+/**
+ * Parses the request line and parses the fields of a complete head buf[start,end) (end just after the blank line,
+ * or the end of what arrived at EOF). Returns the head, or null for any malformed input (the generic 400 of
+ * SRV-63).
+ */
+export function parseHead(buf: Buffer, start: number, end: number): RequestHead | null {
+  let [ce, next] = lineEnd(buf, start, end);
+  // Request line: method SP target SP version, split at the first two spaces (REQ-1).
+  const sp1 = buf.indexOf(0x20, start);
+  if (sp1 === -1 || sp1 >= ce) return null;
+  const sp2 = buf.indexOf(0x20, sp1 + 1);
+  if (sp2 === -1 || sp2 >= ce) return null;
+  if (sp1 === start) return null;
+  for (let i = start; i < sp1; i++) if (tokenByte[buf[i]] === 0) return null;
+  const method = latin1(buf, start, sp1);
+  const target = latin1(buf, sp1 + 1, sp2);
+  const proto = latin1(buf, sp2 + 1, ce);
+  let major: number;
+  let minor: number;
+  if (proto === HTTP11) {
+    major = 1;
+    minor = 1;
+  } else {
+    if (proto.length !== 8 || !proto.startsWith('HTTP/') || proto[6] !== '.') return null;
+    major = proto.charCodeAt(5) - 0x30;
+    minor = proto.charCodeAt(7) - 0x30;
+    if (major < 0 || major > 9 || minor < 0 || minor > 9) return null;
+  }
+  const header = new Header();
+  const m = header.m;
+  let i = next;
+  if (i < end && isSP(buf[i])) return null; // first field line may not start with whitespace
+  while (i < end) {
+    [ce, next] = lineEnd(buf, i, end);
+    if (ce === i) break; // the empty line
+    // Obsolete line folding: continuation lines are joined with one space (REQ-31).
+    let lineStart = i;
+    let lineStop = ce;
+    let folded: string | null = null;
+    while (next < end && isSP(buf[next])) {
+      const [ce2, next2] = lineEnd(buf, next, end);
+      if (folded === null) folded = trimmed(buf, lineStart, lineStop);
+      let a = next;
+      while (a < ce2 && isASCIISpace(buf[a])) a++;
+      folded += ' ' + trimmed(buf, a, ce2);
+      next = next2;
+    }
+    let colon: number;
+    let keyStr: string;
+    let valStr: string;
+    if (folded !== null) {
+      colon = folded.indexOf(':');
+      if (colon === -1) return null;
+      keyStr = folded.slice(0, colon);
+      valStr = folded.slice(colon + 1);
+      for (let k = 0; k < valStr.length; k++) if (!validValueByte(valStr.charCodeAt(k))) return null;
+      let a = 0;
+      while (a < valStr.length && isSP(valStr.charCodeAt(a))) a++;
+      valStr = valStr.slice(a);
+    } else {
+      // trim the whole line (textproto trims it before splitting at the colon)
+      while (lineStart < lineStop && isASCIISpace(buf[lineStart])) lineStart++;
+      while (lineStop > lineStart && isASCIISpace(buf[lineStop - 1])) lineStop--;
+      colon = buf.indexOf(0x3a, lineStart);
+      if (colon === -1 || colon >= lineStop) return null;
+      for (let k = colon + 1; k < lineStop; k++) if (!validValueByte(buf[k])) return null;
+      let a = colon + 1;
+      while (a < lineStop && isSP(buf[a])) a++;
+      keyStr = latin1(buf, lineStart, colon);
+      valStr = latin1(buf, a, lineStop);
+    }
+    if (keyStr.length === 0) return null;
+    // A key with a space is accepted raw here and rejected later as "invalid header name" (SRV-67).
+    let hasSpace = false;
+    for (let k = 0; k < keyStr.length; k++) {
+      const c = keyStr.charCodeAt(k);
+      if (c === 0x20) hasSpace = true;
+      else if (c > 0xff || tokenByte[c] === 0) return null;
+    }
+    const key = hasSpace ? keyStr : canonicalHeaderKey(keyStr);
+    const vs = m.get(key);
+    if (vs === undefined) m.set(key, [valStr]);
+    else vs.push(valStr);
+    i = next;
+  }
+  return { method, target, proto, protoMajor: major, protoMinor: minor, header };
+}
+
+function trimmed(buf: Buffer, a: number, b: number): string {
+  while (a < b && isASCIISpace(buf[a])) a++;
+  while (b > a && isASCIISpace(buf[b - 1])) b--;
+  return latin1(buf, a, b);
+}
+
+/** Go's canned reply bodies for request-read errors (SRV-60…SRV-63). */
+const ERRHDR = '\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n';
+/** The 431 reply (SRV-60). */
+export const reply431 = Buffer.from(`HTTP/1.1 431 Request Header Fields Too Large${ERRHDR}431 Request Header Fields Too Large`, 'latin1');
+/** The generic 400 reply (SRV-63). */
+export const reply400 = Buffer.from(`HTTP/1.1 400 Bad Request${ERRHDR}400 Bad Request`, 'latin1');
+/** The 501 reply for an unsupported Transfer-Encoding (SRV-61). */
+export const reply501 = Buffer.from(`HTTP/1.1 501 Not Implemented${ERRHDR}Unsupported transfer encoding`, 'latin1');
+/** A status-error reply (SRV-62). */
+export function statusErrorReply(code: number, reason: string, text: string): Buffer {
+  const s = `${code} ${reason}: ${text}`;
+  return Buffer.from(`HTTP/1.1 ${s}${ERRHDR}${s}`, 'latin1');
+}

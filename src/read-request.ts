@@ -1,0 +1,124 @@
+/**
+ * readRequest: from a parsed head to a {@link Request}, with Go's validation order and framing rules
+ * (SRV-59, SRV-61…SRV-66, SRV-73, REQ-5, REQ-14…REQ-21, REQ-34).
+ * @module
+ * @internal
+ */
+
+import { isToken } from './header';
+import type { RequestHead } from './internal/textproto';
+import { reply400, reply501, statusErrorReply } from './internal/textproto';
+import { Request } from './request';
+import { hasToken } from './response';
+import { parseRequestURI } from './url';
+import { bodyFramingFor, type BodyFraming } from './transfer';
+
+/** @internal */
+export type ReadRequestResult =
+  | { ok: true; req: Request; framing: BodyFraming; expectContinue: boolean; expectUnsupported: boolean; isH2Preface: boolean; wants10KeepAlive: boolean; wantsClose: boolean }
+  | { ok: false; reply: Buffer };
+
+// Bytes allowed in a Host value (SRV-66).
+const hostByte = new Uint8Array(256);
+for (let c = 0; c < 128; c++) {
+  if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) hostByte[c] = 1;
+}
+for (const ch of "!$%&'()*+,-.:;=[]_~") hostByte[ch.charCodeAt(0)] = 1;
+
+function validHost(h: string): boolean {
+  for (let i = 0; i < h.length; i++) if (hostByte[h.charCodeAt(i)] === 0) return false;
+  return true;
+}
+
+function hasCTL(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+const badRequest = (text: string): { ok: false; reply: Buffer } => ({ ok: false, reply: statusErrorReply(400, 'Bad Request', text) });
+const generic400 = { ok: false as const, reply: reply400 };
+
+/** @internal Builds the Request for a parsed head, or the exact reply Go writes for it. */
+export function readRequest(head: RequestHead): ReadRequestResult {
+  const { method, target, header } = head;
+  if (hasCTL(target)) return generic400;
+  // CONNECT with an authority-form target (REQ-17).
+  const justAuthority = method === 'CONNECT' && !target.startsWith('/');
+  let url;
+  try {
+    url = parseRequestURI(justAuthority ? 'http://' + target : target);
+  } catch {
+    return generic400;
+  }
+  if (justAuthority) url.scheme = '';
+  const hosts = header.getRaw('Host');
+  if (hosts !== undefined && hosts.length > 1) return generic400; // "too many Host headers"
+  const req = new Request(method, url, header);
+  req.proto = head.proto;
+  req.protoMajor = head.protoMajor;
+  req.protoMinor = head.protoMinor;
+  req.requestURI = target;
+  req.host = url.host !== '' ? url.host : hosts !== undefined ? hosts[0] : '';
+  // Pragma: no-cache implies Cache-Control: no-cache (REQ-34).
+  const pragma = header.getRaw('Pragma');
+  if (pragma !== undefined && pragma.length > 0 && pragma[0] === 'no-cache' && !header.hasRaw('Cache-Control')) {
+    header.setRaw('Cache-Control', ['no-cache']);
+  }
+  const conn = header.getRaw('Connection');
+  const closeTok = conn !== undefined && conn.some((v) => hasToken(v, 'close'));
+  if (head.protoMajor < 1) req.close = true;
+  else if (head.protoMajor === 1 && head.protoMinor === 0) req.close = closeTok || !(conn !== undefined && conn.some((v) => hasToken(v, 'keep-alive')));
+  else req.close = closeTok;
+  // Framing: Transfer-Encoding, Content-Length, trailers (transfer.ts).
+  const framing = bodyFramingFor(req);
+  if (framing === 'unsupported-te') return { ok: false, reply: reply501 };
+  if (framing === null) return generic400;
+  const isH2Preface = method === 'PRI' && header.size === 0 && url.path === '*' && head.proto === 'HTTP/2.0';
+  if (isH2Preface) {
+    req.contentLength = -1;
+    req.close = true;
+  }
+  // Server-level checks, in Go's order (SRV-59).
+  const supported = head.protoMajor === 1 || (head.protoMajor === 2 && head.protoMinor === 0 && method === 'PRI' && target === '*');
+  if (!supported) return { ok: false, reply: statusErrorReply(505, 'HTTP Version Not Supported', 'unsupported protocol version') };
+  const is11 = req.protoAtLeast(1, 1);
+  if (is11 && (hosts === undefined || hosts.length === 0) && !isH2Preface && method !== 'CONNECT') {
+    return badRequest('missing required Host header');
+  }
+  if (hosts !== undefined && hosts.length === 1 && !validHost(hosts[0])) return badRequest('malformed Host header');
+  for (const [k, vv] of header.m) {
+    if (!isToken(k)) return badRequest('invalid header name');
+    for (const v of vv) if (hasCTLExceptTab(v)) return badRequest('invalid header value');
+  }
+  header.deleteRaw('Host');
+  const expect = header.get('Expect');
+  let expectContinue = false;
+  let expectUnsupported = false;
+  if (expect !== '') {
+    if (is11 && hasToken(expect, '100-continue') && req.contentLength !== 0) expectContinue = true;
+    else if (!hasToken(expect, '100-continue')) expectUnsupported = true;
+  }
+  const connFirst = header.get('Connection');
+  return {
+    ok: true,
+    req,
+    framing,
+    expectContinue,
+    expectUnsupported,
+    isH2Preface,
+    wants10KeepAlive: head.protoMajor === 1 && head.protoMinor === 0 && hasToken(connFirst, 'keep-alive'),
+    wantsClose: req.close || hasToken(connFirst, 'close'),
+  };
+}
+
+function hasCTLExceptTab(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f) return true;
+  }
+  return false;
+}
+

@@ -1,0 +1,433 @@
+/**
+ * The response core: Go's ResponseWriter rules, written once for every carrier (DESIGN.md §2). A carrier
+ * supplies a {@link ResponseSink}; everything decided here (implicit 200, header snapshot, 1xx, sniffing, the
+ * 2048-byte buffer and the Content-Length/chunked choice, HEAD/204/304, declared lengths, trailers) is
+ * identical on the native server, node:http, Express, injection and the recorder.
+ * @module
+ */
+
+import type { ResponseHead, ResponseSink } from './carrier';
+import { ErrBodyNotAllowed, ErrContentLength, ErrHijacked, NetHTTPError } from './errors';
+import type { Flusher, ResponseWriter } from './handler';
+import { Header, isToken, canonicalHeaderKey } from './header';
+import { detectContentType } from './sniff';
+
+/** The size of the per-response buffer that decides between Content-Length and chunked (RSP-1, RSP-2). */
+const BUF_SIZE = 2048;
+
+/** TrailerPrefix marks a header key as a trailer set after the head was written (Go's `http.TrailerPrefix`). */
+export const TrailerPrefix = 'Trailer:';
+
+/** @internal bodyAllowedForStatus reports whether a status may carry a body (not 1xx, 204, 304). */
+export function bodyAllowedForStatus(status: number): boolean {
+  if (status >= 100 && status <= 199) return false;
+  return status !== 204 && status !== 304;
+}
+
+// Cleans a header value for the wire (RSP-13): CR and LF become spaces, then surrounding whitespace is trimmed.
+function cleanValue(v: string): string {
+  let s = v;
+  if (s.indexOf('\r') !== -1 || s.indexOf('\n') !== -1) s = s.replace(/[\r\n]/g, ' ');
+  let a = 0;
+  let b = s.length;
+  while (a < b && isSpace(s.charCodeAt(a))) a++;
+  while (b > a && isSpace(s.charCodeAt(b - 1))) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+/** @internal Header lines in Go's WriteSubset order: keys sorted by bytes, invalid keys skipped (RSP-12, RSP-13). */
+export function headerLines(h: Header, exclude: ((key: string) => boolean) | null): string[] {
+  const out: string[] = [];
+  const m = h.m;
+  if (m.size === 0) return out;
+  const keys = m.size === 1 ? [m.keys().next().value as string] : [...m.keys()].sort(byteOrder);
+  for (const k of keys) {
+    if (!isToken(k) || (exclude !== null && exclude(k))) continue;
+    const vs = m.get(k)!;
+    for (let i = 0; i < vs.length; i++) out.push(k, cleanValue(vs[i]));
+  }
+  return out;
+}
+function byteOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** hasToken reports whether a comma-separated header value contains `token` (case-insensitive). */
+export function hasToken(v: string, token: string): boolean {
+  if (v.length < token.length) return false;
+  const lv = v.toLowerCase();
+  let from = 0;
+  for (;;) {
+    const i = lv.indexOf(token, from);
+    if (i === -1) return false;
+    const before = i === 0 ? 0x2c : lv.charCodeAt(i - 1);
+    const after = i + token.length === lv.length ? 0x2c : lv.charCodeAt(i + token.length);
+    if ((before === 0x2c || before === 0x20 || before === 0x09) && (after === 0x2c || after === 0x20 || after === 0x09)) {
+      return true;
+    }
+    from = i + 1;
+  }
+}
+
+/** @internal Calls fn for each comma-separated, trimmed, non-empty element of v (Go's foreachHeaderElement). */
+export function forEachHeaderElement(v: string, fn: (s: string) => void): void {
+  for (const part of v.split(',')) {
+    const t = part.trim();
+    if (t !== '') fn(t);
+  }
+}
+
+// Trailer names Go refuses to declare (httpguts.ValidTrailerHeader).
+const badTrailer = new Set([
+  'Authorization', 'Cache-Control', 'Connection', 'Content-Encoding', 'Content-Length', 'Content-Range',
+  'Content-Type', 'Expect', 'Host', 'Keep-Alive', 'Max-Forwards', 'Pragma', 'Proxy-Authenticate',
+  'Proxy-Authorization', 'Proxy-Connection', 'Range', 'Realm', 'Te', 'Trailer', 'Transfer-Encoding',
+  'Www-Authenticate',
+]);
+
+/** @internal Finds the caller outside nethttp for Go's log lines (`from <caller> (<file>:<line>)`). */
+export function relevantCaller(): string {
+  const stack = new Error().stack?.split('\n').slice(1) ?? [];
+  for (const line of stack) {
+    if (/[\\/](src|adapters)[\\/][\w-]+\.(ts|js)/.test(line) && !/__tests__/.test(line)) continue;
+    const m = /at (?:(.+?) \()?(?:.*[\\/])?([^\\/]+?):(\d+):\d+\)?$/.exec(line.trim());
+    if (m) return `${m[1] ?? '<anonymous>'} (${m[2]}:${m[3]})`;
+  }
+  return '<unknown> (<unknown>:0)';
+}
+
+/** Options a carrier gives the core about the request being answered. @internal */
+export interface ResponseRequestInfo {
+  method: string;
+  protoMajor: number;
+  protoMinor: number;
+}
+
+/**
+ * Response is nethttp's {@link ResponseWriter}: the one implementation behind every carrier. Handlers see it only
+ * through the ResponseWriter interface and {@link ResponseController}.
+ */
+export class Response implements ResponseWriter, Flusher {
+  /** @internal */ readonly sink: ResponseSink;
+  /** @internal */ readonly isHEAD: boolean;
+  /** @internal */ readonly is11: boolean;
+  /** @internal The status once a final one was set (0 before). */ status = 0;
+  /** @internal A final status was (logically) written. */ wroteHeader = false;
+  /** @internal The head went to the sink (Go's cw.wroteHeader). */ headSent = false;
+  /** @internal */ handlerDone = false;
+  /** @internal */ hijacked = false;
+  /** @internal Declared Content-Length, or -1. */ contentLength = -1;
+  /** @internal Body bytes accepted so far (including refused ones, as Go counts). */ written = 0;
+  /** @internal */ chunking = false;
+  /** @internal Set by a carrier when it needs the connection closed after this response (e.g. MaxBytesReader). */
+  closeAfterReply = false;
+  /** @internal Hook a carrier sets so that maxBytesReader can report the limit hit (SRV-90). */
+  onRequestTooLarge: (() => void) | null = null;
+  /** @internal Hook for hijack (native conn only). */
+  hijacker: (() => unknown) | null = null;
+  /** @internal Hook for ResponseController.enableFullDuplex (native conn only). */
+  enableFullDuplex: (() => void) | null = null;
+  /** @internal Hooks for ResponseController deadlines (native conn only); ms since the epoch, 0 = none. */
+  setReadDeadline: ((at: number) => void) | null = null;
+  setWriteDeadline: ((at: number) => void) | null = null;
+
+  private readonly handlerHeader = new Header();
+  private snapshot: Header | null = null;
+  private calledHeader = false;
+  private buf: Buffer | null = null;
+  private bufLen = 0;
+  private trailers: string[] | null = null;
+
+  constructor(sink: ResponseSink, req: ResponseRequestInfo) {
+    this.sink = sink;
+    this.isHEAD = req.method === 'HEAD';
+    this.is11 = req.protoMajor > 1 || (req.protoMajor === 1 && req.protoMinor >= 1);
+  }
+
+  /** header returns the header map (RSP-24); after writeHeader the sent header is a snapshot (RSP-15, RSP-16). */
+  header(): Header {
+    if (this.snapshot === null && this.wroteHeader && !this.headSent) this.snapshot = this.handlerHeader.clone();
+    this.calledHeader = true;
+    return this.handlerHeader;
+  }
+
+  /** writeHeader sends a 1xx at once or fixes the final status (RSP-14…RSP-23). */
+  writeHeader(code: number): void {
+    if (this.hijacked) {
+      this.sink.log(`http: response.WriteHeader on hijacked connection from ${relevantCaller()}`);
+      return;
+    }
+    if (this.wroteHeader) {
+      this.sink.log(`http: superfluous response.WriteHeader call from ${relevantCaller()}`);
+      return;
+    }
+    if (!Number.isInteger(code) || code < 100 || code > 999) throw new Error(`invalid WriteHeader code ${code}`);
+    if (code < 101 || code > 199) this.sink.disableContinue?.();
+    if (code >= 100 && code <= 199 && code !== 101) {
+      this.sink.informational(code, headerLines(this.handlerHeader, isLengthOrTE));
+      return;
+    }
+    this.wroteHeader = true;
+    this.status = code;
+    if (this.calledHeader && this.snapshot === null) this.snapshot = this.handlerHeader.clone();
+    const cl = this.handlerHeader.get('Content-Length');
+    if (cl !== '') {
+      // strconv.ParseInt semantics: optional sign, decimal digits.
+      const v = /^[+-]?[0-9]+$/.test(cl) ? Number(cl) : NaN;
+      if (Number.isSafeInteger(v) && v >= 0) {
+        this.contentLength = v;
+      } else {
+        this.sink.log(`http: invalid Content-Length of ${JSON.stringify(cl)}`);
+        this.handlerHeader.del('Content-Length');
+      }
+    }
+  }
+
+  /** write buffers body bytes; it never throws (see {@link ResponseWriter.write}). */
+  write(data: string | Uint8Array): Error | null {
+    if (this.hijacked) {
+      const len = typeof data === 'string' ? data.length : data.byteLength;
+      if (len > 0) this.sink.log(`http: response.Write on hijacked connection from ${relevantCaller()}`);
+      return ErrHijacked;
+    }
+    if (this.handlerDone) return ErrWriteAfterHandler;
+    this.sink.disableContinue?.();
+    if (!this.wroteHeader) this.writeHeader(200);
+    const isString = typeof data === 'string';
+    const len = isString ? Buffer.byteLength(data) : data.byteLength;
+    if (len === 0) return null;
+    if (!bodyAllowedForStatus(this.status)) return ErrBodyNotAllowed;
+    this.written += len;
+    if (this.contentLength !== -1 && this.written > this.contentLength) return ErrContentLength;
+    const bytes = isString ? Buffer.from(data) : Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    this.bufferWrite(bytes, isString);
+    return null;
+  }
+
+  // Go's bufio.Writer in front of the chunkWriter: byte slices larger than the free space go straight through
+  // when the buffer is empty; strings are always cut into buffer-sized pieces (RSP-4's observed boundaries).
+  private bufferWrite(p: Buffer, isString: boolean): void {
+    let off = 0;
+    while (p.length - off > BUF_SIZE - this.bufLen) {
+      if (this.bufLen === 0 && !isString) {
+        this.chunkWrite(off === 0 ? p : p.subarray(off));
+        return;
+      }
+      const buf = (this.buf ??= Buffer.allocUnsafe(BUF_SIZE));
+      const n = p.copy(buf, this.bufLen, off, off + (BUF_SIZE - this.bufLen));
+      this.bufLen += n;
+      off += n;
+      this.flushBuffer();
+    }
+    if (off === p.length) return;
+    if (this.bufLen === 0 && this.buf === null && p.length - off <= BUF_SIZE) {
+      // Common case of one small write: keep a view instead of copying; copied only if a second write comes.
+      this.buf = off === 0 ? p : p.subarray(off);
+      this.bufLen = this.buf.length;
+      this.bufIsView = true;
+      return;
+    }
+    if (this.bufIsView) this.unview();
+    const buf = (this.buf ??= Buffer.allocUnsafe(BUF_SIZE));
+    this.bufLen += p.copy(buf, this.bufLen, off);
+  }
+  private bufIsView = false;
+  private unview(): void {
+    const b = Buffer.allocUnsafe(BUF_SIZE);
+    this.buf!.copy(b, 0, 0, this.bufLen);
+    this.buf = b;
+    this.bufIsView = false;
+  }
+
+  private flushBuffer(): void {
+    if (this.bufLen === 0) return;
+    const p = this.bufIsView ? this.buf!.subarray(0, this.bufLen) : Buffer.from(this.buf!.subarray(0, this.bufLen));
+    this.bufLen = 0;
+    if (this.bufIsView) {
+      this.buf = null;
+      this.bufIsView = false;
+    }
+    this.chunkWrite(p);
+  }
+
+  // Go's chunkWriter.Write: the head is decided on the first bytes passed on.
+  private chunkWrite(p: Buffer): void {
+    if (!this.headSent) this.sendHead(p);
+    if (this.isHEAD || !bodyAllowedForStatus(this.status)) return;
+    this.sink.body(p);
+  }
+
+  /** flush sends everything written so far, producing the head first if needed (RSP-80…RSP-82). */
+  flush(): void {
+    if (this.hijacked) return;
+    if (!this.wroteHeader) this.writeHeader(200);
+    this.flushBuffer();
+    if (!this.headSent) this.sendHead(null);
+    this.sink.flush();
+  }
+
+  /**
+   * drained resolves when the bytes written so far have left for the client, so that a handler streaming a large
+   * body can keep memory bounded: `w.write(chunk); await w.drained()`.
+   */
+  drained(): Promise<void> {
+    return this.sink.drained();
+  }
+
+  /** @internal Finishes the response after the handler returned (Go's finishRequest up to the final chunk). */
+  finish(): void {
+    if (this.hijacked) return;
+    this.handlerDone = true;
+    if (!this.wroteHeader) this.writeHeader(200);
+    this.flushBuffer();
+    if (!this.headSent) this.sendHead(null);
+    this.sink.end(this.chunking ? this.finalTrailers() : null);
+  }
+
+  /** @internal Drops buffered output without writing (a panicking handler, SRV-97). */
+  discardBuffered(): void {
+    this.bufLen = 0;
+    this.buf = null;
+    this.bufIsView = false;
+  }
+
+  /** @internal Sends the head now if a final status is set (Hijack, RSP-86); buffered body bytes are dropped. */
+  sendHeadForHijack(): void {
+    this.discardBuffered();
+    if (this.wroteHeader && !this.headSent) {
+      this.sendHead(null);
+    }
+  }
+
+  /** @internal Whether the connection may be reused as far as the response is concerned (Go's shouldReuseConnection, response part). */
+  lengthSatisfied(): boolean {
+    return !(!this.isHEAD && this.contentLength !== -1 && bodyAllowedForStatus(this.status) && this.contentLength !== this.written);
+  }
+
+  private declareTrailer(k: string): void {
+    const key = canonicalHeaderKey(k);
+    if (badTrailer.has(key)) return;
+    (this.trailers ??= []).push(key);
+  }
+
+  private finalTrailers(): string[] | null {
+    const t = new Header();
+    let any = false;
+    for (const [k, vv] of this.handlerHeader.m) {
+      if (k.startsWith(TrailerPrefix)) {
+        t.setRaw(k.slice(TrailerPrefix.length), vv);
+        any = true;
+      }
+    }
+    if (this.trailers !== null) {
+      for (const k of this.trailers) {
+        for (const v of this.handlerHeader.getRaw(k) ?? []) {
+          t.add(k, v);
+          any = true;
+        }
+      }
+    }
+    return any ? headerLines(t, null) : null;
+  }
+
+  // Go's chunkWriter.writeHeader, less the Connection decision (the sink's, see carrier.ts).
+  private sendHead(p: Buffer | null): void {
+    this.headSent = true;
+    const owned = this.snapshot !== null;
+    const header = owned ? this.snapshot! : this.handlerHeader;
+    const exclude = new Set<string>();
+    const delHeader = (key: string): void => {
+      if (owned) header.deleteRaw(key);
+      else if (header.hasRaw(key)) exclude.add(key);
+    };
+    let trailers = false;
+    if (this.snapshot !== null) {
+      for (const k of this.snapshot.keys()) {
+        if (k.startsWith(TrailerPrefix)) {
+          exclude.add(k);
+          trailers = true;
+        }
+      }
+      for (const v of this.snapshot.getRaw('Trailer') ?? []) {
+        trailers = true;
+        forEachHeaderElement(v, (k) => this.declareTrailer(k));
+      }
+    }
+    const te = header.get('Transfer-Encoding');
+    const hasTE = te !== '';
+    const plen = p === null ? 0 : p.length;
+    const status = this.status;
+    const bodyAllowed = bodyAllowedForStatus(status);
+    let autoCL = -1;
+    if (this.handlerDone && !trailers && !hasTE && bodyAllowed && !header.hasRaw('Content-Length') && (!this.isHEAD || plen > 0)) {
+      this.contentLength = plen;
+      autoCL = plen;
+    }
+    let hasCL = this.contentLength !== -1;
+    let contentType: string | null = null;
+    if (bodyAllowed) {
+      if (!header.hasRaw('Content-Type') && header.get('Content-Encoding') === '' && !hasTE && plen > 0) {
+        contentType = detectContentType(p!);
+      }
+    } else {
+      if (status === 304) delHeader('Content-Type');
+      delHeader('Content-Length');
+      delHeader('Transfer-Encoding');
+    }
+    const date = !header.hasRaw('Date');
+    if (hasCL && hasTE && te !== 'identity') {
+      this.sink.log(`http: WriteHeader called with both Transfer-Encoding of ${JSON.stringify(te)} and a Content-Length of ${this.contentLength}`);
+      delHeader('Content-Length');
+      autoCL = -1;
+      hasCL = false;
+    }
+    let closeAfterReply = false;
+    if (this.isHEAD || !bodyAllowed || status === 204) {
+      delHeader('Transfer-Encoding');
+    } else if (hasCL) {
+      delHeader('Transfer-Encoding');
+    } else if (this.is11) {
+      if (hasTE && te === 'identity') {
+        this.chunking = false;
+        closeAfterReply = true;
+        delHeader('Transfer-Encoding');
+      } else {
+        this.chunking = true;
+        if (hasTE && te === 'chunked') delHeader('Transfer-Encoding');
+      }
+    } else {
+      closeAfterReply = true;
+      delHeader('Transfer-Encoding');
+    }
+    if (this.chunking) delHeader('Content-Length');
+    const connection = header.get('Connection');
+    const snapshotConnection = this.snapshot === null ? '' : this.snapshot.get('Connection');
+    const head: ResponseHead = {
+      status,
+      lines: this.snapshot === null ? [] : headerLines(this.snapshot, exclude.size === 0 ? null : (k) => exclude.has(k)),
+      date,
+      autoContentLength: autoCL,
+      contentType,
+      chunked: this.chunking,
+      hasContentLength: hasCL,
+      closeAfterReply,
+      connection,
+      connectionKeyPresent: header.hasRaw('Connection'),
+      snapshotConnection,
+      protocolSwitch: status === 101 && header.get('Upgrade') !== '' && hasToken(header.get('Connection'), 'upgrade'),
+      head: this.isHEAD,
+      bodyAllowed,
+    };
+    this.sink.head(head);
+  }
+}
+
+function isLengthOrTE(k: string): boolean {
+  return k === 'Content-Length' || k === 'Transfer-Encoding';
+}
+
+/** Returned by `write` after the handler returned (RSP-26: Go's outcome is undefined; nethttp refuses). */
+const ErrWriteAfterHandler = Object.freeze(new NetHTTPError('ErrWriteAfterHandler', 'http: write after handler returned')) as NetHTTPError;

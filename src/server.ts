@@ -1,0 +1,315 @@
+/**
+ * Server: Go's `http.Server` on node:net — options, `listenAndServe`/`serve` with the accept loop and its
+ * temporary-error back-off, `shutdown`, `close` (SRV-1…SRV-40).
+ * @module
+ */
+
+import type { Socket } from 'node:net';
+import * as tls from 'node:tls';
+import { readFileSync } from 'node:fs';
+import { Conn, LocalAddrContextKey, type ConnServer } from './conn';
+import { StateIdle, StateNew, type ConnState } from './conn-state';
+import { background, withValue, type Context } from './context';
+import { ErrServerClosed } from './errors';
+import { toHandler, type Handler, type HandlerLike } from './handler';
+import { listen, listenerFromServer, NetError, type Listener } from './listener';
+import { logf, type Logger } from './log';
+import type { Request } from './request';
+import { ServerHandler } from './server-handler';
+
+/** DefaultMaxHeaderBytes is the maximum permitted size of a request head, 1 MiB (SRV-1). */
+export const DefaultMaxHeaderBytes = 1 << 20;
+
+/** The key under which a request context holds the {@link Server} that received it (SRV-17). */
+export const ServerContextKey: unique symbol = Symbol.for('nethttp.ServerContextKey');
+export { LocalAddrContextKey };
+
+/** ServerOptions are the fields of Go's `http.Server`. Durations are milliseconds; 0 means none (Go's zero). */
+export interface ServerOptions {
+  /** The TCP address for {@link Server.listenAndServe}, `":http"` (port 80) when empty (SRV-5). */
+  addr?: string;
+  /** The handler; {@link DefaultServeMux} when absent or null (SRV-6). */
+  handler?: HandlerLike | null;
+  /** Disables the built-in `OPTIONS *` reply (SRV-12). */
+  disableGeneralOptionsHandler?: boolean;
+  /** TLS options for {@link Server.listenAndServeTLS} and {@link Server.serveTLS} (node:tls options). */
+  tlsConfig?: tls.TlsOptions;
+  /** Maximum time to read a whole request, head and body (SRV-7). */
+  readTimeout?: number;
+  /** Maximum time to read a request head; 0 falls back to readTimeout (SRV-8). */
+  readHeaderTimeout?: number;
+  /** Maximum time from the end of the head to the end of the response (SRV-9). */
+  writeTimeout?: number;
+  /** How long a kept-alive connection may wait for its next request; 0 falls back to readTimeout (SRV-10). */
+  idleTimeout?: number;
+  /** Maximum size of a request head; ≤ 0 means {@link DefaultMaxHeaderBytes} (SRV-2). */
+  maxHeaderBytes?: number;
+  /** Called at every connection state change (SRV-13). */
+  connState?: (conn: Socket, state: ConnState) => void;
+  /** Where error lines go (any object with an `error(message)` method); stderr with Go's prefix when absent. */
+  errorLog?: Logger | null;
+  /** Returns the parent context of every connection accepted by one `serve` call (SRV-15). */
+  baseContext?: (l: Listener) => Context;
+  /** Returns the context of a new connection, derived from `ctx` (SRV-16). */
+  connContext?: (ctx: Context, conn: Socket) => Context;
+}
+
+function goDuration(ms: number): string {
+  return ms >= 1000 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+/**
+ * Server defines parameters for running an HTTP server (Go's `http.Server`). `serve` and `listenAndServe`
+ * return promises that always reject: with {@link ErrServerClosed} after {@link Server.shutdown} or
+ * {@link Server.close}, else with the error that stopped them.
+ *
+ * @example
+ * ```ts
+ * const srv = new Server({ addr: ':8080', handler: mux, readHeaderTimeout: 5000 });
+ * srv.listenAndServe().catch((err) => { if (!errorIs(err, ErrServerClosed)) throw err; });
+ * ```
+ */
+export class Server implements ConnServer {
+  addr: string;
+  readonly handler: Handler;
+  readTimeout: number;
+  readHeaderTimeout: number;
+  writeTimeout: number;
+  idleTimeout: number;
+  readonly maxHeaderBytes: number;
+  errorLog: Logger | null;
+  readonly options: ServerOptions;
+
+  private inShutdown = false;
+  private keepAlives = true;
+  private readonly listeners = new Set<Listener>();
+  private readonly conns = new Set<Conn>();
+  private readonly onShutdown: Array<() => void> = [];
+  private readonly loops = new Set<Promise<void>>();
+
+  constructor(opts: ServerOptions = {}) {
+    this.options = opts;
+    this.addr = opts.addr ?? '';
+    this.handler = new ServerHandler(opts.handler ? toHandler(opts.handler) : null, opts.disableGeneralOptionsHandler === true);
+    this.readTimeout = opts.readTimeout ?? 0;
+    this.readHeaderTimeout = opts.readHeaderTimeout ?? 0;
+    this.writeTimeout = opts.writeTimeout ?? 0;
+    this.idleTimeout = opts.idleTimeout ?? 0;
+    this.maxHeaderBytes = opts.maxHeaderBytes !== undefined && opts.maxHeaderBytes > 0 ? opts.maxHeaderBytes : DefaultMaxHeaderBytes;
+    this.errorLog = opts.errorLog ?? null;
+  }
+
+  /** @internal */
+  keepAlivesEnabled(): boolean {
+    return this.keepAlives && !this.inShutdown;
+  }
+
+  /** @internal */
+  logf(message: string): void {
+    logf(this.errorLog, message);
+  }
+
+  /** @internal */
+  setState(c: Conn, s: ConnState): void {
+    c.state = s;
+    c.stateTime = Math.floor(Date.now() / 1000);
+    this.options.connState?.(c.socket, s);
+  }
+
+  /** @internal */
+  untrack(c: Conn): void {
+    this.conns.delete(c);
+  }
+
+  /** @internal Removes spooled multipart files after a handler (set by the forms module when loaded). */
+  afterHandler?: (r: Request) => void | Promise<void>;
+
+  /** listenAndServe listens on `addr` and serves (Go's `Server.ListenAndServe`, SRV-22). */
+  async listenAndServe(): Promise<never> {
+    if (this.inShutdown) throw ErrServerClosed;
+    const ln = await listen('tcp', this.addr === '' ? ':http' : this.addr);
+    return this.serve(ln);
+  }
+
+  /** listenAndServeTLS listens on `addr` and serves TLS with the given PEM files (Go's `ListenAndServeTLS`). */
+  async listenAndServeTLS(certFile = '', keyFile = ''): Promise<never> {
+    if (this.inShutdown) throw ErrServerClosed;
+    const ln = await listen('tcp', this.addr === '' ? ':https' : this.addr);
+    return this.serveTLS(ln, certFile, keyFile);
+  }
+
+  /**
+   * serveTLS serves TLS connections accepted on `l`, with the certificate and key from PEM files (or from
+   * `tlsConfig`). A failed handshake is logged as Go logs it (SRV-100).
+   */
+  async serveTLS(l: Listener, certFile = '', keyFile = ''): Promise<never> {
+    const opts: tls.TlsOptions = { ...this.options.tlsConfig, ALPNProtocols: ['http/1.1'] };
+    if (certFile !== '') opts.cert = readFileSync(certFile);
+    if (keyFile !== '') opts.key = readFileSync(keyFile);
+    const secure = tls.createServer(opts);
+    secure.on('tlsClientError', (err, sock) => {
+      const ra = `${sock.remoteAddress}:${sock.remotePort}`;
+      this.logf(`http: TLS handshake error from ${ra}: ${err.message}`);
+    });
+    const tlsLn = listenerFromServer(secure);
+    // Feed accepted TCP sockets into the TLS server; its secure connections go to the HTTP loop.
+    const pump = (async (): Promise<void> => {
+      for (;;) {
+        let s: Socket;
+        try {
+          s = await l.accept();
+        } catch {
+          return;
+        }
+        secure.emit('connection', s);
+      }
+    })();
+    const wrapped: Listener = {
+      accept: () => tlsLn.accept(),
+      close: async () => {
+        await l.close();
+        await pump;
+      },
+      addr: () => l.addr(),
+    };
+    return this.serve(wrapped);
+  }
+
+  /**
+   * serve accepts connections on `l` and serves each in its own flow (Go's `Server.Serve`): the accept loop of
+   * SRV-26…SRV-29, with Go's back-off on temporary errors. It always rejects and always closes `l`.
+   */
+  async serve(l: Listener): Promise<never> {
+    if (this.inShutdown) {
+      await l.close();
+      throw ErrServerClosed;
+    }
+    let base = this.options.baseContext ? this.options.baseContext(l) : background();
+    if (base == null) throw new Error('BaseContext returned a nil context');
+    base = withValue(base, ServerContextKey, this);
+    this.listeners.add(l);
+    let resolveLoop!: () => void;
+    const loopDone = new Promise<void>((r) => (resolveLoop = r));
+    this.loops.add(loopDone);
+    let delay = 0;
+    try {
+      for (;;) {
+        let sock: Socket;
+        try {
+          sock = await l.accept();
+        } catch (err) {
+          if (this.inShutdown) throw ErrServerClosed;
+          if (err instanceof NetError && err.temporary) {
+            delay = delay === 0 ? 5 : Math.min(delay * 2, 1000);
+            this.logf(`http: Accept error: ${err.message}; retrying in ${goDuration(delay)}`);
+            await new Promise((r) => setTimeout(r, delay));
+            continue;
+          }
+          throw err;
+        }
+        delay = 0;
+        let ctx = base;
+        if (this.options.connContext) {
+          ctx = this.options.connContext(ctx, sock);
+          if (ctx == null) throw new Error('ConnContext returned nil');
+        }
+        const c = new Conn(this, sock, ctx);
+        this.conns.add(c);
+        this.setState(c, StateNew);
+        void c.serve();
+      }
+    } finally {
+      this.listeners.delete(l);
+      await l.close();
+      this.loops.delete(loopDone);
+      resolveLoop();
+    }
+  }
+
+  /** registerOnShutdown registers a function to run (concurrently) when {@link Server.shutdown} starts (SRV-39). */
+  registerOnShutdown(f: () => void): void {
+    this.onShutdown.push(f);
+  }
+
+  /** setKeepAlivesEnabled turns keep-alives off (closing idle connections now) or back on (SRV-18). */
+  setKeepAlivesEnabled(v: boolean): void {
+    this.keepAlives = v;
+    if (!v) this.closeIdleConns();
+  }
+
+  // Closes idle connections (and New ones older than 5 s); true when no connection remains busy (SRV-35).
+  private closeIdleConns(): boolean {
+    let quiescent = true;
+    const now = Math.floor(Date.now() / 1000);
+    for (const c of [...this.conns]) {
+      let st = c.state;
+      if (st === StateNew && c.stateTime < now - 5) st = StateIdle;
+      if (st !== StateIdle) {
+        quiescent = false;
+        continue;
+      }
+      c.close();
+      this.conns.delete(c);
+    }
+    return quiescent;
+  }
+
+  /**
+   * shutdown stops the server gracefully (Go's `Server.Shutdown`, SRV-30…SRV-36): closes the listeners, starts the
+   * registerOnShutdown hooks, then closes idle connections as they become idle until none is left. It resolves when
+   * all are closed, or rejects with `ctx.err()` if `ctx` ends first (active connections then go on).
+   */
+  async shutdown(ctx: Context = background()): Promise<void> {
+    this.inShutdown = true;
+    const closes = [...this.listeners].map((l) => l.close());
+    this.listeners.clear();
+    for (const f of this.onShutdown) setImmediate(f);
+    await Promise.all(closes);
+    await Promise.all([...this.loops]);
+    let wait = 1;
+    for (;;) {
+      if (this.closeIdleConns()) return;
+      const err = ctx.err();
+      if (err !== null) throw err;
+      const jitter = wait * 0.1 * Math.random();
+      await Promise.race([new Promise((r) => setTimeout(r, wait + jitter)), ctx.done()]);
+      const e2 = ctx.err();
+      if (e2 !== null) throw e2;
+      wait = Math.min(wait * 2, 500);
+    }
+  }
+
+  /** close closes the listeners and every connection now, without waiting for handlers (SRV-38). */
+  async close(): Promise<void> {
+    this.inShutdown = true;
+    const closes = [...this.listeners].map((l) => l.close());
+    this.listeners.clear();
+    await Promise.all(closes);
+    await Promise.all([...this.loops]);
+    for (const c of [...this.conns]) c.close();
+    this.conns.clear();
+  }
+
+  /** @internal Number of tracked connections by state, for tests and metrics. */
+  connCount(state?: ConnState): number {
+    let n = 0;
+    for (const c of this.conns) if (state === undefined || c.state === state) n++;
+    return n;
+  }
+}
+
+/** listenAndServe listens on `addr` and serves `handler` (DefaultServeMux when null), as Go's `http.ListenAndServe`. */
+export function listenAndServe(addr: string, handler: HandlerLike | null): Promise<never> {
+  return new Server({ addr, handler }).listenAndServe();
+}
+
+/** listenAndServeTLS is {@link listenAndServe} with TLS from PEM files. */
+export function listenAndServeTLS(addr: string, certFile: string, keyFile: string, handler: HandlerLike | null): Promise<never> {
+  return new Server({ addr, handler }).listenAndServeTLS(certFile, keyFile);
+}
+
+/** serve serves `handler` on connections accepted from `l` (Go's `http.Serve`). */
+export function serve(l: Listener, handler: HandlerLike | null): Promise<never> {
+  return new Server({ handler }).serve(l);
+}
+

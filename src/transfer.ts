@@ -1,0 +1,86 @@
+/**
+ * Request body framing: which requests have a body and how it is delimited (Go's transfer.go for requests:
+ * SRV-61, REQ-34 and the Content-Length smuggling rules).
+ * @module
+ * @internal
+ */
+
+import { Header, canonicalHeaderKey } from './header';
+import type { Request } from './request';
+import { forEachHeaderElement } from './response';
+
+/** How a request body is delimited on the wire. @internal */
+export type BodyFraming = { kind: 'none' } | { kind: 'length'; length: number } | { kind: 'chunked' };
+
+const NONE: BodyFraming = Object.freeze({ kind: 'none' });
+const CHUNKED: BodyFraming = Object.freeze({ kind: 'chunked' });
+
+function trimString(s: string): string {
+  let a = 0;
+  let b = s.length;
+  const sp = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+  while (a < b && sp(s.charCodeAt(a))) a++;
+  while (b > a && sp(s.charCodeAt(b - 1))) b--;
+  return s.slice(a, b);
+}
+
+/**
+ * Applies Go's framing rules to `req` (contentLength, transferEncoding, trailer, header adjustments) and returns the
+ * framing; null for a malformed request (generic 400), 'unsupported-te' for SRV-61's 501.
+ * @internal
+ */
+export function bodyFramingFor(req: Request): BodyFraming | null | 'unsupported-te' {
+  const h = req.header;
+  let chunked = false;
+  const te = h.getRaw('Transfer-Encoding');
+  if (te !== undefined) {
+    h.deleteRaw('Transfer-Encoding');
+    // HTTP/1.0 requests ignore Transfer-Encoding (REQ-34).
+    if (req.protoAtLeast(1, 1)) {
+      if (te.length !== 1 || te[0].toLowerCase() !== 'chunked') return 'unsupported-te';
+      chunked = true;
+    }
+  }
+  let cls = h.getRaw('Content-Length');
+  if (cls !== undefined && cls.length > 1) {
+    const first = trimString(cls[0]);
+    for (let i = 1; i < cls.length; i++) if (trimString(cls[i]) !== first) return null;
+    h.setRaw('Content-Length', [first]);
+    cls = h.getRaw('Content-Length');
+  }
+  let framing: BodyFraming;
+  if (chunked) {
+    h.deleteRaw('Content-Length');
+    req.contentLength = -1;
+    req.transferEncoding = ['chunked'];
+    framing = CHUNKED;
+  } else if (cls !== undefined && cls.length > 0) {
+    const cl = trimString(cls[0]);
+    if (cl === '' || !/^[0-9]+$/.test(cl) || cl.length > 19) return null;
+    const n = Number(cl);
+    if (!Number.isSafeInteger(n)) return null;
+    req.contentLength = n;
+    framing = n === 0 ? NONE : { kind: 'length', length: n };
+  } else {
+    h.deleteRaw('Content-Length');
+    req.contentLength = 0;
+    framing = NONE;
+  }
+  // Declared trailers move from the header to r.trailer (chunked only).
+  const tr = h.getRaw('Trailer');
+  if (tr !== undefined && chunked) {
+    h.deleteRaw('Trailer');
+    const trailer = new Header();
+    let bad = false;
+    for (const v of tr) {
+      forEachHeaderElement(v, (k) => {
+        const key = canonicalHeaderKey(k);
+        if (key === 'Transfer-Encoding' || key === 'Trailer' || key === 'Content-Length') bad = true;
+        trailer.setRaw(key, []);
+      });
+    }
+    if (bad) return null;
+    req.trailer = trailer;
+  }
+  return framing;
+}
