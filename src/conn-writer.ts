@@ -135,8 +135,9 @@ export class NativeSink implements ResponseSink {
 
   body(data: Buffer): void {
     if (this.chunked) {
-      this.out.push(Buffer.from(data.length.toString(16) + CRLF, 'latin1'), data, CRLF_BUF);
-      this.outLen += data.length + 8;
+      const size = Buffer.from(data.length.toString(16) + CRLF, 'latin1');
+      this.out.push(size, data, CRLF_BUF);
+      this.outLen += size.length + data.length + 2;
     } else {
       this.out.push(data);
       this.outLen += data.length;

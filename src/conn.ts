@@ -333,7 +333,15 @@ export class Conn {
       settleBody() {
         if (req.contentLength === 0 || fullDuplex) return 'ok';
         if (info.expectContinue) return body.sawEOF ? 'ok' : 'close';
-        if (body.closedEarly && !body.sawEOF) return 'close';
+        if (body.closedEarly && !body.sawEOF) {
+          // Go's Body.Close already looked for the end within 256 KiB (SRV-89, SRV-91).
+          const c = body.discard(MAX_POST_HANDLER_READ);
+          const mapClosed = (res: 'eof' | 'limit' | 'error'): 'ok' | 'close' => {
+            if (res === 'limit') body.earlyClose = true;
+            return res === 'eof' ? 'ok' : 'close';
+          };
+          return typeof c === 'string' ? mapClosed(c) : c.then(mapClosed);
+        }
         if (body.framing.kind === 'length' && body.remaining >= MAX_POST_HANDLER_READ) {
           limitHit = true;
           return 'too-big';
@@ -566,7 +574,7 @@ class ConnBody implements BodySource {
       const [buf, pos, end] = c.bufView();
       const next = this.dec.decode(buf, pos, end, this.queue);
       c.setPos(next);
-      if (this.dec.error !== null) throw this.dec.error;
+      if (this.dec.error !== null && this.queue.length === 0) throw this.dec.error;
     }
     if (this.queue.length > 0) {
       const b = this.queue[0];
@@ -607,6 +615,8 @@ class ConnBody implements BodySource {
       }
       if (this.conn.atEOF()) {
         this.failed = true;
+        // A declared length cut short counts as the body's end for later reads (Go's body.sawEOF).
+        if (this.dec === null) this.finish();
         throw ErrUnexpectedEOF;
       }
       await this.conn.waitMore();

@@ -211,6 +211,7 @@ export class Response implements ResponseWriter, Flusher {
   // when the buffer is empty; strings are always cut into buffer-sized pieces (RSP-4's observed boundaries).
   private bufferWrite(p: Buffer, isString: boolean): void {
     let off = 0;
+    if (this.bufIsView && p.length > BUF_SIZE - this.bufLen) this.unview();
     while (p.length - off > BUF_SIZE - this.bufLen) {
       if (this.bufLen === 0 && !isString) {
         this.chunkWrite(off === 0 ? p : p.subarray(off));

@@ -246,7 +246,7 @@ const scenarios: Record<string, Scenario> = {
       `,"close":${r.close},"remoteAddr":${jsonBytes(maskAddr(r.remoteAddr))},"body":${jsonBytes(body.toString('latin1'))}` +
       `,"bodyError":${err},"trailer":${jsonMultimap(r.trailer)}}`;
     w.header().set('Content-Type', 'application/json');
-    w.write(Buffer.from(j, 'latin1'));
+    w.write(j); // ASCII-only JSON; written as a string like Go's io.WriteString (RSP-4 boundaries)
   },
   'max-bytes': async (w, r) => {
     const n = intParam(r, 'n', 16, 0, 1 << 20);
@@ -334,7 +334,7 @@ function optionalScenarios(): void {
     const stripPrefix = mod.stripPrefix as (p: string, h: http.HandlerLike) => http.Handler;
     const h = stripPrefix('/s/strip-prefix/api', (w: http.ResponseWriter, r: http.Request) => {
       w.header().set('Content-Type', 'application/json');
-      w.write(Buffer.from(`{"path":${jsonBytes(r.url.path)},"rawPath":${jsonBytes(r.url.rawPath)},"requestURI":${jsonBytes(r.requestURI)}}`, 'latin1'));
+      w.write(`{"path":${jsonBytes(r.url.path)},"rawPath":${jsonBytes(r.url.rawPath)},"requestURI":${jsonBytes(r.requestURI)}}`);
     });
     scenarios['strip-prefix'] = (w, r) => h.serveHTTP(w, r);
   }
