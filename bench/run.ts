@@ -1,0 +1,129 @@
+/**
+ * Hello-world keep-alive benchmark: nethttp's native server, raw node:http, a bare node:net responder, the
+ * requestListener carrier (when present) and Go 1.23 (GOMAXPROCS=1, when Go is installed), measured in one run.
+ * Servers are pinned to core 0, wrk to core 1; each server is measured `--runs` times, the median is reported
+ * with its ratio to node:http. Usage: npm run bench -- [--duration 10] [--connections 50] [--runs 3]
+ */
+
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const args = process.argv.slice(2);
+function opt(name: string, def: number): number {
+  const i = args.indexOf('--' + name);
+  return i >= 0 ? Number(args[i + 1]) : def;
+}
+const duration = opt('duration', 10);
+const connections = opt('connections', 50);
+const runs = opt('runs', 3);
+const here = __dirname; // dist/bench
+const root = path.resolve(here, '..', '..');
+
+function has(cmd: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface Target {
+  name: string;
+  cmd: string;
+  argv: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+function targets(): Target[] {
+  const t: Target[] = [
+    { name: 'node:http', cmd: process.execPath, argv: [path.join(here, 'servers', 'node-hello.js')] },
+    { name: 'nethttp native', cmd: process.execPath, argv: [path.join(here, 'servers', 'native-hello.js')] },
+    { name: 'node:net bare', cmd: process.execPath, argv: [path.join(here, 'servers', 'net-hello.js')] },
+  ];
+  const rl = path.join(here, 'servers', 'listener-hello.js');
+  if (existsSync(rl)) t.push({ name: 'requestListener(mux)', cmd: process.execPath, argv: [rl] });
+  const go = ['/usr/lib/go-1.23/bin/go', 'go'].find((g) => g.startsWith('/') ? existsSync(g) : has(g));
+  if (go) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nethttp-bench-go-'));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'go.mod'), 'module benchhello\n\ngo 1.23\n');
+    execFileSync(go, ['build', '-o', path.join(dir, 'hello'), path.join(root, 'bench', 'go', 'hello.go')], {
+      cwd: dir,
+      env: { ...process.env, GOPROXY: 'off', GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', GOPATH: path.join(dir, 'gopath'), GOCACHE: path.join(dir, 'gocache') },
+      stdio: 'inherit',
+    });
+    t.push({ name: 'Go 1.23 (GOMAXPROCS=1)', cmd: path.join(dir, 'hello'), argv: [], env: { ...process.env, GOMAXPROCS: '1' } });
+  } else {
+    console.error('note: Go not found; the Go column is skipped');
+  }
+  return t;
+}
+
+function start(t: Target): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('taskset', ['-c', '0', t.cmd, ...t.argv, '0'], { env: t.env ?? process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${t.name}: no listening line`)), 20000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: `http://${m[1]}/` });
+      }
+    });
+    child.on('error', reject);
+  });
+}
+
+function wrk(url: string, seconds: number): { rps: number; p99ms: number } {
+  const out = execFileSync('taskset', ['-c', '1', 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url]).toString();
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
+  const m = /99%\s+([\d.]+)(us|ms|s)/.exec(out);
+  const p99ms = m ? Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1) : NaN;
+  return { rps, p99ms };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function main(): Promise<void> {
+  if (!has('wrk')) {
+    console.error('wrk is required (Debian: apt-get install -y wrk)');
+    process.exit(2);
+  }
+  const results: Array<{ name: string; rps: number; p99ms: number }> = [];
+  for (const t of targets()) {
+    const { child, url } = await start(t);
+    try {
+      wrk(url, 2); // warm-up, discarded
+      const rs: number[] = [];
+      const ps: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const r = wrk(url, duration);
+        rs.push(r.rps);
+        ps.push(r.p99ms);
+      }
+      results.push({ name: t.name, rps: median(rs), p99ms: median(ps) });
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  }
+  const base = results.find((r) => r.name === 'node:http')!.rps;
+  console.log(`hello-world keep-alive, wrk -t1 -c${connections} -d${duration}s, median of ${runs}; server on core 0, wrk on core 1`);
+  console.log('server'.padEnd(26) + 'req/s'.padStart(12) + 'p99 ms'.padStart(10) + '  vs node:http');
+  for (const r of results) {
+    console.log(r.name.padEnd(26) + r.rps.toFixed(0).padStart(12) + r.p99ms.toFixed(2).padStart(10) + ('  ' + (r.rps / base).toFixed(2) + 'x'));
+  }
+  const outDir = path.join(root, 'bench', 'results');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify({ date: new Date().toISOString(), duration, connections, runs, results }, null, 2));
+}
+
+void main();
