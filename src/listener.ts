@@ -89,7 +89,10 @@ class TCPListener implements Listener {
     this.closedErr = ErrListenerClosed;
     for (const w of this.waiters.splice(0)) w.reject(ErrListenerClosed);
     for (const s of this.queue.splice(0)) s.destroy();
-    this.closing = new Promise((resolve) => this.server.close(() => resolve()));
+    // net.Server#close stops accepting at once but calls back only after every connection ended; the listener is
+    // closed as soon as it stops accepting (connections belong to the HTTP server, as in Go).
+    this.server.close();
+    this.closing = Promise.resolve();
     return this.closing;
   }
 
