@@ -1,0 +1,93 @@
+/**
+ * Issue #2's memory bound: a 1 GiB streamed response and a 1 GiB request body pass through the native server while
+ * its resident set stays under 100 MiB. The server runs in a child process whose VmRSS is sampled.
+ */
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+
+const script = path.resolve(__dirname, '..', '..', 'dist', '__tests__', 'rss', 'stream-server.js');
+const GiB = 1024 * 1024 * 1024;
+const LIMIT = 100 * 1024 * 1024;
+
+function rss(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+let child: ChildProcess;
+let port = 0;
+let peak = 0;
+let sampler: NodeJS.Timeout;
+
+beforeAll(async () => {
+  child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on [\d.]+:(\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.on('error', reject);
+  });
+  sampler = setInterval(() => {
+    try {
+      peak = Math.max(peak, rss(child.pid!));
+    } catch {
+      // the child has exited
+    }
+  }, 50);
+});
+
+afterAll(async () => {
+  clearInterval(sampler);
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+});
+
+test('a 1 GiB streamed response keeps the server under 100 MiB RSS', async () => {
+  peak = 0;
+  const got = await new Promise<number>((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: '/big?mb=1024', agent: false }, (res) => {
+      let n = 0;
+      res.on('data', (d: Buffer) => (n += d.length));
+      res.on('end', () => resolve(n));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+  expect(got).toBe(GiB);
+  process.stdout.write(`1 GiB response: server peak RSS ${(peak / 1048576).toFixed(1)} MiB\n`);
+  expect(peak).toBeGreaterThan(0);
+  expect(peak).toBeLessThan(LIMIT);
+}, 120_000);
+
+test('a 1 GiB request body keeps the server under 100 MiB RSS', async () => {
+  peak = 0;
+  const chunk = Buffer.alloc(256 * 1024, 'y');
+  const reply = await new Promise<string>((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/sink', agent: false, headers: { 'Content-Length': String(GiB) } }, (res) => {
+      let s = '';
+      res.on('data', (d: Buffer) => (s += d.toString()));
+      res.on('end', () => resolve(s));
+    });
+    req.on('error', reject);
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < GiB) {
+        sent += chunk.length;
+        if (!req.write(chunk)) {
+          req.once('drain', pump);
+          return;
+        }
+      }
+      req.end();
+    };
+    pump();
+  });
+  expect(reply).toBe(`read ${GiB}\n`);
+  process.stdout.write(`1 GiB request body: server peak RSS ${(peak / 1048576).toFixed(1)} MiB\n`);
+  expect(peak).toBeLessThan(LIMIT);
+}, 120_000);

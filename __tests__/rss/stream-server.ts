@@ -1,0 +1,31 @@
+/**
+ * A native server for the memory tests: GET /big?mb=N streams N MiB, POST /sink reads and counts the body.
+ * Prints `listening on host:port`; exits on SIGTERM.
+ */
+
+import * as http from '../../src';
+
+const chunk = Buffer.alloc(64 * 1024, 'x');
+
+const handler = async (w: http.ResponseWriter, r: http.Request): Promise<void> => {
+  const rc = http.newResponseController(w);
+  if (r.url.path === '/big') {
+    const mb = Number(r.url.query().get('mb') || '1024');
+    for (let i = 0; i < mb * 16; i++) {
+      w.write(chunk);
+      await rc.drained();
+    }
+    return;
+  }
+  let n = 0;
+  for await (const b of r.body) n += b.length;
+  w.write(`read ${n}\n`);
+};
+
+async function main(): Promise<void> {
+  const ln = await http.listen('tcp', '127.0.0.1:0');
+  process.stdout.write(`listening on ${ln.addr().toString()}\n`);
+  process.on('SIGTERM', () => process.exit(0));
+  await new http.Server({ handler }).serve(ln).catch(() => undefined);
+}
+void main();
