@@ -1,6 +1,7 @@
 /**
- * Runs the conformance kit (`../shared/conformance/run.mjs`) against the compiled test servers and returns its
- * figures. The kit needs no Go: it compares with goldens recorded from Go 1.23.
+ * Runs the conformance kit against the compiled test servers and returns its figures. The kit (runner, cases and
+ * Go 1.23 goldens) is vendored under `kit/` so that CI needs neither Go nor anything outside this repository;
+ * `kit-sync.test.ts` checks the copy against the upstream kit when that is present beside the project.
  */
 
 import { spawn } from 'node:child_process';
@@ -8,7 +9,9 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
-export const kitDir = path.resolve(repoRoot, '..', 'shared', 'conformance');
+export const kitDir = path.join(__dirname, 'kit');
+/** Where the upstream kit lives when the project is checked out beside it. */
+export const upstreamKitDir = path.resolve(repoRoot, '..', 'shared', 'conformance');
 export const kitPresent = existsSync(path.join(kitDir, 'run.mjs'));
 
 export interface KitResult {
