@@ -9,6 +9,21 @@ import { notFoundHandler } from './http-error';
 import type { Request } from './request';
 import { PatternError } from './errors';
 
+/**
+ * The outcome of a mux lookup, for carriers that must tell "nothing matched" from a response (the Express adapter
+ * falls through to `next()` on `notFound`, and optionally on `methodNotAllowed`).
+ * @internal
+ */
+export interface MuxMatch {
+  kind: 'found' | 'redirect' | 'notFound' | 'methodNotAllowed';
+  handler: Handler;
+  /** The matched pattern's text ("" for notFound / methodNotAllowed). */
+  pattern: string;
+  /** Wildcard names and their decoded values, in pattern order (null when none). */
+  names: string[] | null;
+  values: string[] | null;
+}
+
 /** ServeMux is an HTTP request multiplexer (Go's `http.ServeMux`). */
 export class ServeMux implements Handler {
   private readonly exact = new Map<string, Handler>();
@@ -42,11 +57,22 @@ export class ServeMux implements Handler {
     return { handler: notFoundHandler(), pattern: '' };
   }
 
+  /** @internal Looks `r` up without serving it. */
+  match(r: Request): MuxMatch {
+    const { handler, pattern } = this.handler(r);
+    return { kind: pattern === '' ? 'notFound' : 'found', handler, pattern, names: null, values: null };
+  }
+
+  /** @internal Serves `r` with the outcome of {@link ServeMux.match}: sets `r.pattern` and the path values. */
+  serveMatch(w: ResponseWriter, r: Request, m: MuxMatch): void | Promise<void> {
+    r.pattern = m.pattern;
+    if (m.names !== null && m.values !== null) for (let i = 0; i < m.names.length; i++) r.setPathValue(m.names[i], m.values[i]);
+    return m.handler.serveHTTP(w, r);
+  }
+
   /** serveHTTP dispatches the request to the handler whose pattern matches. */
   serveHTTP(w: ResponseWriter, r: Request): void | Promise<void> {
-    const { handler, pattern } = this.handler(r);
-    r.pattern = pattern;
-    return handler.serveHTTP(w, r);
+    return this.serveMatch(w, r, this.match(r));
   }
 }
 
