@@ -47,8 +47,12 @@ export class Request {
   /** The ServeMux pattern that matched this request, set by the mux (Go 1.23's `Request.Pattern`). */
   pattern = '';
 
-  /** @internal Path values set by the mux or by {@link Request.setPathValue}. */
-  pathValues: Map<string, string> | null = null;
+  /** @internal Wildcard names of the matched pattern, in pattern order (shared, never mutated). */
+  patNames: readonly string[] | null = null;
+  /** @internal Values of those wildcards, same order (set by the mux; overridden by setPathValue). */
+  matches: string[] | null = null;
+  /** @internal Values set by {@link Request.setPathValue} for names that are not wildcards of the pattern. */
+  otherValues: Map<string, string> | null = null;
   /** @internal The context, created on first use when the carrier gave a factory. */
   ctx: Context | null = null;
   /** @internal Lazily creates the context (the native conn avoids an AbortController per request). */
@@ -89,7 +93,8 @@ export class Request {
     r.header = this.header.clone();
     r.trailer = this.trailer.clone();
     r.transferEncoding = this.transferEncoding.slice();
-    r.pathValues = this.pathValues === null ? null : new Map(this.pathValues);
+    r.matches = this.matches === null ? null : this.matches.slice();
+    r.otherValues = this.otherValues === null ? null : new Map(this.otherValues);
     return r;
   }
 
@@ -108,11 +113,18 @@ export class Request {
    * `Request.PathValue`).
    */
   pathValue(name: string): string {
-    return this.pathValues?.get(name) ?? '';
+    const i = this.patNames === null ? -1 : this.patNames.indexOf(name);
+    if (i >= 0 && this.matches !== null) return this.matches[i];
+    return this.otherValues?.get(name) ?? '';
   }
-  /** setPathValue sets `name` so that {@link Request.pathValue} returns `value`. */
+  /**
+   * setPathValue sets `name` so that {@link Request.pathValue} returns `value`: it overrides a wildcard of the
+   * matched pattern, or is stored beside them (MUX-82).
+   */
   setPathValue(name: string, value: string): void {
-    (this.pathValues ??= new Map()).set(name, value);
+    const i = this.patNames === null ? -1 : this.patNames.indexOf(name);
+    if (i >= 0 && this.matches !== null) this.matches[i] = value;
+    else (this.otherValues ??= new Map()).set(name, value);
   }
 
   /** userAgent returns the `User-Agent` header. */

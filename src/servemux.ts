@@ -66,7 +66,8 @@ export class ServeMux implements Handler {
   /** @internal Serves `r` with the outcome of {@link ServeMux.match}: sets `r.pattern` and the path values. */
   serveMatch(w: ResponseWriter, r: Request, m: MuxMatch): void | Promise<void> {
     r.pattern = m.pattern;
-    if (m.names !== null && m.values !== null) for (let i = 0; i < m.names.length; i++) r.setPathValue(m.names[i], m.values[i]);
+    r.patNames = m.names;
+    r.matches = m.values;
     return m.handler.serveHTTP(w, r);
   }
 
