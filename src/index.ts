@@ -16,7 +16,8 @@ export { error, notFound, notFoundHandler } from './http-error';
 export { detectContentType } from './sniff';
 export { Response, TrailerPrefix } from './response';
 export { ResponseController, newResponseController, type Hijacked, type Unwrapper } from './response-controller';
-export { ServeMux, DefaultServeMux, handle, handleFunc } from './servemux';
+export { ServeMux, type ServeMuxOptions, DefaultServeMux, handle, handleFunc } from './servemux';
+export { redirect, redirectHandler } from './redirect';
 export {
   Server, type ServerOptions, DefaultMaxHeaderBytes, ServerContextKey, LocalAddrContextKey,
   listenAndServe, listenAndServeTLS, serve,

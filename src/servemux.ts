@@ -1,13 +1,20 @@
 /**
- * ServeMux: the request router. This first version routes on exact paths and `/prefix/` subtrees only, which is
- * what the seed's program needs; Go 1.22+ patterns (methods, hosts, wildcards, precedence) replace it.
+ * ServeMux: Go 1.22+'s request router. Registration parses and checks patterns (src/pattern.ts) and adds them to
+ * the routing tree (src/routing-tree.ts); a request is matched on its host, method and cleaned path, or answered by
+ * the mux itself with a 301 redirect, 405 (with `Allow`) or 404, exactly as Go 1.23 does (MUX-*).
  * @module
  */
 
-import { toHandler, type Handler, type HandlerLike, type ResponseWriter } from './handler';
-import { notFoundHandler } from './http-error';
-import type { Request } from './request';
 import { PatternError } from './errors';
+import { toHandler, type Handler, type HandlerFunc, type HandlerLike, type ResponseWriter } from './handler';
+import { error, notFoundHandler } from './http-error';
+import { cleanPath } from './internal/path';
+import { conflicts, describeConflict, goQuote, parsePattern, type Pattern } from './pattern';
+import { redirectHandler } from './redirect';
+import type { Request } from './request';
+import { RoutingIndex } from './routing-index';
+import { RoutingNode } from './routing-tree';
+import { escapePath, utf8, type URL } from './url';
 
 /**
  * The outcome of a mux lookup, for carriers that must tell "nothing matched" from a response (the Express adapter
@@ -17,53 +24,213 @@ import { PatternError } from './errors';
 export interface MuxMatch {
   kind: 'found' | 'redirect' | 'notFound' | 'methodNotAllowed';
   handler: Handler;
-  /** The matched pattern's text ("" for notFound / methodNotAllowed). */
+  /** The matched pattern's text; for a redirect, what Go's `Handler` reports (MUX-84); "" for 404 / 405. */
   pattern: string;
   /** Wildcard names and their decoded values, in pattern order (null when none). */
-  names: string[] | null;
+  names: readonly string[] | null;
   values: string[] | null;
+  /** For `methodNotAllowed`: the methods that would match, sorted (the `Allow` header). */
+  allow?: string[];
 }
 
-/** ServeMux is an HTTP request multiplexer (Go's `http.ServeMux`). */
-export class ServeMux implements Handler {
-  private readonly exact = new Map<string, Handler>();
-  private readonly prefixes: Array<[string, Handler]> = [];
+/** Options of a {@link ServeMux}. Both are off by default, so that a mux answers exactly as Go's does. */
+export interface ServeMuxOptions {
+  /**
+   * Serves requests that match no pattern, instead of Go's `404 page not found` (a frequent wish of Go's users,
+   * golang/go#65648).
+   */
+  notFound?: HandlerLike;
+  /**
+   * Serves requests whose path matches only patterns for other methods, instead of Go's `405 Method Not Allowed`.
+   * The `Allow` header is already set when it runs.
+   */
+  methodNotAllowed?: HandlerLike;
+}
 
-  /** handle registers `handler` for `pattern`; a duplicate registration throws {@link PatternError}. */
-  handle(pattern: string, handler: HandlerLike): void {
-    const h = toHandler(handler);
-    if (!pattern.startsWith('/')) throw new PatternError(pattern, `parsing "${pattern}": missing "/"`);
-    if (this.exact.has(pattern)) {
-      throw new PatternError(pattern, `pattern "${pattern}" conflicts with pattern "${pattern}"`, pattern);
-    }
-    this.exact.set(pattern, h);
-    if (pattern.endsWith('/')) {
-      this.prefixes.push([pattern, h]);
-      this.prefixes.sort((a, b) => b[0].length - a[0].length);
-    }
+/** `host` without a `:port` suffix, as `net.SplitHostPort` splits it; unchanged when it does not split (MUX-40). */
+function stripHostPort(h: string): string {
+  const colon = h.lastIndexOf(':');
+  if (colon === -1) return h;
+  if (h.charCodeAt(0) === 0x5b) {
+    const close = h.indexOf(']');
+    if (close === -1 || close + 1 !== colon) return h;
+    return h.slice(1, close);
+  }
+  const host = h.slice(0, colon);
+  if (host.includes(':') || host.includes('[') || host.includes(']') || h.includes(']', colon)) return h;
+  return host;
+}
+
+/**
+ * Whether `n` matches `path` exactly: no multi wildcard took a non-empty remainder. A trailing-slash or `{x...}`
+ * pattern matching its own root is exact (MUX-61).
+ */
+function exactMatch(n: RoutingNode | null, path: string): boolean {
+  if (n === null) return false;
+  const p = n.pattern!;
+  if (!p.last.multi) return true;
+  if (path !== '' && path.charCodeAt(path.length - 1) !== 0x2f) return false;
+  let slashes = 0;
+  for (let i = 0; i < path.length; i++) if (path.charCodeAt(i) === 0x2f) slashes++;
+  return p.segments.length === slashes;
+}
+
+/** Go's `URL{Path: p, RawQuery: q}.String()` for a rooted path. */
+function pathAndQuery(path: string, rawQuery: string): string {
+  const p = escapePath(path);
+  return rawQuery === '' ? p : p + '?' + rawQuery;
+}
+
+/** The file:line of the first caller outside the mux, for conflict messages (MUX-21). */
+function callerLocation(): string {
+  const stack = new Error().stack ?? '';
+  for (const line of stack.split('\n').slice(1)) {
+    if (/[\\/]servemux\.[jt]s:/.test(line)) continue;
+    const m = /\(?((?:[A-Za-z]:)?[^():\s]+):(\d+):\d+\)?\s*$/.exec(line.trim());
+    if (m) return `${m[1]}:${m[2]}`;
+  }
+  return 'unknown location';
+}
+
+const EMPTY_NAMES: readonly string[] = [];
+
+/**
+ * ServeMux is an HTTP request multiplexer (Go's `http.ServeMux`, Go 1.23 behaviour). It matches each request
+ * against its patterns and calls the handler of the most specific one.
+ *
+ * A pattern is `[METHOD ][HOST]/[PATH]`: `GET /items/{id}`, `example.com/static/`, `POST /files/{path...}`,
+ * `/{$}`. Registration order never matters; two patterns that could match the same request with neither more
+ * specific than the other are refused at registration with a {@link PatternError} naming both. `GET` patterns
+ * also serve `HEAD`. Requests for unclean paths or for a subtree root without its slash are redirected with 301
+ * (Go 1.23; Go 1.26 uses 307), a path that matches only other methods gets 405 with `Allow`, and anything else
+ * 404.
+ *
+ * @example
+ * ```ts
+ * const mux = new ServeMux();
+ * mux.handleFunc('GET /items/{id}', (w, r) => {
+ *   w.write(`item ${r.pathValue('id')}\n`);
+ * });
+ * ```
+ */
+export class ServeMux implements Handler {
+  private readonly tree = new RoutingNode();
+  private readonly index = new RoutingIndex();
+  private readonly notFound: Handler;
+  private readonly methodNotAllowed: Handler | null;
+
+  /** Creates an empty mux; it answers every request with 404 until patterns are registered (MUX-92). */
+  constructor(options: ServeMuxOptions = {}) {
+    this.notFound = options.notFound !== undefined ? toHandler(options.notFound) : notFoundHandler();
+    this.methodNotAllowed = options.methodNotAllowed !== undefined ? toHandler(options.methodNotAllowed) : null;
   }
 
-  /** handleFunc registers a function for `pattern`. */
-  handleFunc(pattern: string, fn: (w: ResponseWriter, r: Request) => void | Promise<void>): void {
+  /**
+   * handle registers `handler` for `pattern` (Go's `ServeMux.Handle`). Throws {@link PatternError} for an invalid
+   * pattern or one that conflicts with a registered pattern (Go panics), leaving the mux unchanged (MUX-20, MUX-21).
+   */
+  handle(pattern: string, handler: HandlerLike): void {
+    if (pattern === '') throw new PatternError(pattern, 'http: invalid pattern');
+    if (handler === null || handler === undefined) throw new PatternError(pattern, 'http: nil handler');
+    const h = toHandler(handler);
+    const p = parsePattern(pattern);
+    p.loc = callerLocation();
+    let clash: Pattern | null = null;
+    this.index.someCandidate(p, (q) => {
+      if (!conflicts(p, q)) return false;
+      clash = q;
+      return true;
+    });
+    if (clash !== null) {
+      const q: Pattern = clash;
+      throw new PatternError(
+        pattern,
+        `pattern ${goQuote(p.str)} (registered at ${p.loc}) conflicts with pattern ${goQuote(q.str)} (registered at ${q.loc}):\n` +
+          describeConflict(p, q),
+        q.str,
+      );
+    }
+    this.tree.add(p, h);
+    this.index.add(p);
+  }
+
+  /** handleFunc registers a function for `pattern` (Go's `ServeMux.HandleFunc`). */
+  handleFunc(pattern: string, fn: HandlerFunc): void {
+    if (typeof fn !== 'function') throw new PatternError(pattern, 'http: nil handler');
     this.handle(pattern, fn);
   }
 
-  /** handler returns the handler and pattern that would serve `r` (a 404 handler and "" when none). */
+  /**
+   * handler returns the handler that would serve `r` and its pattern, without serving and without changing `r`
+   * (Go's `ServeMux.Handler`, MUX-84): for a redirect, a redirecting handler and the path it leads to; for 405, a
+   * handler answering 405 and ""; for nothing, the not-found handler and "".
+   */
   handler(r: Request): { handler: Handler; pattern: string } {
-    const path = r.url.path;
-    const h = this.exact.get(path);
-    if (h !== undefined) return { handler: h, pattern: path };
-    for (const [p, ph] of this.prefixes) if (path.startsWith(p)) return { handler: ph, pattern: p };
-    return { handler: notFoundHandler(), pattern: '' };
+    const m = this.match(r);
+    return { handler: m.handler, pattern: m.pattern };
   }
 
   /** @internal Looks `r` up without serving it. */
   match(r: Request): MuxMatch {
-    const { handler, pattern } = this.handler(r);
-    return { kind: pattern === '' ? 'notFound' : 'found', handler, pattern, names: null, values: null };
+    const u = r.url;
+    const method = r.method;
+    const escaped = u.escapedPath();
+    const values: string[] = [];
+    let host: string;
+    let path: string;
+    let n: RoutingNode | null;
+    if (method === 'CONNECT') {
+      // MUX-69: no cleaning, the port kept; the slash redirect looks at the target's host, matching at r.host.
+      host = u.host;
+      path = escaped;
+      const to = this.slashRedirect(host, method, path, this.tree.match(host, method, path, []), u);
+      if (to !== null) return to;
+      n = this.tree.match(r.host, method, path, values);
+    } else {
+      host = stripHostPort(r.host);
+      path = cleanPath(escaped);
+      n = this.tree.match(host, method, path, values);
+      const to = this.slashRedirect(host, method, path, n, u);
+      if (to !== null) return to;
+      if (path !== escaped) {
+        // MUX-66, MUX-67: the cleaned escaped path goes out escaped once more, as Go does.
+        const pattern = n === null ? '' : n.pattern!.str;
+        return { kind: 'redirect', handler: redirectHandler(pathAndQuery(path, u.rawQuery), 301), pattern, names: null, values: null };
+      }
+    }
+    if (n === null) return this.miss(host, path);
+    const p = n.pattern!;
+    return { kind: 'found', handler: n.handler!, pattern: p.str, names: p.names.length === 0 ? EMPTY_NAMES : p.names, values };
   }
 
-  /** @internal Serves `r` with the outcome of {@link ServeMux.match}: sets `r.pattern` and the path values. */
+  /** MUX-61…MUX-63: a path that is not matched exactly, but is with a slash appended, is redirected there. */
+  private slashRedirect(host: string, method: string, path: string, n: RoutingNode | null, u: URL): MuxMatch | null {
+    if (exactMatch(n, path) || path.endsWith('/')) return null;
+    const withSlash = path + '/';
+    if (!exactMatch(this.tree.match(host, method, withSlash, []), withSlash)) return null;
+    const target = cleanPath(u.path) + '/';
+    return { kind: 'redirect', handler: redirectHandler(pathAndQuery(target, u.rawQuery), 301), pattern: utf8(target), names: null, values: null };
+  }
+
+  /** MUX-57, MUX-75: 405 with the methods that would match (also with a slash appended), else 404. */
+  private miss(host: string, path: string): MuxMatch {
+    const methods = new Set<string>();
+    this.tree.matchingMethods(host, path, methods);
+    if (!path.endsWith('/')) this.tree.matchingMethods(host, path + '/', methods);
+    if (methods.size === 0) return { kind: 'notFound', handler: this.notFound, pattern: '', names: null, values: null };
+    const allow = [...methods].sort();
+    const custom = this.methodNotAllowed;
+    const handler: Handler = {
+      serveHTTP(w: ResponseWriter, r: Request) {
+        w.header().set('Allow', allow.join(', '));
+        if (custom !== null) return custom.serveHTTP(w, r);
+        error(w, 'Method Not Allowed', 405);
+      },
+    };
+    return { kind: 'methodNotAllowed', handler, pattern: '', names: null, values: null, allow };
+  }
+
+  /** @internal Serves `r` with the outcome of {@link ServeMux.match}: sets `r.pattern` and the path values (MUX-80). */
   serveMatch(w: ResponseWriter, r: Request, m: MuxMatch): void | Promise<void> {
     r.pattern = m.pattern;
     r.patNames = m.names;
@@ -71,8 +238,16 @@ export class ServeMux implements Handler {
     return m.handler.serveHTTP(w, r);
   }
 
-  /** serveHTTP dispatches the request to the handler whose pattern matches. */
+  /**
+   * serveHTTP dispatches the request to the handler of the most specific matching pattern (Go's
+   * `ServeMux.ServeHTTP`). The target `*` gets 400 and a closed connection (MUX-90).
+   */
   serveHTTP(w: ResponseWriter, r: Request): void | Promise<void> {
+    if (r.requestURI === '*') {
+      if (r.protoAtLeast(1, 1)) w.header().set('Connection', 'close');
+      w.writeHeader(400);
+      return;
+    }
     return this.serveMatch(w, r, this.match(r));
   }
 }
@@ -80,12 +255,12 @@ export class ServeMux implements Handler {
 /** DefaultServeMux is the ServeMux used by {@link handle}, {@link handleFunc} and servers without a handler. */
 export const DefaultServeMux = new ServeMux();
 
-/** handle registers `handler` for `pattern` on {@link DefaultServeMux}. */
+/** handle registers `handler` for `pattern` on {@link DefaultServeMux} (Go's `http.Handle`). */
 export function handle(pattern: string, handler: HandlerLike): void {
   DefaultServeMux.handle(pattern, handler);
 }
 
-/** handleFunc registers a function for `pattern` on {@link DefaultServeMux}. */
-export function handleFunc(pattern: string, fn: (w: ResponseWriter, r: Request) => void | Promise<void>): void {
+/** handleFunc registers a function for `pattern` on {@link DefaultServeMux} (Go's `http.HandleFunc`). */
+export function handleFunc(pattern: string, fn: HandlerFunc): void {
   DefaultServeMux.handleFunc(pattern, fn);
 }

@@ -124,6 +124,12 @@ export function pathUnescape(s: string): string {
   if (r === null) throw new URLError(`invalid URL escape in ${JSON.stringify(s)}`);
   return r;
 }
+/** @internal Decodes one path segment; an invalid escape leaves the text as it is (how the mux reads segments, MUX-5). */
+export function unescapeSegment(s: string): string {
+  if (s.indexOf('%') === -1) return s;
+  const r = unescapeBinary(s, Mode.Path);
+  return r === null ? s : r;
+}
 /** pathEscape escapes `s` for use as one path segment (Go's `url.PathEscape`: `/` is escaped too). */
 export function pathEscape(s: string): string {
   return escapeBinary(s, Mode.Path).replace(/\//g, '%2F');
@@ -366,6 +372,83 @@ function parseHost(host: string): string {
   const h = unescapeBinary(host, Mode.Host);
   if (h === null) throw new URLError(`invalid character in host name ${JSON.stringify(host)}`);
   return h;
+}
+
+function hasCTL(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+/**
+ * parse parses a URL or a URL reference (`/a/b?q`, `../c`, `//host/p`, `c#frag`), Go's `url.Parse`. Throws
+ * {@link URLError} for control characters, a missing scheme before `:`, a bad port or an invalid escape.
+ */
+export function parse(raw: string): URL {
+  const hash = raw.indexOf('#');
+  const u = parseReference(hash === -1 ? raw : raw.slice(0, hash));
+  if (hash !== -1) {
+    const frag = raw.slice(hash + 1);
+    const f = unescapeBinary(frag, Mode.Path);
+    if (f === null) throw new URLError(`invalid URL escape in ${JSON.stringify(frag)}`);
+    u.fragment = f;
+    u.rawFragment = escapeBinary(f, Mode.Path) === frag ? '' : frag;
+  }
+  return u;
+}
+
+function parseReference(raw: string): URL {
+  if (hasCTL(raw)) throw new URLError('net/url: invalid control character in URL');
+  const u = new URL();
+  if (raw === '') return u;
+  if (raw === '*') {
+    u.path = '*';
+    return u;
+  }
+  let rest: string;
+  [u.scheme, rest] = getScheme(raw);
+  u.scheme = u.scheme.toLowerCase();
+  if (rest.endsWith('?') && rest.indexOf('?') === rest.length - 1) {
+    u.forceQuery = true;
+    rest = rest.slice(0, -1);
+  } else {
+    const q = rest.indexOf('?');
+    if (q !== -1) {
+      u.rawQuery = rest.slice(q + 1);
+      rest = rest.slice(0, q);
+    }
+  }
+  if (!rest.startsWith('/')) {
+    if (u.scheme !== '') {
+      u.opaque = rest;
+      return u;
+    }
+    // "a:b/c" without a scheme would be read as one; Go refuses it rather than guess.
+    const slash = rest.indexOf('/');
+    if ((slash === -1 ? rest : rest.slice(0, slash)).includes(':')) {
+      throw new URLError('first path segment in URL cannot contain colon');
+    }
+  }
+  if ((u.scheme !== '' || !rest.startsWith('///')) && rest.startsWith('//')) {
+    let authority = rest.slice(2);
+    const slash = authority.indexOf('/');
+    if (slash !== -1) {
+      rest = authority.slice(slash);
+      authority = authority.slice(0, slash);
+    } else {
+      rest = '';
+    }
+    const at = authority.lastIndexOf('@');
+    if (at !== -1) {
+      u.user = authority.slice(0, at);
+      authority = authority.slice(at + 1);
+    }
+    u.host = parseHost(authority);
+  }
+  u.setPath(rest);
+  return u;
 }
 
 /**
