@@ -17,10 +17,20 @@ export class RoutingNode {
   handler: Handler | null = null;
   /** Literal children (a host, a method, a decoded segment, or "/" for `{$}`). */
   children: Map<string, RoutingNode> | null = null;
+  /** The same children as parallel arrays: a few keys are found faster by comparing in place than by hashing a slice. */
+  keys: string[] = [];
+  nodes: RoutingNode[] = [];
+  /** For nodes with many children: indexes into `keys` grouped by the key's first byte. */
+  byFirst: number[][] | null = null;
   /** The child keyed "": a single wildcard at the segment level, the empty host or the empty method above it. */
   emptyChild: RoutingNode | null = null;
   /** The child ending in a multi wildcard (`{x...}` or a trailing slash). */
   multiChild: RoutingNode | null = null;
+  /**
+   * On a method node: the leaves of its all-literal patterns by path. Such a pattern is the most specific of its
+   * method group for its one path, so a hit needs no walk (only for request paths without escapes).
+   */
+  statics: Map<string, RoutingNode> | null = null;
 
   child(key: string): RoutingNode | null {
     if (key === '') return this.emptyChild;
@@ -34,13 +44,20 @@ export class RoutingNode {
     if (c === undefined) {
       c = new RoutingNode();
       this.children.set(key, c);
+      this.keys.push(key);
+      this.nodes.push(c);
+      if (this.keys.length > 8) {
+        this.byFirst = [];
+        this.keys.forEach((k, i) => ((this.byFirst![k.charCodeAt(0) & 0xff] ??= []).push(i)));
+      }
     }
     return c;
   }
 
   /** Adds a pattern that the caller has checked for conflicts. */
   add(p: Pattern, h: Handler): void {
-    let n = this.addChild(p.host).addChild(p.method);
+    const methodNode = this.addChild(p.host).addChild(p.method);
+    let n = methodNode;
     for (const seg of p.segments) {
       if (seg.multi) {
         n = n.multiChild = new RoutingNode();
@@ -50,39 +67,51 @@ export class RoutingNode {
     }
     n.pattern = p;
     n.handler = h;
+    const key = staticPath(p);
+    if (key !== null) (methodNode.statics ??= new Map()).set(key, n);
   }
 
   /**
    * Finds the node for (host, method, path) — `path` escaped, starting with "/" — pushing wildcard values onto
    * `values`. Host-specific patterns first (MUX-31), then host-less ones.
    */
-  match(host: string, method: string, path: string, values: string[]): RoutingNode | null {
+  match(host: string, method: string, path: string, values: string[], pct = path.indexOf('%') !== -1): RoutingNode | null {
     if (host !== '') {
       const h = this.children === null ? undefined : this.children.get(host);
       if (h !== undefined) {
-        const n = h.matchMethod(method, path, values);
+        const n = h.matchMethod(method, path, pct, values);
         if (n !== null) return n;
         values.length = 0;
       }
     }
-    return this.emptyChild === null ? null : this.emptyChild.matchMethod(method, path, values);
+    return this.emptyChild === null ? null : this.emptyChild.matchMethod(method, path, pct, values);
   }
 
   /** Within one host: the method's own patterns, then GET's for HEAD (MUX-56), then method-less ones. */
-  private matchMethod(method: string, path: string, values: string[]): RoutingNode | null {
+  private matchMethod(method: string, path: string, pct: boolean, values: string[]): RoutingNode | null {
     const m = this.children === null ? undefined : this.children.get(method);
     if (m !== undefined) {
-      const n = matchPath(m, path, 0, values);
+      if (!pct && m.statics !== null) {
+        const hit = m.statics.get(path);
+        if (hit !== undefined) return hit;
+      }
+      const n = matchPath(m, path, 0, pct, values);
       if (n !== null) return n;
     }
     if (method === 'HEAD' && this.children !== null) {
       const g = this.children.get('GET');
       if (g !== undefined) {
-        const n = matchPath(g, path, 0, values);
+        const n = matchPath(g, path, 0, pct, values);
         if (n !== null) return n;
       }
     }
-    return this.emptyChild === null ? null : matchPath(this.emptyChild, path, 0, values);
+    const any = this.emptyChild;
+    if (any === null) return null;
+    if (!pct && any.statics !== null) {
+      const hit = any.statics.get(path);
+      if (hit !== undefined) return hit;
+    }
+    return matchPath(any, path, 0, pct, values);
   }
 
   /** Adds to `out` every method whose patterns match the path, on the host's patterns and the host-less ones (MUX-57). */
@@ -95,41 +124,106 @@ export class RoutingNode {
   private methodsMatching(path: string, out: Set<string>): void {
     if (this.children === null) return;
     const scratch: string[] = [];
+    const pct = path.indexOf('%') !== -1;
     for (const [method, n] of this.children) {
       scratch.length = 0;
-      if (matchPath(n, path, 0, scratch) !== null) out.add(method);
+      if (matchPath(n, path, 0, pct, scratch) !== null) out.add(method);
     }
   }
 }
 
 /**
- * Matches `path` from offset `i` (a '/' or the end) below node `n`. Values of wildcards are decoded one segment at a
- * time, so `%2F` never splits a segment (MUX-42, MUX-53).
+ * The one request path an all-literal pattern matches, as an escape-free path, or null when the pattern has a
+ * wildcard, an empty segment (which the tree files under the wildcard key) or a decoded "/" inside a segment.
  */
-function matchPath(n: RoutingNode, path: string, i: number, values: string[]): RoutingNode | null {
+function staticPath(p: Pattern): string | null {
+  let key = '';
+  for (const seg of p.segments) {
+    if (seg.wild || seg.s === '') return null;
+    if (seg.s === '/') return key + '/'; // `{$}`
+    if (seg.s.includes('/') || seg.s.includes('%') || seg.s === '.' || seg.s === '..') return null;
+    key += '/' + seg.s;
+  }
+  return key;
+}
+
+/**
+ * Set by a walk that met an empty, `.` or `..` segment. The mux's fast path walks a path it has not cleaned and
+ * relies on this: every segment before a final multi wildcard is visited on the way to a match, so a walk that
+ * matched without setting it saw a clean path up to there.
+ */
+export let sawUnclean = false;
+
+/** Clears {@link sawUnclean} before a walk. */
+export function resetUnclean(): void {
+  sawUnclean = false;
+}
+
+/** The literal child for the segment path[start:end] (no escapes in it), compared in place when there are few. */
+function literalChild(n: RoutingNode, path: string, start: number, end: number): RoutingNode | null {
+  const keys = n.keys;
+  const len = end - start;
+  if (n.byFirst === null) {
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k];
+      if (key.length === len && path.startsWith(key, start)) return n.nodes[k];
+    }
+    return null;
+  }
+  // Many children: compare only the keys that start with the same byte, still without slicing the path.
+  const group = n.byFirst[path.charCodeAt(start) & 0xff];
+  if (group === undefined) return null;
+  for (let g = 0; g < group.length; g++) {
+    const key = keys[group[g]];
+    if (key.length === len && path.startsWith(key, start)) return n.nodes[group[g]];
+  }
+  return null;
+}
+
+/**
+ * Matches `path` from offset `i` (a '/' or the end) below node `n`; `pct` tells whether the path has escapes at
+ * all. Segments are decoded one at a time, so `%2F` never splits a segment (MUX-42, MUX-53).
+ */
+function matchPath(n: RoutingNode, path: string, i: number, pct: boolean, values: string[]): RoutingNode | null {
   if (i >= path.length) return n.pattern !== null ? n : null;
-  let seg: string;
   let next: number;
+  let seg: string | null = null;
+  let lit: RoutingNode | null;
   if (i === path.length - 1) {
     // A final "/": the key of `{$}` (MUX-54); single wildcards never take it (MUX-52).
-    seg = '/';
     next = path.length;
+    lit = n.children === null ? null : (n.children.get('/') ?? null);
   } else {
     next = path.indexOf('/', i + 1);
     if (next < 0) next = path.length;
-    seg = unescapeSegment(path.slice(i + 1, next));
+    if (path.charCodeAt(i + 1) === 0x2e && (next === i + 2 || (next === i + 3 && path.charCodeAt(i + 2) === 0x2e))) {
+      sawUnclean = true;
+    }
+    if (next === i + 1) {
+      sawUnclean = true;
+      lit = n.emptyChild; // an empty segment finds the wildcard child by its key "" (unclean CONNECT paths)
+      seg = '';
+    } else if (pct) {
+      seg = unescapeSegment(path.slice(i + 1, next));
+      lit = n.child(seg);
+    } else {
+      lit = n.children === null ? null : literalChild(n, path, i + 1, next);
+    }
   }
-  const lit = n.child(seg);
   if (lit !== null) {
-    const r = matchPath(lit, path, next, values);
+    const r = matchPath(lit, path, next, pct, values);
     if (r !== null) return r;
   }
-  if (seg !== '/' && n.emptyChild !== null) {
-    const depth = values.length;
-    values.push(seg);
-    const r = matchPath(n.emptyChild, path, next, values);
-    if (r !== null) return r;
-    values.length = depth;
+  // The final "/" never goes to a single wildcard, nor does a segment that decodes to "/" (Go compares the decoded
+  // segment with "/", so `%2F` alone reaches `{$}` but no `{x}`).
+  if (i !== path.length - 1 && seg !== '/') {
+    const w = n.emptyChild;
+    if (w !== null) {
+      values.push(seg ?? path.slice(i + 1, next));
+      const r = matchPath(w, path, next, pct, values);
+      if (r !== null) return r;
+      values.pop(); // the branch failed without leaving values of its own
+    }
   }
   const m = n.multiChild;
   if (m !== null) {

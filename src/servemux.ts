@@ -13,8 +13,8 @@ import { conflicts, describeConflict, goQuote, parsePattern, type Pattern } from
 import { redirectHandler } from './redirect';
 import type { Request } from './request';
 import { RoutingIndex } from './routing-index';
-import { RoutingNode } from './routing-tree';
-import { escapePath, utf8, type URL } from './url';
+import { RoutingNode, resetUnclean, sawUnclean } from './routing-tree';
+import { escapePath, isPlainPath, utf8, type URL } from './url';
 
 /**
  * The outcome of a mux lookup, for carriers that must tell "nothing matched" from a response (the Express adapter
@@ -49,6 +49,7 @@ export interface ServeMuxOptions {
 
 /** `host` without a `:port` suffix, as `net.SplitHostPort` splits it; unchanged when it does not split (MUX-40). */
 function stripHostPort(h: string): string {
+  if (h === '') return h;
   const colon = h.lastIndexOf(':');
   if (colon === -1) return h;
   if (h.charCodeAt(0) === 0x5b) {
@@ -93,6 +94,10 @@ function callerLocation(): string {
 }
 
 const EMPTY_NAMES: readonly string[] = [];
+// Matching pushes wildcard values here; a match copies them out (most matches have none, and share NO_VALUES, which
+// is never written: setPathValue writes into matches only for names of the pattern).
+const scratch: string[] = [];
+const NO_VALUES: string[] = [];
 
 /**
  * ServeMux is an HTTP request multiplexer (Go's `http.ServeMux`, Go 1.23 behaviour). It matches each request
@@ -174,22 +179,40 @@ export class ServeMux implements Handler {
   match(r: Request): MuxMatch {
     const u = r.url;
     const method = r.method;
-    const escaped = u.escapedPath();
-    const values: string[] = [];
+    let escaped: string;
+    const values = scratch;
+    values.length = 0;
     let host: string;
     let path: string;
-    let n: RoutingNode | null;
+    let n: RoutingNode | null = null;
     if (method === 'CONNECT') {
       // MUX-69: no cleaning, the port kept; the slash redirect looks at the target's host, matching at r.host.
       host = u.host;
-      path = escaped;
+      path = escaped = u.escapedPath();
       const to = this.slashRedirect(host, method, path, this.tree.match(host, method, path, []), u);
       if (to !== null) return to;
       n = this.tree.match(r.host, method, path, values);
     } else {
       host = stripHostPort(r.host);
-      path = cleanPath(escaped);
-      n = this.tree.match(host, method, path, values);
+      const p = u.path;
+      let plain = false;
+      if (u.rawPath === '' && p === u.escapedFor && p.charCodeAt(0) === 0x2f) {
+        // The common case: the path is its own escaped form without escapes. Walk it before knowing it is clean;
+        // the walk reports unclean segments on its way, and a multi wildcard's remainder is checked after.
+        resetUnclean();
+        n = this.tree.match(host, method, p, values, false);
+        // A failed walk may have stopped early, so a miss or a multi's remainder needs the full check.
+        plain = !sawUnclean && ((n !== null && !n.pattern!.last.multi) || isPlainPath(p, true));
+        if (plain && n !== null && !n.pattern!.last.multi) return this.found(n, values);
+        if (!plain) values.length = 0;
+      }
+      if (plain) {
+        path = escaped = p;
+      } else {
+        escaped = u.escapedPath();
+        path = cleanPath(escaped);
+        n = this.tree.match(host, method, path, values);
+      }
       const to = this.slashRedirect(host, method, path, n, u);
       if (to !== null) return to;
       if (path !== escaped) {
@@ -199,8 +222,13 @@ export class ServeMux implements Handler {
       }
     }
     if (n === null) return this.miss(host, path);
+    return this.found(n, values);
+  }
+
+  private found(n: RoutingNode, values: string[]): MuxMatch {
     const p = n.pattern!;
-    return { kind: 'found', handler: n.handler!, pattern: p.str, names: p.names.length === 0 ? EMPTY_NAMES : p.names, values };
+    if (p.names.length === 0) return { kind: 'found', handler: n.handler!, pattern: p.str, names: EMPTY_NAMES, values: NO_VALUES };
+    return { kind: 'found', handler: n.handler!, pattern: p.str, names: p.names, values: values.slice() };
   }
 
   /** MUX-61…MUX-63: a path that is not matched exactly, but is with a slash appended, is redirected there. */

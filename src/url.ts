@@ -82,9 +82,36 @@ function unescapeBinary(s: string, mode: Mode): string | null {
 }
 
 const HEX = '0123456789ABCDEF';
+// shouldEscape for paths as a table: escapedPath runs on every request the mux routes.
+const PATH_ESCAPE = new Uint8Array(256);
+for (let c = 0; c < 256; c++) PATH_ESCAPE[c] = shouldEscape(c, Mode.Path) ? 1 : 0;
+
+/**
+ * @internal Whether `p` is a rooted path that is its own escaped form and its own clean form, with no escapes:
+ * no byte to escape, no `%`, no `//` and no segment starting with a dot (a conservative test for `.`/`..`). The
+ * mux routes such paths without building either form.
+ */
+export function isPlainPath(p: string, knownEscaped = false): boolean {
+  if (p.length === 0 || p.charCodeAt(0) !== 0x2f) return false;
+  if (knownEscaped) return p.indexOf('//') === -1 && p.indexOf('/.') === -1;
+  for (let i = 0; i < p.length; i++) {
+    const c = p.charCodeAt(i);
+    if (c > 0xff || PATH_ESCAPE[c] === 1 || c === 0x25) return false;
+    if (c === 0x2f && i + 1 < p.length) {
+      const d = p.charCodeAt(i + 1);
+      if (d === 0x2f || d === 0x2e) return false;
+    }
+  }
+  return true;
+}
+
 function escapeBinary(s: string, mode: Mode): string {
   let i = 0;
-  for (; i < s.length; i++) if (shouldEscape(s.charCodeAt(i), mode)) break;
+  if (mode === Mode.Path) {
+    for (; i < s.length; i++) if (PATH_ESCAPE[s.charCodeAt(i) & 0xff] === 1 || s.charCodeAt(i) > 0xff) break;
+  } else {
+    for (; i < s.length; i++) if (shouldEscape(s.charCodeAt(i), mode)) break;
+  }
   if (i === s.length) return s;
   let out = s.slice(0, i);
   for (; i < s.length; i++) {
@@ -250,6 +277,11 @@ export class URL {
   rawQuery = '';
   fragment = '';
   rawFragment = '';
+  /**
+   * @internal The value of `path` when setPath found it to be its own escaped form with no `%` in it; the mux then
+   * skips scanning it again. A path changed later no longer equals it, so the shortcut cannot go stale.
+   */
+  escapedFor: string | null = null;
 
   /** escapedPath returns `rawPath` when it is a valid encoding of `path`, else the default encoding (REQ-12). */
   escapedPath(): string {
@@ -266,6 +298,7 @@ export class URL {
     if (p === null) throw new URLError(`invalid URL escape in ${JSON.stringify(escaped)}`);
     this.path = p;
     this.rawPath = escapeBinary(p, Mode.Path) === escaped ? '' : escaped;
+    this.escapedFor = this.rawPath === '' && p === escaped ? p : null;
   }
   /** query parses `rawQuery`, dropping malformed pairs (Go's `URL.Query`). */
   query(): Values {
