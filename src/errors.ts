@@ -128,3 +128,36 @@ export class ProtocolError extends NetHTTPError {
     return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[kProtocol] === true;
   }
 }
+
+/** ErrNotExist reports a file that does not exist (Go's `fs.ErrNotExist`); file servers answer it with 404. */
+export const ErrNotExist = sentinel('ErrNotExist', 'file does not exist');
+/** ErrPermission reports a file the process may not read (Go's `fs.ErrPermission`); file servers answer it with 403. */
+export const ErrPermission = sentinel('ErrPermission', 'permission denied');
+/** ErrInvalid reports an invalid argument, such as a file name that is not a valid path (Go's `fs.ErrInvalid`). */
+export const ErrInvalid = sentinel('ErrInvalid', 'invalid argument');
+/** ErrClosed reports use of a file after it was closed (Go's `fs.ErrClosed`). */
+export const ErrClosed = sentinel('ErrClosed', 'file already closed');
+
+const kPath = Symbol.for('nethttp.PathError');
+
+/**
+ * PathError records a file operation that failed, the file name and the cause (Go's `fs.PathError`). `cause` is the
+ * underlying error ({@link ErrNotExist}, {@link ErrPermission}, a Node.js system error…), so that
+ * `errorIs(err, ErrNotExist)` sees through it. The message is Go's: `open name: file does not exist`.
+ */
+export class PathError extends NetHTTPError {
+  /** The operation: `open`, `stat`, `read`, `readdir`. */
+  readonly op: string;
+  /** The file name as given to the operation. */
+  readonly path: string;
+  constructor(op: string, path: string, cause: unknown) {
+    super('PathError', `${op} ${path}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'PathError';
+    this.op = op;
+    this.path = path;
+    (this as unknown as Record<symbol, boolean>)[kPath] = true;
+  }
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[kPath] === true;
+  }
+}

@@ -26,3 +26,8 @@ export { listen, type Listener, type Addr, NetError, ErrListenerClosed } from '.
 export { type ConnState, StateNew, StateActive, StateIdle, StateHijacked, StateClosed, connStateString } from './conn-state';
 export { maxBytesReader, maxBytesHandler } from './max-bytes';
 export { ErrUnexpectedEOF } from './conn';
+export {
+  type FileSystem, type FS, type File, type FileInfo, type DirEntry, type MemFile, dir, dirFS, memFS, fs, validPath,
+} from './fs';
+export { serveContent, parseTime, TimeFormat, type ReadSeeker, type Content } from './serve-content';
+export { fileServer, fileServerFS, serveFile, serveFileFS } from './file-server';

@@ -1,0 +1,254 @@
+/**
+ * fileServer, fileServerFS, serveFile and serveFileFS: Go's file server — index.html, the relative redirects of
+ * directories and `/index.html`, Go's directory listing, and error replies that never name the file (FS-1…FS-32).
+ * The bytes themselves go through serveContent (src/serve-content.ts).
+ * @module
+ */
+
+import { dirOfBinary, fs, isKnownFS, isNotExist, isPermission, type DirEntry, type File, type FileInfo, type FileSystem, type FS } from './fs';
+import type { Handler, ResponseWriter } from './handler';
+import { error } from './http-error';
+import { pathClean } from './internal/path';
+import { logf } from './log';
+import { htmlEscape } from './redirect';
+import type { Request } from './request';
+import { newResponseController } from './response-controller';
+import { ifModifiedSinceFails, modMs, serveContentWith, serveError, setLastModified, writeNotModified } from './serve-content';
+import { ServerContextKey } from './server';
+import { escapePath } from './url';
+
+const INDEX_PAGE = '/index.html';
+
+/** Go's toHTTPError: a fixed text per class of error, never the error's own text (FS-4). */
+function toHTTPError(err: unknown): [string, number] {
+  if (isNotExist(err)) return ['404 page not found', 404];
+  if (isPermission(err)) return ['403 Forbidden', 403];
+  return ['500 Internal Server Error', 500];
+}
+
+/**
+ * Go's localRedirect: 301 with `Location` exactly as given (relative, so that it stays right under a stripped
+ * prefix), plus the query; no body and no Content-Type, unlike redirect() (FS-10, FS-11, FS-13).
+ */
+function localRedirect(w: ResponseWriter, r: Request, newPath: string): void {
+  const q = r.url.rawQuery;
+  if (q !== '') newPath += '?' + q;
+  w.header().set('Location', newPath);
+  w.writeHeader(301);
+}
+
+/** Go's path.Base for slash-separated paths. */
+function pathBase(p: string): string {
+  if (p === '') return '.';
+  let end = p.length;
+  while (end > 0 && p.charCodeAt(end - 1) === 0x2f) end--;
+  if (end === 0) return '/';
+  return p.slice(p.lastIndexOf('/', end - 1) + 1, end);
+}
+
+/** Writes one line through the server's error log, as Go's logf(r, …) does. */
+function logFor(r: Request, message: string): void {
+  const srv = r.context().value(ServerContextKey) as { logf?: (m: string) => void } | undefined;
+  if (srv !== undefined && typeof srv.logf === 'function') srv.logf(message);
+  else logf(null, message);
+}
+
+/** Go's directory listing (FS-22): sorted by bytes, href URL-escaped, text HTML-escaped, one write per line. */
+async function dirList(w: ResponseWriter, r: Request, f: File): Promise<void> {
+  let dirs: DirEntry[];
+  try {
+    dirs = await f.readdir();
+  } catch (err) {
+    logFor(r, `http: error reading directory: ${err instanceof Error ? err.message : String(err)}`);
+    error(w, 'Error reading directory', 500);
+    return;
+  }
+  const names = dirs.map((d) => (d.isDir ? d.name + '/' : d.name));
+  names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  w.header().set('Content-Type', 'text/html; charset=utf-8');
+  w.write('<!doctype html>\n');
+  w.write('<meta name="viewport" content="width=device-width">\n');
+  w.write('<pre>\n');
+  const rc = newResponseController(w);
+  const ctx = r.context();
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    let href = escapePath(name);
+    // A first segment with a colon would read as a scheme; Go's URL.String prefixes "./" (FS-22).
+    const slash = href.indexOf('/');
+    if ((slash === -1 ? href : href.slice(0, slash)).indexOf(':') !== -1) href = './' + href;
+    // Names are binary strings: the bytes go out as they are, escaped for HTML only.
+    if (w.write(Buffer.from(`<a href="${href}">${htmlEscape(name)}</a>\n`, 'latin1')) !== null) return;
+    if ((i & 255) === 255) {
+      await rc.drained();
+      if (ctx.err() !== null) return;
+    }
+  }
+  w.write('</pre>\n');
+}
+
+async function closeQuietly(f: File): Promise<void> {
+  try {
+    await f.close();
+  } catch {
+    // Nothing to report: the reply is already decided.
+  }
+}
+
+/** Go's serveFile: `name` is slash-separated; `redirect` adds FileServer's canonical-path redirects (FS-12). */
+async function serveFileIn(w: ResponseWriter, r: Request, fsys: FileSystem, name: string, redirect: boolean): Promise<void> {
+  // Relative "./": an absolute target would be wrong under a stripped prefix (FS-10).
+  if (r.url.path.endsWith(INDEX_PAGE)) {
+    localRedirect(w, r, './');
+    return;
+  }
+  let f: File;
+  try {
+    f = await fsys.open(name);
+  } catch (err) {
+    const [msg, code] = toHTTPError(err);
+    serveError(w, msg, code);
+    return;
+  }
+  const opened: File[] = [f];
+  try {
+    let d: FileInfo;
+    try {
+      d = await f.stat();
+    } catch (err) {
+      const [msg, code] = toHTTPError(err);
+      serveError(w, msg, code);
+      return;
+    }
+    if (redirect) {
+      const url = r.url.path;
+      if (d.isDir) {
+        if (!url.endsWith('/')) {
+          localRedirect(w, r, pathBase(url) + '/');
+          return;
+        }
+      } else if (url.endsWith('/')) {
+        const base = pathBase(url);
+        if (base === '/' || base === '.') {
+          // The file system maps the root itself to a regular file (FS-12).
+          serveError(w, 'http: attempting to traverse a non-directory', 500);
+          return;
+        }
+        localRedirect(w, r, '../' + base);
+        return;
+      }
+    }
+    if (d.isDir) {
+      const url = r.url.path;
+      if (url === '' || !url.endsWith('/')) {
+        localRedirect(w, r, pathBase(url) + '/');
+        return;
+      }
+      const index = (name.endsWith('/') ? name.slice(0, -1) : name) + INDEX_PAGE;
+      try {
+        const ff = await fsys.open(index);
+        opened.push(ff);
+        const dd = await ff.stat();
+        d = dd;
+        f = ff;
+      } catch {
+        // No usable index.html: list the directory (FS-20, FS-21).
+      }
+    }
+    if (d.isDir) {
+      const mod = modMs(d.modTime);
+      if (ifModifiedSinceFails(r, mod)) {
+        writeNotModified(w);
+        return;
+      }
+      setLastModified(w, mod);
+      await dirList(w, r, f);
+      return;
+    }
+    const size = d.size;
+    await serveContentWith(w, r, d.name, modMs(d.modTime), () => Promise.resolve(size), f);
+  } finally {
+    for (const x of opened) await closeQuietly(x);
+  }
+}
+
+/** Go's containsDotDot: a `..` element, with `/` and `\` both separating elements (FS-30). */
+function containsDotDot(v: string): boolean {
+  if (v.indexOf('..') === -1) return false;
+  return v.split(/[/\\]/).some((e) => e === '..');
+}
+
+/**
+ * A name from the caller as bytes: a string whose characters are all ≤ 0xFF is taken as bytes already (the form
+ * of request paths and path values), anything else is encoded as UTF-8 — the convention of redirect().
+ */
+function nameBytes(s: string): string {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0xff) return Buffer.from(s, 'utf8').toString('latin1');
+  return s;
+}
+
+class FileHandler implements Handler {
+  constructor(private readonly root: FileSystem) {}
+  serveHTTP(w: ResponseWriter, r: Request): Promise<void> {
+    let upath = r.url.path;
+    if (!upath.startsWith('/')) {
+      upath = '/' + upath;
+      r.url.path = upath;
+    }
+    return serveFileIn(w, r, this.root, pathClean(upath), true);
+  }
+}
+
+/**
+ * fileServer returns a handler that serves requests with the contents of the file system `root` (Go's
+ * `http.FileServer`), e.g. `mux.handle('/', fileServer(dir('./public')))`. The request path, cleaned, is the file
+ * name: `..` cannot leave the root.
+ *
+ * - A directory is served by its `index.html`, else by a listing; a request for a directory without the trailing
+ *   slash, or for a file with one, is redirected (301, relative `Location`), as is any path ending in `/index.html`.
+ * - Files are served by {@link serveContent}'s rules: type by extension or sniffing, ranges, conditional requests.
+ * - Errors: 404 `404 page not found`, 403 `403 Forbidden`, else 500 `500 Internal Server Error`.
+ *
+ * An {@link FS} made by {@link dirFS} or {@link memFS} is accepted too and served as by {@link fileServerFS}.
+ * Mount under a prefix with `stripPrefix`.
+ */
+export function fileServer(root: FileSystem): Handler {
+  return new FileHandler(isKnownFS(root) ? fs(root) : root);
+}
+
+/** fileServerFS returns a handler that serves the {@link FS} `fsys` (Go's `http.FileServerFS`): `fileServer(fs(fsys))`. */
+export function fileServerFS(fsys: FS): Handler {
+  return new FileHandler(fs(fsys));
+}
+
+/**
+ * serveFile replies with the file or directory `name` of the local disk (Go's `http.ServeFile`); a relative `name`
+ * is relative to the working directory. A request whose path has a `..` element is refused with 400
+ * `invalid URL path`, in case `name` was built from it; `name` itself is not checked — sanitise it if it comes from
+ * the client. A path ending in `/index.html` is redirected to `./`. A directory is listed (or its index.html
+ * served) only when the request path ends in `/`.
+ *
+ * `name` is bytes when all its characters are ≤ 0xFF (the form of `r.url.path` and path values), else text
+ * encoded as UTF-8.
+ */
+export async function serveFile(w: ResponseWriter, r: Request, name: string): Promise<void> {
+  if (containsDotDot(r.url.path)) {
+    serveError(w, 'invalid URL path', 400);
+    return;
+  }
+  const b = nameBytes(name);
+  const i = b.lastIndexOf('/');
+  await serveFileIn(w, r, dirOfBinary(b.slice(0, i + 1)), b.slice(i + 1), false);
+}
+
+/**
+ * serveFileFS replies with the file or directory `name` of `fsys` (Go's `http.ServeFileFS`), under the same rules
+ * as {@link serveFile}.
+ */
+export async function serveFileFS(w: ResponseWriter, r: Request, fsys: FS, name: string): Promise<void> {
+  if (containsDotDot(r.url.path)) {
+    serveError(w, 'invalid URL path', 400);
+    return;
+  }
+  await serveFileIn(w, r, fs(fsys), nameBytes(name), false);
+}

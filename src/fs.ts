@@ -1,0 +1,426 @@
+/**
+ * File systems for the file server: Go's `http.FileSystem` and `io/fs.FS` shapes, a node:fs implementation of each
+ * (`dir`, Go's `http.Dir`; `dirFS`, Go's `os.DirFS`), an in-memory one (`memFS`, Go's `fstest.MapFS`) and the
+ * adapter between them (`fs`, Go's `http.FS`).
+ *
+ * File names are binary strings, one character per byte, like request paths (`url.path`): a name can carry any
+ * bytes, and an implementation over node:fs turns it into a Buffer path so that no decoding step can change it.
+ * @module
+ */
+
+import { isUtf8 } from 'node:buffer';
+import { promises as fsp, type Stats } from 'node:fs';
+import * as posix from 'node:path/posix';
+import { ErrClosed, ErrInvalid, ErrNotExist, ErrPermission, NetHTTPError, PathError, errorIs } from './errors';
+import { pathClean } from './internal/path';
+
+/** DirEntry is one entry of a directory listing (Go's `fs.DirEntry`). */
+export interface DirEntry {
+  /** The base name, a binary string. */
+  readonly name: string;
+  /** Whether the entry is a directory (a symbolic link is not, whatever it points to, as in Go). */
+  readonly isDir: boolean;
+}
+
+/** FileInfo describes an open file (Go's `fs.FileInfo`). */
+export interface FileInfo extends DirEntry {
+  /** The length in bytes of a regular file. */
+  readonly size: number;
+  /** The modification time, or null when unknown (Go's zero time). */
+  readonly modTime: Date | null;
+}
+
+/**
+ * File is an open file of a {@link FileSystem} or {@link FS} (Go's `http.File`). Reads are positional, so a file
+ * needs no seek offset and can serve several ranges. Methods may return promises or plain values.
+ */
+export interface File {
+  /** stat describes the file. */
+  stat(): Promise<FileInfo> | FileInfo;
+  /**
+   * read copies up to `buf.length` bytes starting at byte `position` into `buf` and returns how many it copied;
+   * 0 means the end of the file.
+   */
+  read(buf: Uint8Array, position: number): Promise<number> | number;
+  /** readdir lists a directory (Go's `ReadDir(-1)`); order does not matter. */
+  readdir(): Promise<DirEntry[]> | DirEntry[];
+  /** close releases the file. */
+  close(): Promise<void> | void;
+}
+
+/**
+ * FileSystem is what {@link fileServer} serves from (Go's `http.FileSystem`). `open` receives a slash-separated
+ * rooted name (`/`, `/docs/a.txt`), cleaned by the caller, as a binary string. It rejects (or throws) with an
+ * error that {@link errorIs} matches to {@link ErrNotExist} (404) or {@link ErrPermission} (403); any other error
+ * is a 500. Node.js system errors (`ENOENT`, `EACCES`, `EPERM`) are understood as well.
+ */
+export interface FileSystem {
+  open(name: string): Promise<File> | File;
+}
+
+/**
+ * FS is a read-only file system in Go's `io/fs.FS` shape: `open` receives unrooted names that satisfy
+ * {@link validPath} (`.` is the root, `docs/a.txt` a file). Serve one with {@link fileServerFS} or
+ * {@link serveFileFS}, or adapt it with {@link fs}.
+ */
+export interface FS {
+  open(name: string): Promise<File> | File;
+}
+
+const kFS = Symbol.for('nethttp.FS');
+
+/** @internal Whether `x` was made by {@link dirFS} or {@link memFS} (an FS, not a FileSystem). */
+export function isKnownFS(x: unknown): x is FS {
+  return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[kFS] === true;
+}
+
+/**
+ * validPath reports whether `name` (a binary string) is a valid {@link FS} name (Go's `fs.ValidPath`): valid UTF-8,
+ * unrooted, slash-separated, with no empty, `.` or `..` element, except that the root itself is `.`.
+ */
+export function validPath(name: string): boolean {
+  if (!isAllASCII(name) && !isUtf8(Buffer.from(name, 'latin1'))) return false;
+  if (name === '.') return true;
+  let start = 0;
+  for (;;) {
+    let i = name.indexOf('/', start);
+    if (i === -1) i = name.length;
+    const elem = name.slice(start, i);
+    if (elem === '' || elem === '.' || elem === '..') return false;
+    if (i === name.length) return true;
+    start = i + 1;
+  }
+}
+
+function isAllASCII(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Error classification shared by the file server.
+
+function nodeCode(err: unknown): string | undefined {
+  const c = (err as { code?: unknown } | null)?.code;
+  return typeof c === 'string' ? c : undefined;
+}
+
+function chainHasCode(err: unknown, codes: readonly string[]): boolean {
+  for (let e = err, depth = 0; e != null && depth < 32; depth++) {
+    const c = nodeCode(e);
+    if (c !== undefined && codes.includes(c)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** @internal Whether `err` means "does not exist": {@link ErrNotExist} in its chain, or a Node.js ENOENT. */
+export function isNotExist(err: unknown): boolean {
+  return errorIs(err, ErrNotExist) || chainHasCode(err, ['ENOENT']);
+}
+
+/** @internal Whether `err` means "permission denied": {@link ErrPermission}, or a Node.js EACCES / EPERM. */
+export function isPermission(err: unknown): boolean {
+  return errorIs(err, ErrPermission) || chainHasCode(err, ['EACCES', 'EPERM']);
+}
+
+// Turns a Node.js error into Go's shape: the io/fs sentinel as the cause when there is one.
+function pathError(op: string, name: string, err: unknown): PathError {
+  if (err instanceof PathError) return err;
+  const c = nodeCode(err);
+  const cause = c === 'ENOENT' ? ErrNotExist : c === 'EACCES' || c === 'EPERM' ? ErrPermission : err;
+  return new PathError(op, name, cause);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// node:fs files.
+
+/** @internal Text (a root, a memFS key) as the binary string of its UTF-8 bytes. */
+export function toBinary(s: string): string {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return Buffer.from(s, 'utf8').toString('latin1');
+  return s;
+}
+
+function osPath(binary: string): Buffer {
+  return Buffer.from(binary, 'latin1');
+}
+
+class OSFile implements File {
+  private closed = false;
+  constructor(
+    private readonly fh: fsp.FileHandle,
+    private readonly full: string,
+    private readonly base: string,
+  ) {}
+
+  async stat(): Promise<FileInfo> {
+    let s: Stats;
+    try {
+      s = await this.fh.stat();
+    } catch (err) {
+      throw pathError('stat', this.full, err);
+    }
+    return { name: this.base, size: s.size, modTime: s.mtime, isDir: s.isDirectory() };
+  }
+
+  async read(buf: Uint8Array, position: number): Promise<number> {
+    if (this.closed) throw new PathError('read', this.full, ErrClosed);
+    try {
+      const { bytesRead } = await this.fh.read(buf, 0, buf.length, position);
+      return bytesRead;
+    } catch (err) {
+      throw pathError('read', this.full, err);
+    }
+  }
+
+  async readdir(): Promise<DirEntry[]> {
+    if (this.closed) throw new PathError('readdirent', this.full, ErrClosed);
+    try {
+      // Buffer names keep file names that are not valid UTF-8 exactly as the disk has them.
+      const ents = (await fsp.readdir(osPath(this.full), { withFileTypes: true, encoding: 'buffer' })) as unknown as Array<{
+        name: Buffer | string;
+        isDirectory(): boolean;
+      }>;
+      return ents.map((d) => ({
+        name: typeof d.name === 'string' ? toBinary(d.name) : d.name.toString('latin1'),
+        isDir: d.isDirectory(),
+      }));
+    } catch (err) {
+      throw pathError('readdirent', this.full, err);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.fh.close();
+  }
+}
+
+async function openOS(full: string): Promise<OSFile> {
+  const fh = await fsp.open(osPath(full), 'r');
+  return new OSFile(fh, full, posix.basename(full) || '/');
+}
+
+// Go's mapOpenError: an error other than not-exist / permission that comes from a non-directory in the middle of
+// the path (ENOTDIR for `/file.txt/x`) is reported as not-exist, found by stat'ing each prefix (FS-3).
+async function mapOpenError(err: unknown, name: string, stat: (p: string) => Promise<{ isDir: boolean }>): Promise<unknown> {
+  if (isNotExist(err) || isPermission(err)) return err;
+  const parts = name.split('/');
+  for (let i = 0; i < parts.length; i++) {
+    if (parts[i] === '') continue;
+    let fi: { isDir: boolean };
+    try {
+      fi = await stat(parts.slice(0, i + 1).join('/'));
+    } catch {
+      return err;
+    }
+    if (!fi.isDir) return ErrNotExist;
+  }
+  return err;
+}
+
+async function osStat(p: string): Promise<{ isDir: boolean }> {
+  const s = await fsp.stat(osPath(p === '' ? '/' : p));
+  return { isDir: s.isDirectory() };
+}
+
+/** Error of {@link dir} for a name that cannot name a local file (FS-2); the file server answers it with 500. */
+const errUnsafePath = (): NetHTTPError => new NetHTTPError('ErrInvalid', 'http: invalid or unsafe file path', { cause: ErrInvalid });
+
+class Dir implements FileSystem {
+  private readonly root: string;
+  /** `root` is a binary string. */
+  constructor(root: string) {
+    this.root = root === '' ? '.' : root;
+  }
+  async open(name: string): Promise<File> {
+    // Cleaned as a rooted path first, so that no `..` climbs above the root (FS-2); then it must be a valid
+    // local name: valid UTF-8 (Go's filepath.Localize checks fs.ValidPath) and no NUL byte.
+    let p = pathClean('/' + name).slice(1);
+    if (p === '') p = '.';
+    if (!validPath(p) || p.indexOf('\0') !== -1) throw errUnsafePath();
+    const full = posix.join(this.root, p);
+    try {
+      return await openOS(full);
+    } catch (err) {
+      throw pathError('open', full, await mapOpenError(err, full, osStat));
+    }
+  }
+}
+
+/**
+ * dir returns a {@link FileSystem} over the directory `root` of the local disk (Go's `http.Dir`); an empty `root`
+ * is the working directory.
+ *
+ * Names are cleaned as rooted paths before use, so `..` never leaves `root`, and a name with a NUL byte is refused
+ * (`http: invalid or unsafe file path`, a 500). As in Go, symbolic links are followed, also when they point out of
+ * `root`, and files whose names start with a dot are served: do not serve a tree in which others can create links,
+ * and keep `.git` or `.htpasswd` out of it.
+ */
+export function dir(root: string): FileSystem {
+  return new Dir(toBinary(root));
+}
+
+/** @internal {@link dir} over a root given as a binary string. */
+export function dirOfBinary(root: string): FileSystem {
+  return new Dir(root);
+}
+
+class DirFS implements FS {
+  private readonly root: string;
+  constructor(root: string) {
+    this.root = toBinary(root);
+    (this as unknown as Record<symbol, boolean>)[kFS] = true;
+  }
+  async open(name: string): Promise<File> {
+    if (!validPath(name) || name.indexOf('\0') !== -1) throw new PathError('open', name, ErrInvalid);
+    // An empty root would make every name absolute (Go 1.21+ refuses it too).
+    if (this.root === '') throw new PathError('open', name, new NetHTTPError('ErrInvalid', 'os: DirFS with empty root', { cause: ErrInvalid }));
+    const full = this.root + '/' + name;
+    try {
+      return await openOS(full);
+    } catch (err) {
+      throw pathError('open', name, err);
+    }
+  }
+}
+
+/**
+ * dirFS returns an {@link FS} over the directory `root` of the local disk (Go's `os.DirFS`). Names must satisfy
+ * {@link validPath}. Symbolic links are followed, also out of `root`, as Go 1.23 does.
+ */
+export function dirFS(root: string): FS {
+  return new DirFS(root);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// In-memory file system.
+
+/** MemFile is one file (or, with `dir: true`, a directory) of a {@link memFS} (Go's `fstest.MapFile`). */
+export interface MemFile {
+  /** The contents; a string is stored as UTF-8. */
+  data?: Uint8Array | string;
+  /** The modification time; none (null) when absent. */
+  modTime?: Date | null;
+  /** Marks an explicit directory entry. */
+  dir?: boolean;
+}
+
+function memData(f: MemFile): Uint8Array {
+  const d = f.data;
+  if (d === undefined) return EMPTY;
+  return typeof d === 'string' ? Buffer.from(d, 'utf8') : d;
+}
+const EMPTY = new Uint8Array(0);
+
+class MemOpenFile implements File {
+  private closed = false;
+  constructor(
+    private readonly info: FileInfo,
+    private readonly data: Uint8Array,
+    private readonly entries: DirEntry[] | null,
+    private readonly path: string,
+  ) {}
+  stat(): FileInfo {
+    return this.info;
+  }
+  read(buf: Uint8Array, position: number): number {
+    if (this.closed) throw new PathError('read', this.path, ErrClosed);
+    if (this.entries !== null) throw new PathError('read', this.path, ErrInvalid);
+    if (position >= this.data.length) return 0;
+    const n = Math.min(buf.length, this.data.length - position);
+    buf.set(this.data.subarray(position, position + n));
+    return n;
+  }
+  readdir(): DirEntry[] {
+    if (this.closed) throw new PathError('readdir', this.path, ErrClosed);
+    if (this.entries === null) throw new PathError('readdir', this.path, ErrInvalid);
+    return this.entries.slice();
+  }
+  close(): void {
+    this.closed = true;
+  }
+}
+
+class MapFS implements FS {
+  private readonly files = new Map<string, MemFile>();
+  constructor(files: Record<string, MemFile | Uint8Array | string>) {
+    for (const [k, v] of Object.entries(files)) {
+      this.files.set(toBinary(k), typeof v === 'string' || v instanceof Uint8Array ? { data: v } : v);
+    }
+    (this as unknown as Record<symbol, boolean>)[kFS] = true;
+  }
+
+  open(name: string): File {
+    // fstest.MapFS answers an invalid name with not-exist (os.DirFS says invalid).
+    if (!validPath(name)) throw new PathError('open', name, ErrNotExist);
+    const file = this.files.get(name);
+    const base = name === '.' ? '.' : name.slice(name.lastIndexOf('/') + 1);
+    if (file !== undefined && file.dir !== true) {
+      const data = memData(file);
+      return new MemOpenFile({ name: base, size: data.length, modTime: file.modTime ?? null, isDir: false }, data, null, name);
+    }
+    // A directory: explicit or implied by the names below it.
+    const prefix = name === '.' ? '' : name + '/';
+    const seen = new Map<string, DirEntry>();
+    for (const [k, f] of this.files) {
+      if (!k.startsWith(prefix) || k === name) continue;
+      const rest = k.slice(prefix.length);
+      if (rest === '') continue;
+      const i = rest.indexOf('/');
+      if (i === -1) seen.set(rest, { name: rest, isDir: f.dir === true });
+      else if (!seen.has(rest.slice(0, i))) seen.set(rest.slice(0, i), { name: rest.slice(0, i), isDir: true });
+    }
+    if (file === undefined && seen.size === 0 && name !== '.') throw new PathError('open', name, ErrNotExist);
+    const entries = [...seen.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return new MemOpenFile({ name: base, size: 0, modTime: file?.modTime ?? null, isDir: true }, EMPTY, entries, name);
+  }
+}
+
+/**
+ * memFS returns an in-memory {@link FS} (Go's `fstest.MapFS`). Keys are {@link validPath} names; a value is a
+ * {@link MemFile} or, for short, the contents. Directories are implied by the names below them. The set of names is
+ * read once; changes to a MemFile object (its data, its modTime) are seen by later opens.
+ *
+ * @example
+ * ```ts
+ * const site = memFS({ 'index.html': '<h1>hi</h1>', 'css/site.css': { data: 'body{}', modTime: new Date() } });
+ * mux.handle('/', fileServerFS(site));
+ * ```
+ */
+export function memFS(files: Record<string, MemFile | Uint8Array | string>): FS {
+  return new MapFS(files);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// FS → FileSystem.
+
+async function fsStat(fsys: FS, name: string): Promise<{ isDir: boolean }> {
+  const f = await fsys.open(name);
+  try {
+    return await f.stat();
+  } finally {
+    await f.close();
+  }
+}
+
+class IOFS implements FileSystem {
+  constructor(private readonly fsys: FS) {}
+  async open(name: string): Promise<File> {
+    const n = name === '/' ? '.' : name.startsWith('/') ? name.slice(1) : name;
+    try {
+      return await this.fsys.open(n);
+    } catch (err) {
+      throw await mapOpenError(err, n, (p) => fsStat(this.fsys, p));
+    }
+  }
+}
+
+/**
+ * fs converts an {@link FS} into a {@link FileSystem} (Go's `http.FS`), for {@link fileServer}: rooted names lose
+ * their leading slash, and `/` becomes `.`.
+ */
+export function fs(fsys: FS): FileSystem {
+  return new IOFS(fsys);
+}
