@@ -3,6 +3,7 @@
  * memFS (fstest.MapFS) and fs() (http.FS), with Go's error classes.
  */
 
+import { execFileSync } from 'node:child_process';
 import * as fsn from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -140,6 +141,19 @@ describe('dir (http.Dir) and dirFS (os.DirFS) over a temporary tree', () => {
     await f.close();
     await f.close();
     expect(errorIs(await failure(() => f.read(Buffer.alloc(1), 0)), ErrClosed)).toBe(true);
+  });
+
+  test('a FIFO opens without waiting for a writer (no libuv pool thread is parked) and reads as empty', async () => {
+    const fifo = path.join(root, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    try {
+      const f = await dir(root).open('/fifo');
+      const fi = await f.stat();
+      expect([fi.isDir, fi.size]).toEqual([false, 0]);
+      await f.close();
+    } finally {
+      fsn.unlinkSync(fifo);
+    }
   });
 
   test('positional reads: any offset, past the end is 0', async () => {

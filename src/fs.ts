@@ -9,7 +9,7 @@
  */
 
 import { isUtf8 } from 'node:buffer';
-import { promises as fsp, type Stats } from 'node:fs';
+import { constants as fsConstants, promises as fsp, type Stats } from 'node:fs';
 import * as posix from 'node:path/posix';
 import { ErrClosed, ErrInvalid, ErrNotExist, ErrPermission, NetHTTPError, PathError, errorIs } from './errors';
 import { pathClean } from './internal/path';
@@ -197,8 +197,12 @@ class OSFile implements File {
   }
 }
 
+// O_NONBLOCK: opening a FIFO would otherwise wait for a writer inside one of libuv's few pool threads, stalling every
+// file operation of the process (Go parks one goroutine instead). Regular files and directories are unaffected.
+const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0);
+
 async function openOS(full: string): Promise<OSFile> {
-  const fh = await fsp.open(osPath(full), 'r');
+  const fh = await fsp.open(osPath(full), OPEN_FLAGS);
   return new OSFile(fh, full, posix.basename(full) || '/');
 }
 
