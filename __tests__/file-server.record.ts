@@ -3,7 +3,7 @@
  *
  *   npx jest --testMatch '**' __tests__/file-server.record.ts
  *
- * needs Go 1.23 (GO env var, default /usr/lib/go-1.23/bin/go). Not part of `npm test`.
+ * needs Go 1.23: the `go` on PATH, or the binary named by the GO environment variable. Not part of `npm test`.
  */
 
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { exchange, makeTree, mask, removeTree } from './file-server-util';
 
-const GO = process.env.GO ?? '/usr/lib/go-1.23/bin/go';
+const GO = process.env.GO ?? 'go';
 
 /** Functional cases: [id, raw request] against the "mux" mode. */
 function cases(): Array<[string, string]> {
