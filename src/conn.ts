@@ -11,7 +11,8 @@ import { PullBody, type BodySource } from './body';
 import { NativeSink, type ConnResponseState } from './conn-writer';
 import { StateActive, StateClosed, StateHijacked, StateIdle, type ConnState } from './conn-state';
 import { withCancel, withValue, type CancelFunc, type Context } from './context';
-import { ErrAbortHandler, NetHTTPError } from './errors';
+import { NetHTTPError } from './errors';
+import { panicLine } from './carrier';
 import type { Handler } from './handler';
 import { ChunkedDecoder } from './internal/chunked';
 import { findHeadEnd, parseHead, reply400, reply431, resumePoint, type RequestHead } from './internal/textproto';
@@ -434,12 +435,8 @@ export class Conn {
   }
 
   private handlePanic(v: unknown, w: Response, sink: NativeSink): void {
-    const isAbort = v instanceof NetHTTPError && v.code === ErrAbortHandler.code && v.constructor === NetHTTPError;
-    if (!isAbort) {
-      const text = v === null || v === undefined ? 'panic called with nil argument' : v instanceof Error ? v.message : String(v);
-      const stack = v instanceof Error && v.stack ? v.stack : new Error().stack ?? '';
-      this.server.logf(`http: panic serving ${this.remoteAddr}: ${text}\n${stack.slice(0, 64 << 10)}`);
-    }
+    const line = panicLine(this.remoteAddr, v);
+    if (line !== null) this.server.logf(line);
     w.discardBuffered();
     sink.flushForAbort();
   }

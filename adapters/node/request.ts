@@ -1,0 +1,158 @@
+/**
+ * From a Node request (`IncomingMessage`, or `Http2ServerRequest` of the compatibility API) to a nethttp
+ * {@link Request}, with a {@link Body} that pulls from the Node stream.
+ * @module
+ * @internal
+ */
+
+import type { IncomingMessage } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
+import type { TLSSocket } from 'node:tls';
+import { ErrUnexpectedEOF, Header, NoBody, Request, parseRequestURI } from '../../src/index';
+import { PullBody, hasToken, type BodySource } from '../../src/carrier';
+
+/** @internal Either kind of Node request. */
+export type NodeRequest = IncomingMessage | Http2ServerRequest;
+
+/**
+ * Pulls body bytes from a Node readable, honouring backpressure: nothing is buffered beyond what Node holds
+ * until the handler asks for more.
+ */
+class NodeBodySource implements BodySource {
+  private ended = false;
+  private err: Error | null = null;
+  private rest: Buffer | null = null;
+  private waiter: (() => void) | null = null;
+
+  constructor(private readonly req: NodeRequest, r: Request) {
+    const wake = (): void => {
+      const w = this.waiter;
+      this.waiter = null;
+      w?.();
+    };
+    req.on('readable', wake);
+    req.once('end', () => {
+      this.ended = true;
+      const raw = req.rawTrailers;
+      for (let i = 0; i + 1 < raw.length; i += 2) r.trailer.add(raw[i], raw[i + 1]);
+      wake();
+    });
+    req.once('error', (e: Error) => {
+      this.err ??= e.message === 'aborted' || (e as NodeJS.ErrnoException).code === 'ECONNRESET' ? ErrUnexpectedEOF : e;
+      wake();
+    });
+    req.once('close', () => {
+      if (!this.ended) this.err ??= ErrUnexpectedEOF;
+      wake();
+    });
+  }
+
+  async pull(max: number): Promise<Buffer | null> {
+    for (;;) {
+      let b = this.rest;
+      this.rest = null;
+      b ??= this.req.read() as Buffer | null;
+      if (b !== null) {
+        if (typeof b === 'string') b = Buffer.from(b, 'latin1');
+        if (b.length <= max) return b;
+        this.rest = b.subarray(max);
+        return b.subarray(0, max);
+      }
+      if (this.ended || this.req.readableEnded) return null;
+      if (this.err !== null) throw this.err;
+      await new Promise<void>((resolve) => (this.waiter = resolve));
+    }
+  }
+
+  abandon(): void {
+    // Let Node discard the rest; it decides whether the connection can be reused.
+    this.req.resume();
+  }
+}
+
+// Control bytes Go refuses in a request-target (SRV-63).
+function hasCTL(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+/**
+ * Builds the Request for a Node request, or returns null when the request-target is not one Go accepts (the
+ * carrier answers 400). `target` is the path the handler routes on (Express: relative to the mount point);
+ * `requestURI` is what the client sent.
+ * @internal
+ */
+export function nodeToRequest(nreq: NodeRequest, target: string, requestURI: string): Request | null {
+  const method = nreq.method ?? 'GET';
+  const h2 = nreq.httpVersionMajor === 2;
+  if (hasCTL(target)) return null;
+  const authorityForm = method === 'CONNECT' && !target.startsWith('/');
+  let url;
+  try {
+    url = parseRequestURI(authorityForm ? 'http://' + target : target);
+  } catch {
+    return null;
+  }
+  if (authorityForm) url.scheme = '';
+  const header = new Header();
+  const raw = nreq.rawHeaders;
+  let host = '';
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const k = raw[i];
+    if (k.charCodeAt(0) === 0x3a) {
+      if (k === ':authority') host ||= raw[i + 1];
+      continue;
+    }
+    header.add(k, raw[i + 1]);
+  }
+  const hosts = header.getRaw('Host');
+  if (hosts !== undefined) {
+    if (!h2 || host === '') host = hosts[0];
+    header.deleteRaw('Host');
+  }
+  const r = new Request(method, url, header);
+  r.requestURI = requestURI;
+  r.host = url.host !== '' ? url.host : host;
+  r.protoMajor = nreq.httpVersionMajor;
+  r.protoMinor = nreq.httpVersionMinor;
+  r.proto = h2 ? 'HTTP/2.0' : 'HTTP/' + nreq.httpVersion;
+  // Pragma: no-cache implies Cache-Control: no-cache (REQ-34).
+  const pragma = header.getRaw('Pragma');
+  if (pragma !== undefined && pragma[0] === 'no-cache' && !header.hasRaw('Cache-Control')) header.setRaw('Cache-Control', ['no-cache']);
+  if (!h2) {
+    const conn = header.get('Connection');
+    r.close = r.protoMinor === 0 && r.protoMajor === 1 ? !hasToken(conn, 'keep-alive') || hasToken(conn, 'close') : hasToken(conn, 'close');
+  }
+  // Framing: Node has validated it (it refuses Content-Length with chunked and bad lengths).
+  const te = header.get('Transfer-Encoding');
+  const cl = header.get('Content-Length');
+  if (!h2 && te !== '') {
+    r.transferEncoding = ['chunked'];
+    r.contentLength = -1;
+    header.deleteRaw('Transfer-Encoding');
+    header.deleteRaw('Content-Length');
+  } else if (cl !== '') {
+    r.contentLength = Number(cl);
+  } else if (h2) {
+    r.contentLength = (nreq as Http2ServerRequest).stream.endAfterHeaders ? 0 : -1;
+  }
+  const trailer = header.getRaw('Trailer');
+  if (trailer !== undefined) for (const v of trailer) for (const k of v.split(',')) if (k.trim() !== '') r.trailer.setRaw(k.trim(), null);
+  r.body = r.contentLength === 0 ? NoBody : new PullBody(new NodeBodySource(nreq, r));
+  const sock = nreq.socket;
+  const ra = sock?.remoteAddress ?? '';
+  r.remoteAddr = (ra.includes(':') ? `[${ra}]` : ra) + ':' + (sock?.remotePort ?? 0);
+  if (sock !== undefined && (sock as TLSSocket).encrypted === true) {
+    const t = sock as TLSSocket;
+    r.tls = {
+      version: t.getProtocol() ?? '',
+      negotiatedProtocol: typeof t.alpnProtocol === 'string' ? t.alpnProtocol : '',
+      serverName: typeof (t as { servername?: unknown }).servername === 'string' ? (t as unknown as { servername: string }).servername : '',
+      cipherSuite: t.getCipher()?.name ?? '',
+    };
+  }
+  return r;
+}

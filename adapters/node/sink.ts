@@ -1,0 +1,176 @@
+/**
+ * The Node sink: the response core's head and body written through Node's `ServerResponse` (HTTP/1) or
+ * `Http2ServerResponse` (the http2 compatibility API). Node frames the body; we decide every header.
+ * @module
+ * @internal
+ */
+
+import type { ServerResponse } from 'node:http';
+import type { Http2ServerResponse } from 'node:http2';
+import { statusText, type Logger } from '../../src/index';
+import { httpDate, logf, type ResponseHead, type ResponseSink } from '../../src/carrier';
+
+/** @internal Either kind of Node response. */
+export type NodeResponse = ServerResponse | Http2ServerResponse;
+
+// Node refuses header values with these bytes (ERR_INVALID_CHAR); Go would send them, we drop the field and log.
+const invalidValue = /[^\t\x20-\x7e\x80-\xff]/;
+
+// Fields HTTP/2 forbids; Node's http2 throws on them, Go's http2 server drops them.
+const h2Forbidden = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
+
+interface RawWriter {
+  _writeRaw?(data: string, encoding: BufferEncoding): boolean;
+}
+
+/** @internal */
+export class NodeSink implements ResponseSink {
+  /** Close the connection after this response (the body limit was hit). */
+  closeAfter = false;
+  /** The handler wrote or set a status before the body was read: no lazy 100 Continue (SRV-92). */
+  continueDisabled = false;
+  /** Prefix for `Location` values that start with one `/` (a mount point, Express's `req.baseUrl`). */
+  locationPrefix = '';
+  private readonly h2: boolean;
+  private sentInformational = false;
+
+  constructor(
+    private readonly res: NodeResponse,
+    private readonly is11: boolean,
+    private readonly logger: Logger | null,
+  ) {
+    this.h2 = (res as Http2ServerResponse).stream !== undefined;
+    res.sendDate = false;
+  }
+
+  informational(status: number, lines: string[]): void {
+    const res = this.res;
+    if (this.h2) {
+      const hs: Record<string, string | string[] | number> = { ':status': status };
+      addObject(hs, lines, this.logger, true);
+      (res as Http2ServerResponse).stream.additionalHeaders(hs);
+      return;
+    }
+    const text = statusText(status);
+    let s = (this.is11 ? 'HTTP/1.1 ' : 'HTTP/1.0 ') + status + ' ' + (text !== '' ? text : 'status code ' + status) + '\r\n';
+    for (let i = 0; i < lines.length; i += 2) {
+      if (invalidValue.test(lines[i + 1])) continue;
+      s += lines[i] + ': ' + lines[i + 1] + '\r\n';
+    }
+    this.sentInformational = true;
+    const raw = res as unknown as RawWriter;
+    // Node's own way to put a 1xx ahead of the response (what writeContinue and writeEarlyHints use).
+    if (typeof raw._writeRaw === 'function') raw._writeRaw(s + '\r\n', 'latin1');
+    else if (status === 100) (res as ServerResponse).writeContinue();
+  }
+
+  head(h: ResponseHead): void {
+    const res = this.res;
+    const prefix = this.locationPrefix;
+    if (this.h2) {
+      const hs: Record<string, string | string[] | number> = {};
+      addObject(hs, h.lines, this.logger, true);
+      if (prefix !== '' && typeof hs.location === 'string') hs.location = withPrefix(prefix, hs.location);
+      if (h.date) hs.date = httpDate();
+      if (h.autoContentLength >= 0) hs['content-length'] = String(h.autoContentLength);
+      if (h.contentType !== null) hs['content-type'] = h.contentType;
+      (res as Http2ServerResponse).writeHead(h.status, hs);
+      return;
+    }
+    const src = h.lines;
+    const out: string[] = [];
+    let hasConnection = false;
+    for (let i = 0; i < src.length; i += 2) {
+      const k = src[i];
+      let v = src[i + 1];
+      if (invalidValue.test(v)) {
+        logf(this.logger, `http: dropped header field ${k}: its value has bytes node:http refuses`);
+        continue;
+      }
+      if (k === 'Connection') hasConnection = true;
+      else if (k === 'Location' && prefix !== '') v = withPrefix(prefix, v);
+      out.push(k, v);
+    }
+    if (h.date) out.push('Date', httpDate());
+    if (h.autoContentLength >= 0) out.push('Content-Length', String(h.autoContentLength));
+    if (h.contentType !== null) out.push('Content-Type', h.contentType);
+    if ((h.closeAfterReply || this.closeAfter) && !hasConnection && !h.protocolSwitch) out.push('Connection', 'close');
+    if (h.chunked) out.push('Transfer-Encoding', 'chunked');
+    else if (h.closeAfterReply && h.bodyAllowed && !h.head) (res as ServerResponse).useChunkedEncodingByDefault = false;
+    const text = statusText(h.status);
+    (res as ServerResponse).writeHead(h.status, text !== '' ? text : 'status code ' + h.status, out);
+    // A pipelined response not yet on the socket queues its 1xx; a Buffer body would jump ahead of it, the head
+    // as a string does not.
+    if (this.sentInformational) (res as ServerResponse).flushHeaders();
+  }
+
+  body(data: Buffer): void {
+    if (!this.res.destroyed) (this.res as ServerResponse).write(data);
+  }
+
+  flush(): void {
+    const res = this.res;
+    if (res.destroyed) return;
+    if (!res.headersSent) (res as ServerResponse).flushHeaders();
+  }
+
+  end(trailers: string[] | null): void {
+    const res = this.res;
+    if (res.destroyed) return;
+    if (trailers !== null) {
+      if (this.h2) {
+        const t: Record<string, string | string[]> = {};
+        addObject(t, trailers, this.logger, false);
+        (res as Http2ServerResponse).addTrailers(t);
+      } else {
+        const t: [string, string][] = [];
+        for (let i = 0; i < trailers.length; i += 2) if (!invalidValue.test(trailers[i + 1])) t.push([trailers[i], trailers[i + 1]]);
+        (res as ServerResponse).addTrailers(t);
+      }
+    }
+    (res as ServerResponse).end();
+  }
+
+  drained(): Promise<void> {
+    const res = this.res as ServerResponse;
+    if (!res.writableNeedDrain || res.destroyed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
+  }
+
+  log(message: string): void {
+    logf(this.logger, message);
+  }
+
+  disableContinue(): void {
+    this.continueDisabled = true;
+  }
+}
+
+function withPrefix(prefix: string, loc: string): string {
+  return loc.charCodeAt(0) === 0x2f && loc.charCodeAt(1) !== 0x2f ? prefix + loc : loc;
+}
+
+// Header lines as an HTTP/2 header object: lower-case names, repeated names as arrays, forbidden names dropped.
+function addObject(into: Record<string, string | string[] | number>, lines: string[], logger: Logger | null, dropForbidden: boolean): void {
+  for (let i = 0; i < lines.length; i += 2) {
+    const k = lines[i].toLowerCase();
+    const v = lines[i + 1];
+    if (dropForbidden && h2Forbidden.has(k)) continue;
+    if (invalidValue.test(v)) {
+      logf(logger, `http: dropped header field ${lines[i]}: its value has bytes node:http2 refuses`);
+      continue;
+    }
+    const cur = into[k];
+    if (cur === undefined) into[k] = v;
+    else if (Array.isArray(cur)) cur.push(v);
+    else into[k] = [String(cur), v];
+  }
+}
