@@ -31,6 +31,8 @@ export interface MuxMatch {
   values: string[] | null;
   /** For `methodNotAllowed`: the methods that would match, sorted (the `Allow` header). */
   allow?: string[];
+  /** For `redirect`: the escaped path and query the redirect leads to (a mounted carrier prefixes its mount path). */
+  redirectTo?: string;
 }
 
 /** Options of a {@link ServeMux}. Both are off by default, so that a mux answers exactly as Go's does. */
@@ -218,7 +220,8 @@ export class ServeMux implements Handler {
       if (path !== escaped) {
         // MUX-66, MUX-67: the cleaned escaped path goes out escaped once more, as Go does.
         const pattern = n === null ? '' : n.pattern!.str;
-        return { kind: 'redirect', handler: redirectHandler(pathAndQuery(path, u.rawQuery), 301), pattern, names: null, values: null };
+        const to = pathAndQuery(path, u.rawQuery);
+        return { kind: 'redirect', handler: redirectHandler(to, 301), pattern, names: null, values: null, redirectTo: to };
       }
     }
     if (n === null) return this.miss(host, path);
@@ -237,7 +240,8 @@ export class ServeMux implements Handler {
     const withSlash = path + '/';
     if (!exactMatch(this.tree.match(host, method, withSlash, []), withSlash)) return null;
     const target = cleanPath(u.path) + '/';
-    return { kind: 'redirect', handler: redirectHandler(pathAndQuery(target, u.rawQuery), 301), pattern: utf8(target), names: null, values: null };
+    const to = pathAndQuery(target, u.rawQuery);
+    return { kind: 'redirect', handler: redirectHandler(to, 301), pattern: utf8(target), names: null, values: null, redirectTo: to };
   }
 
   /** MUX-57, MUX-75: 405 with the methods that would match (also with a slash appended), else 404. */

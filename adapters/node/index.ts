@@ -18,7 +18,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { toHandler, type Context, type HandlerLike, type Logger } from '../../src/index';
 import { ServerHandler } from '../../src/carrier';
-import { serveNode, type ServeNodeOptions } from './serve';
+import { badRequest, serveNode, type ServeNodeOptions } from './serve';
+import { nodeToRequest } from './request';
 
 /** Options of {@link requestListener}. */
 export interface RequestListenerOptions {
@@ -45,11 +46,12 @@ export function requestListener(handler: HandlerLike | null, options: RequestLis
   const o: ServeNodeOptions = {
     errorLog: options.errorLog ?? null,
     baseContext: options.baseContext ?? null,
-    locationPrefix: '',
     onThrow: null,
   };
   return (req, res) => {
     const url = req.url ?? '/';
-    serveNode(h, req, res, url, url, o);
+    const r = nodeToRequest(req, url, url);
+    if (r === null) badRequest(res);
+    else serveNode(h, r, req, res, o);
   };
 }

@@ -33,7 +33,7 @@ class NodeBodySource implements BodySource {
     req.on('readable', wake);
     req.once('end', () => {
       this.ended = true;
-      const raw = req.rawTrailers;
+      const raw = req.rawTrailers ?? [];
       for (let i = 0; i + 1 < raw.length; i += 2) r.trailer.add(raw[i], raw[i + 1]);
       wake();
     });

@@ -6,17 +6,15 @@
  */
 
 import type { ServerResponse } from 'node:http';
-import { background, withCancel, type CancelFunc, type Context, type Handler, type Logger } from '../../src/index';
+import { background, withCancel, type CancelFunc, type Context, type Handler, type Logger, type Request } from '../../src/index';
 import { Response, logf, panicLine } from '../../src/carrier';
-import { nodeToRequest, type NodeRequest } from './request';
+import type { NodeRequest } from './request';
 import { NodeSink, type NodeResponse } from './sink';
 
 /** @internal */
 export interface ServeNodeOptions {
   errorLog: Logger | null;
   baseContext: ((req: NodeRequest) => Context) | null;
-  /** Prefix for absolute-path `Location` values (Express's mount point). */
-  locationPrefix: string;
   /** When set, a throw goes here (Express's `next(err)`) instead of being logged and aborting the connection. */
   onThrow: ((err: unknown) => void) | null;
 }
@@ -35,12 +33,9 @@ export function badRequest(res: NodeResponse): void {
   (res as ServerResponse).end(body);
 }
 
-/** @internal Serves one Node request with `h`. */
-export function serveNode(h: Handler, nreq: NodeRequest, res: NodeResponse, target: string, requestURI: string, o: ServeNodeOptions): void {
-  const r = nodeToRequest(nreq, target, requestURI);
-  if (r === null) return badRequest(res);
+/** @internal Serves one Node request, already converted to `r` (see nodeToRequest), with `h`. */
+export function serveNode(h: Handler, r: Request, nreq: NodeRequest, res: NodeResponse, o: ServeNodeOptions): void {
   const sink = new NodeSink(res, r.protoMajor > 1 || r.protoMinor >= 1, o.errorLog);
-  sink.locationPrefix = o.locationPrefix;
   const w = new Response(sink, r);
   w.onRequestTooLarge = () => {
     sink.closeAfter = true;

@@ -29,8 +29,6 @@ export class NodeSink implements ResponseSink {
   closeAfter = false;
   /** The handler wrote or set a status before the body was read: no lazy 100 Continue (SRV-92). */
   continueDisabled = false;
-  /** Prefix for `Location` values that start with one `/` (a mount point, Express's `req.baseUrl`). */
-  locationPrefix = '';
   private readonly h2: boolean;
   private sentInformational = false;
 
@@ -66,11 +64,9 @@ export class NodeSink implements ResponseSink {
 
   head(h: ResponseHead): void {
     const res = this.res;
-    const prefix = this.locationPrefix;
     if (this.h2) {
       const hs: Record<string, string | string[] | number> = {};
       addObject(hs, h.lines, this.logger, true);
-      if (prefix !== '' && typeof hs.location === 'string') hs.location = withPrefix(prefix, hs.location);
       if (h.date) hs.date = httpDate();
       if (h.autoContentLength >= 0) hs['content-length'] = String(h.autoContentLength);
       if (h.contentType !== null) hs['content-type'] = h.contentType;
@@ -82,13 +78,12 @@ export class NodeSink implements ResponseSink {
     let hasConnection = false;
     for (let i = 0; i < src.length; i += 2) {
       const k = src[i];
-      let v = src[i + 1];
+      const v = src[i + 1];
       if (invalidValue.test(v)) {
         logf(this.logger, `http: dropped header field ${k}: its value has bytes node:http refuses`);
         continue;
       }
       if (k === 'Connection') hasConnection = true;
-      else if (k === 'Location' && prefix !== '') v = withPrefix(prefix, v);
       out.push(k, v);
     }
     if (h.date) out.push('Date', httpDate());
@@ -123,9 +118,17 @@ export class NodeSink implements ResponseSink {
         addObject(t, trailers, this.logger, false);
         (res as Http2ServerResponse).addTrailers(t);
       } else {
-        const t: [string, string][] = [];
-        for (let i = 0; i < trailers.length; i += 2) if (!invalidValue.test(trailers[i + 1])) t.push([trailers[i], trailers[i + 1]]);
-        (res as ServerResponse).addTrailers(t);
+        // Node takes an object or [key, value] pairs; an object unless a key repeats (light-my-request reads only objects).
+        const pairs: [string, string][] = [];
+        const obj: Record<string, string> = {};
+        let repeated = false;
+        for (let i = 0; i < trailers.length; i += 2) {
+          if (invalidValue.test(trailers[i + 1])) continue;
+          pairs.push([trailers[i], trailers[i + 1]]);
+          if (obj[trailers[i]] !== undefined) repeated = true;
+          obj[trailers[i]] = trailers[i + 1];
+        }
+        (res as ServerResponse).addTrailers(repeated ? pairs : obj);
       }
     }
     (res as ServerResponse).end();
@@ -152,10 +155,6 @@ export class NodeSink implements ResponseSink {
   disableContinue(): void {
     this.continueDisabled = true;
   }
-}
-
-function withPrefix(prefix: string, loc: string): string {
-  return loc.charCodeAt(0) === 0x2f && loc.charCodeAt(1) !== 0x2f ? prefix + loc : loc;
 }
 
 // Header lines as an HTTP/2 header object: lower-case names, repeated names as arrays, forbidden names dropped.

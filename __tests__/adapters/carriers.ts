@@ -1,0 +1,148 @@
+/**
+ * The carriers of the cross-carrier matrix: each serves the same handler and answers a request as
+ * { status, headers, body, trailers } — or { aborted } when the connection was dropped.
+ */
+
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express5 from 'express';
+import express4 from 'express4';
+import { ServeMux, type Logger } from '../../src/index';
+import { requestListener } from '../../adapters/node';
+import { middleware } from '../../adapters/express';
+import { inject, newRecorder, newRequest, newServer } from '../../adapters/httptest';
+
+export interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  trailers: Record<string, string | undefined>;
+  aborted?: boolean;
+}
+
+export interface Req {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface Carrier {
+  name: string;
+  /** The mount prefix requests are sent under (Express apps mount the mux at /api). */
+  prefix: string;
+  /** The loopback port of socket carriers. */
+  port?: number;
+  send(req: Req): Promise<Reply>;
+  close(): Promise<void>;
+}
+
+export const quietLog = (): Logger & { lines: string[] } => {
+  const lines: string[] = [];
+  return { lines, error: (m: string) => void lines.push(m) };
+};
+
+/** Sends one request with node:http's client on a fresh connection. */
+export function httpSend(port: number, req: Req): Promise<Reply> {
+  return new Promise((resolve) => {
+    const cr = http.request(
+      { host: '127.0.0.1', port, method: req.method, path: req.path, headers: req.headers, agent: false },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (d: Buffer) => parts.push(d));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts), trailers: res.trailers }),
+        );
+        res.on('error', () => resolve({ status: 0, headers: {}, body: Buffer.alloc(0), trailers: {}, aborted: true }));
+      },
+    );
+    cr.on('error', () => resolve({ status: 0, headers: {}, body: Buffer.alloc(0), trailers: {}, aborted: true }));
+    cr.end(req.body);
+  });
+}
+
+function listenNode(server: http.Server): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+}
+
+function closeNode(server: http.Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+export async function nativeCarrier(mux: ServeMux, log: Logger): Promise<Carrier> {
+  const ts = await newServer(mux, { errorLog: log });
+  const port = ts.listener.addr().port;
+  return { name: 'native', prefix: '', port, send: (r) => httpSend(port, r), close: () => ts.close() };
+}
+
+export async function listenerCarrier(mux: ServeMux, log: Logger): Promise<Carrier> {
+  const server = http.createServer(requestListener(mux, { errorLog: log }) as http.RequestListener);
+  const port = await listenNode(server);
+  return { name: 'requestListener', prefix: '', port, send: (r) => httpSend(port, r), close: () => closeNode(server) };
+}
+
+type ExpressFactory = typeof express5;
+
+export async function expressCarrier(name: string, factory: ExpressFactory, mux: ServeMux, log: Logger): Promise<Carrier> {
+  const app = factory();
+  app.use('/api', middleware(mux, { methodNotAllowed: 'respond', errorLog: log }) as never);
+  app.use((_req: http.IncomingMessage, res: http.ServerResponse) => {
+    res.statusCode = 404;
+    res.end('fell through');
+  });
+  app.use((err: Error, _req: unknown, res: http.ServerResponse, _next: unknown) => {
+    res.statusCode = 500;
+    res.end('express error: ' + err.message);
+  });
+  const server = http.createServer(app as unknown as http.RequestListener);
+  const port = await listenNode(server);
+  return { name, prefix: '/api', port, send: (r) => httpSend(port, { ...r, path: '/api' + r.path }), close: () => closeNode(server) };
+}
+
+export const express4Carrier = (mux: ServeMux, log: Logger) => expressCarrier('express4', express4 as unknown as ExpressFactory, mux, log);
+export const express5Carrier = (mux: ServeMux, log: Logger) => expressCarrier('express5', express5, mux, log);
+
+export async function injectCarrier(mux: ServeMux, log: Logger): Promise<Carrier> {
+  return {
+    name: 'inject',
+    prefix: '',
+    async send(r) {
+      try {
+        const res = await inject(mux, { method: r.method as 'GET', url: r.path, headers: r.headers, payload: r.body }, { errorLog: log });
+        return { status: res.statusCode, headers: res.headers, body: res.rawPayload, trailers: res.trailers };
+      } catch {
+        return { status: 0, headers: {}, body: Buffer.alloc(0), trailers: {}, aborted: true };
+      }
+    },
+    close: async () => undefined,
+  };
+}
+
+export async function recorderCarrier(mux: ServeMux): Promise<Carrier> {
+  return {
+    name: 'recorder',
+    prefix: '',
+    async send(r) {
+      const req = newRequest(r.method, r.path, r.body);
+      for (const [k, v] of Object.entries(r.headers ?? {})) {
+        if (k.toLowerCase() === 'host') req.host = v;
+        else req.header.add(k, v);
+      }
+      const w = newRecorder();
+      try {
+        await mux.serveHTTP(w, req);
+      } catch {
+        return { status: 0, headers: {}, body: Buffer.alloc(0), trailers: {}, aborted: true };
+      }
+      const res = w.result();
+      const headers: Record<string, string | string[]> = {};
+      for (const [k, vv] of res.header) headers[k.toLowerCase()] = vv.length === 1 ? vv[0] : vv;
+      const trailers: Record<string, string> = {};
+      for (const [k, vv] of res.trailer ?? []) trailers[k.toLowerCase()] = vv.join(', ');
+      // The recorder records a HEAD reply's body as Go's does; a server sends none.
+      return { status: res.statusCode, headers, body: r.method === 'HEAD' ? Buffer.alloc(0) : res.body, trailers };
+    },
+    close: async () => undefined,
+  };
+}
