@@ -1,0 +1,277 @@
+/** adapters/node: requestListener on node:http, https and http2 (compatibility API). */
+
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as http2 from 'node:http2';
+import * as net from 'node:net';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { ErrAbortHandler, ServeMux, maxBytesReader, newResponseController, type Request } from '../../../src/index';
+import { requestListener, type RequestListenerOptions } from '../../../adapters/node';
+import { quietLog } from '../carriers';
+
+const fixtures = path.join(__dirname, '..', '..', 'fixtures');
+const tlsOpts = { key: readFileSync(path.join(fixtures, 'localhost-key.pem')), cert: readFileSync(path.join(fixtures, 'localhost-cert.pem')) };
+
+async function serve(mux: ServeMux | null, opts: RequestListenerOptions = {}, withContinue = false) {
+  const server = http.createServer(requestListener(mux, opts) as http.RequestListener);
+  if (withContinue) server.on('checkContinue', requestListener(mux, opts) as http.RequestListener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** Writes raw bytes, reads until the server closes or `ms` pass. */
+function raw(port: number, data: string, ms = 1500, onData?: (soFar: string, s: net.Socket) => void): Promise<string> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    let got = '';
+    const t = setTimeout(() => s.destroy(), ms);
+    s.on('data', (d) => {
+      got += d.toString('latin1');
+      onData?.(got, s);
+    });
+    s.on('error', () => undefined);
+    s.on('close', () => {
+      clearTimeout(t);
+      resolve(got);
+    });
+    s.write(data);
+  });
+}
+
+describe('requestListener on node:http', () => {
+  test('request fields as Go sets them', async () => {
+    let seen: Request | null = null;
+    let body = '';
+    const mux = new ServeMux();
+    mux.handleFunc('/', async (w, r) => {
+      seen = r;
+      body = (await r.body.readAll()).toString();
+      w.write('ok');
+    });
+    const s = await serve(mux);
+    await raw(s.port, 'POST /a%2Fb/c?x=1 HTTP/1.1\r\nHost: example.com:80\r\nX-Multi: 1\r\nX-Multi: 2\r\nTransfer-Encoding: chunked\r\nTrailer: X-Tr\r\nPragma: no-cache\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\nX-Tr: t\r\n\r\n');
+    await s.close();
+    const r = seen as unknown as Request;
+    expect(r.method).toBe('POST');
+    expect(r.url.path).toBe('/a/b/c');
+    expect(r.url.rawPath).toBe('/a%2Fb/c');
+    expect(r.url.rawQuery).toBe('x=1');
+    expect(r.requestURI).toBe('/a%2Fb/c?x=1');
+    expect(r.host).toBe('example.com:80');
+    expect(r.header.has('Host')).toBe(false);
+    expect(r.header.values('X-Multi')).toEqual(['1', '2']);
+    expect(r.header.get('Cache-Control')).toBe('no-cache');
+    expect(r.header.has('Transfer-Encoding')).toBe(false);
+    expect(r.transferEncoding).toEqual(['chunked']);
+    expect(r.contentLength).toBe(-1);
+    expect(r.close).toBe(true);
+    expect(r.proto).toBe('HTTP/1.1');
+    expect(r.remoteAddr).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(body).toBe('abc');
+    expect(r.trailer.get('X-Tr')).toBe('t');
+  });
+
+  test('OPTIONS * gets the global options reply unless disabled (SRV-102)', async () => {
+    const mux = new ServeMux();
+    mux.handleFunc('/', (w) => void w.write('handler'));
+    const s = await serve(mux);
+    const out = await raw(s.port, 'OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(out).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(out).toContain('Content-Length: 0\r\n');
+    await s.close();
+  });
+
+  test('103 Early Hints go out before the final response', async () => {
+    const mux = new ServeMux();
+    mux.handleFunc('/', (w) => {
+      w.header().set('Link', '</style.css>; rel=preload');
+      w.writeHeader(103);
+      w.write('done');
+    });
+    const s = await serve(mux);
+    const out = await raw(s.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    await s.close();
+    expect(out).toMatch(/^HTTP\/1\.1 103 Early Hints\r\nLink: <\/style\.css>; rel=preload\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
+  });
+
+  test("with 'checkContinue', 100 Continue is sent only when the body is read (SRV-92)", async () => {
+    const mux = new ServeMux();
+    mux.handleFunc('/read', async (w, r) => void w.write(`read ${(await r.body.readAll()).length}`));
+    mux.handleFunc('/refuse', (w) => w.writeHeader(403));
+    const s = await serve(mux, {}, true);
+    const refused = await raw(s.port, 'PUT /refuse HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n', 800);
+    expect(refused).toMatch(/^HTTP\/1\.1 403 Forbidden\r\n/);
+    expect(refused).not.toContain('100 Continue');
+    let sent = false;
+    const read = await raw(s.port, 'PUT /read HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n', 1500, (got, sock) => {
+      if (!sent && got.includes('100 Continue\r\n\r\n')) {
+        sent = true;
+        sock.write('abc');
+      }
+    });
+    expect(read).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n[^]*read 3$/);
+    await s.close();
+  });
+
+  test('a panic is logged and aborts the connection; ErrAbortHandler is silent', async () => {
+    const log = quietLog();
+    const mux = new ServeMux();
+    mux.handleFunc('/panic', () => {
+      throw new Error('kaboom');
+    });
+    mux.handleFunc('/abort', async () => {
+      throw ErrAbortHandler;
+    });
+    const s = await serve(mux, { errorLog: log });
+    expect(await raw(s.port, 'GET /panic HTTP/1.1\r\nHost: x\r\n\r\n')).toBe('');
+    expect(await raw(s.port, 'GET /abort HTTP/1.1\r\nHost: x\r\n\r\n')).toBe('');
+    await s.close();
+    expect(log.lines).toHaveLength(1);
+    expect(log.lines[0]).toMatch(/^http: panic serving 127\.0\.0\.1:\d+: kaboom\nError: kaboom\n/);
+  });
+
+  test('the context is cancelled when the handler returns', async () => {
+    let ctxErr: string | null = 'unset';
+    const mux = new ServeMux();
+    mux.handleFunc('/', (w, r) => {
+      const ctx = r.context();
+      setTimeout(() => (ctxErr = ctx.err()?.message ?? null), 50);
+      expect(ctx.err()).toBeNull();
+      w.write('x');
+    });
+    const s = await serve(mux);
+    await raw(s.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await s.close();
+    expect(ctxErr).toBe('context canceled');
+  });
+
+  test('maxBytesReader past its limit closes the connection after the reply (SRV-90)', async () => {
+    const mux = new ServeMux();
+    mux.handleFunc('/', async (w, r) => {
+      try {
+        await maxBytesReader(w, r.body, 4).readAll();
+      } catch (e) {
+        w.writeHeader(413);
+        w.write((e as Error).message);
+      }
+    });
+    const s = await serve(mux);
+    const out = await raw(s.port, 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n0123456789', 1500);
+    await s.close();
+    expect(out).toMatch(/^HTTP\/1\.1 413 Request Entity Too Large\r\n/);
+    expect(out).toContain('Connection: close\r\n');
+    expect(out).toContain('http: request body too large');
+  });
+
+  test('header values node:http refuses are dropped and logged, the response goes on', async () => {
+    const log = quietLog();
+    const mux = new ServeMux();
+    mux.handleFunc('/', (w) => {
+      w.header().set('X-Bad', 'a\u0000b');
+      w.header().set('X-Good', 'ok');
+      w.write('body');
+    });
+    const s = await serve(mux, { errorLog: log });
+    const out = await raw(s.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    await s.close();
+    expect(out).toContain('X-Good: ok\r\n');
+    expect(out).not.toContain('X-Bad');
+    expect(log.lines).toEqual(['http: dropped header field X-Bad: its value has bytes node:http refuses']);
+  });
+
+  test('streaming with drained() keeps up with a slow reader', async () => {
+    const mux = new ServeMux();
+    let maxBuffered = 0;
+    mux.handleFunc('/', async (w) => {
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      const rc = newResponseController(w);
+      for (let i = 0; i < 256; i++) {
+        w.write(chunk);
+        await rc.drained();
+      }
+    });
+    const server = http.createServer((req, res) => {
+      (requestListener(mux) as http.RequestListener)(req, res);
+      const t = setInterval(() => (maxBuffered = Math.max(maxBuffered, res.writableLength)), 5);
+      res.on('close', () => clearInterval(t));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const port = (server.address() as AddressInfo).port;
+    const total = await new Promise<number>((resolve) => {
+      http.get({ port, host: '127.0.0.1', path: '/', agent: false }, (res) => {
+        let n = 0;
+        res.on('data', (d: Buffer) => {
+          n += d.length;
+          res.pause();
+          setTimeout(() => res.resume(), 1);
+        });
+        res.on('end', () => resolve(n));
+      });
+    });
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    expect(total).toBe(256 * 64 * 1024);
+    expect(maxBuffered).toBeLessThan(1024 * 1024);
+  });
+});
+
+describe('requestListener on https and http2', () => {
+  const mux = new ServeMux();
+  mux.handleFunc('GET /who', (w, r) => {
+    w.header().set('Connection', 'close');
+    w.header().set('Trailer', 'X-T');
+    w.write(`${r.proto} ${r.tls?.version ?? 'plain'} ${r.host} ${r.contentLength}`);
+    w.header().set('X-T', 'end');
+  });
+
+  test('https: TLS details on the request', async () => {
+    const server = https.createServer(tlsOpts, requestListener(mux) as http.RequestListener);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const port = (server.address() as AddressInfo).port;
+    const body = await new Promise<string>((resolve, reject) => {
+      https.get({ port, host: '127.0.0.1', path: '/who', ca: tlsOpts.cert, servername: 'localhost', agent: false }, (res) => {
+        let s = '';
+        res.on('data', (d) => (s += d));
+        res.on('end', () => resolve(s));
+      }).on('error', reject);
+    });
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    expect(body).toMatch(/^HTTP\/1\.1 TLSv1\.[23] 127\.0\.0\.1:\d+ 0$/);
+  });
+
+  test('http2 compatibility API: connection-specific fields dropped, trailers sent', async () => {
+    const server = http2.createSecureServer({ ...tlsOpts, allowHTTP1: false }, requestListener(mux) as never);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const port = (server.address() as AddressInfo).port;
+    const client = http2.connect(`https://localhost:${port}`, { ca: tlsOpts.cert });
+    const got = await new Promise<{ status: number; headers: http2.IncomingHttpHeaders; body: string; trailers: http2.IncomingHttpHeaders }>((resolve, reject) => {
+      const req = client.request({ ':path': '/who' });
+      let headers: http2.IncomingHttpHeaders = {};
+      let trailers: http2.IncomingHttpHeaders = {};
+      let body = '';
+      req.on('response', (h) => (headers = h));
+      req.on('trailers', (t) => (trailers = t));
+      req.on('data', (d) => (body += d));
+      req.on('end', () => resolve({ status: Number(headers[':status']), headers, body, trailers }));
+      req.on('error', reject);
+      req.end();
+    });
+    client.close();
+    await new Promise((resolve) => server.close(resolve));
+    expect(got.status).toBe(200);
+    expect(got.headers.connection).toBeUndefined();
+    expect(got.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(got.body).toMatch(/^HTTP\/2\.0 TLSv1\.3 localhost:\d+ 0$/);
+    expect(got.trailers['x-t']).toBe('end');
+  });
+});
