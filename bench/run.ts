@@ -5,7 +5,8 @@
  * with its ratio to node:http. Usage: npm run bench -- [--duration 10] [--connections 50] [--runs 3]
  */
 
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { has, median, start, wrk, type Target } from './harness';
 import { existsSync, mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,22 +21,6 @@ const connections = opt('connections', 50);
 const runs = opt('runs', 3);
 const here = __dirname; // dist/bench
 const root = path.resolve(here, '..', '..');
-
-function has(cmd: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-interface Target {
-  name: string;
-  cmd: string;
-  argv: string[];
-  env?: NodeJS.ProcessEnv;
-}
 
 function targets(): Target[] {
   const t: Target[] = [
@@ -62,36 +47,6 @@ function targets(): Target[] {
   return t;
 }
 
-function start(t: Target): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('taskset', ['-c', '0', t.cmd, ...t.argv, '0'], { env: t.env ?? process.env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`${t.name}: no listening line`)), 20000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: `http://${m[1]}/` });
-      }
-    });
-    child.on('error', reject);
-  });
-}
-
-function wrk(url: string, seconds: number): { rps: number; p99ms: number } {
-  const out = execFileSync('taskset', ['-c', '1', 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url]).toString();
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
-  const m = /99%\s+([\d.]+)(us|ms|s)/.exec(out);
-  const p99ms = m ? Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1) : NaN;
-  return { rps, p99ms };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
 async function main(): Promise<void> {
   if (!has('wrk')) {
     console.error('wrk is required (Debian: apt-get install -y wrk)');
@@ -101,11 +56,11 @@ async function main(): Promise<void> {
   for (const t of targets()) {
     const { child, url } = await start(t);
     try {
-      wrk(url, 2); // warm-up, discarded
+      wrk(url, 2, connections); // warm-up, discarded
       const rs: number[] = [];
       const ps: number[] = [];
       for (let i = 0; i < runs; i++) {
-        const r = wrk(url, duration);
+        const r = wrk(url, duration, connections);
         rs.push(r.rps);
         ps.push(r.p99ms);
       }

@@ -339,16 +339,17 @@ export class Response implements ResponseWriter, Flusher {
     this.headSent = true;
     const owned = this.snapshot !== null;
     const header = owned ? this.snapshot! : this.handlerHeader;
-    const exclude = new Set<string>();
+    // Keys to leave out of the lines; allocated only when there is one (the hot path has none).
+    let exclude: Set<string> | null = null;
     const delHeader = (key: string): void => {
       if (owned) header.deleteRaw(key);
-      else if (header.hasRaw(key)) exclude.add(key);
+      else if (header.hasRaw(key)) (exclude ??= new Set()).add(key);
     };
     let trailers = false;
     if (this.snapshot !== null) {
       for (const k of this.snapshot.keys()) {
         if (k.startsWith(TrailerPrefix)) {
-          exclude.add(k);
+          (exclude ??= new Set()).add(k);
           trailers = true;
         }
       }
@@ -408,7 +409,7 @@ export class Response implements ResponseWriter, Flusher {
     const snapshotConnection = this.snapshot === null ? '' : this.snapshot.get('Connection');
     const head: ResponseHead = {
       status,
-      lines: this.snapshot === null ? [] : headerLines(this.snapshot, exclude.size === 0 ? null : (k) => exclude.has(k)),
+      lines: this.snapshot === null ? NO_LINES : headerLines(this.snapshot, exclude === null ? null : (k) => exclude!.has(k)),
       date,
       autoContentLength: autoCL,
       contentType,
@@ -425,6 +426,8 @@ export class Response implements ResponseWriter, Flusher {
     this.sink.head(head);
   }
 }
+
+const NO_LINES = Object.freeze([]) as unknown as string[];
 
 function isLengthOrTE(k: string): boolean {
   return k === 'Content-Length' || k === 'Transfer-Encoding';

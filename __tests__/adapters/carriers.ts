@@ -110,7 +110,7 @@ export async function injectCarrier(mux: ServeMux, log: Logger): Promise<Carrier
     async send(r) {
       try {
         const res = await inject(mux, { method: r.method as 'GET', url: r.path, headers: r.headers, payload: r.body }, { errorLog: log });
-        return { status: res.statusCode, headers: res.headers, body: res.rawPayload, trailers: res.trailers };
+        return { status: res.statusCode, headers: res.headers as Reply['headers'], body: res.rawPayload, trailers: res.trailers };
       } catch {
         return { status: 0, headers: {}, body: Buffer.alloc(0), trailers: {}, aborted: true };
       }

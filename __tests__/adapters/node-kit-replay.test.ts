@@ -42,8 +42,11 @@ function bytesOf(items: unknown[]): string {
   let s = '';
   for (const it of items) {
     if (typeof it === 'string') s += it;
-    else if (it !== null && typeof it === 'object' && 'repeat' in it) s += (it as { repeat: string; times: number }).repeat.repeat((it as { times: number }).times);
-    else if (it !== null && typeof it === 'object' && 'hex' in it) s += Buffer.from((it as { hex: string }).hex, 'hex').toString('latin1');
+    else {
+      const o = it as { repeat?: string; times?: number; hex?: string };
+      if (o.repeat !== undefined) s += o.repeat.repeat(o.times ?? 1);
+      else if (o.hex !== undefined) s += Buffer.from(o.hex, 'hex').toString('latin1');
+    }
   }
   return s;
 }

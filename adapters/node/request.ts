@@ -123,12 +123,12 @@ export function nodeToRequest(nreq: NodeRequest, target: string, requestURI: str
   const pragma = header.getRaw('Pragma');
   if (pragma !== undefined && pragma[0] === 'no-cache' && !header.hasRaw('Cache-Control')) header.setRaw('Cache-Control', ['no-cache']);
   if (!h2) {
-    const conn = header.get('Connection');
+    const conn = header.getRaw('Connection')?.[0] ?? '';
     r.close = r.protoMinor === 0 && r.protoMajor === 1 ? !hasToken(conn, 'keep-alive') || hasToken(conn, 'close') : hasToken(conn, 'close');
   }
   // Framing: Node has validated it (it refuses Content-Length with chunked and bad lengths).
-  const te = header.get('Transfer-Encoding');
-  const cl = header.get('Content-Length');
+  const te = header.getRaw('Transfer-Encoding')?.[0] ?? '';
+  const cl = header.getRaw('Content-Length')?.[0] ?? '';
   if (!h2 && te !== '') {
     r.transferEncoding = ['chunked'];
     r.contentLength = -1;

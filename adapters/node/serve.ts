@@ -53,20 +53,24 @@ export function serveNode(h: Handler, r: Request, nreq: NodeRequest, res: NodeRe
   }
   // The context: created on first use; cancelled when the client leaves before the response ended, or when the
   // handler returns (Go's rule). Node's response 'close' is the signal, not the request's 'end'.
+  // The 'close' listener is added only when the handler asks for the context (most never do).
   let cancel: CancelFunc | null = null;
   let over = false;
   r.ctxFactory = () => {
     const [ctx, c] = withCancel(o.baseContext !== null ? o.baseContext(nreq) : background());
     cancel = c;
-    if (over) c();
+    if (over || (res.destroyed && !res.writableFinished)) {
+      over = true;
+      c();
+    } else {
+      res.once('close', () => {
+        if (over || res.writableFinished) return;
+        over = true;
+        c();
+      });
+    }
     return ctx;
   };
-  const onClose = (): void => {
-    if (over || res.writableFinished) return;
-    over = true;
-    cancel?.();
-  };
-  res.once('close', onClose);
   const done = (panicked: boolean, err: unknown): void => {
     over = true;
     cancel?.();

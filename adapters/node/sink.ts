@@ -19,6 +19,9 @@ const invalidValue = /[^\t\x20-\x7e\x80-\xff]/;
 // Fields HTTP/2 forbids; Node's http2 throws on them, Go's http2 server drops them.
 const h2Forbidden = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
 
+// Bodies up to the core's buffer size are copied into the head's string write.
+const SMALL_BODY = 2048;
+
 interface RawWriter {
   _writeRaw?(data: string, encoding: BufferEncoding): boolean;
 }
@@ -31,6 +34,8 @@ export class NodeSink implements ResponseSink {
   continueDisabled = false;
   private readonly h2: boolean;
   private sentInformational = false;
+  private held: Buffer | null = null;
+  private wrote = false;
 
   constructor(
     private readonly res: NodeResponse,
@@ -49,8 +54,7 @@ export class NodeSink implements ResponseSink {
       (res as Http2ServerResponse).stream.additionalHeaders(hs);
       return;
     }
-    const text = statusText(status);
-    let s = (this.is11 ? 'HTTP/1.1 ' : 'HTTP/1.0 ') + status + ' ' + (text !== '' ? text : 'status code ' + status) + '\r\n';
+    let s = (this.is11 ? 'HTTP/1.1 ' : 'HTTP/1.0 ') + status + ' ' + reason(status) + '\r\n';
     for (let i = 0; i < lines.length; i += 2) {
       if (invalidValue.test(lines[i + 1])) continue;
       s += lines[i] + ': ' + lines[i + 1] + '\r\n';
@@ -92,20 +96,35 @@ export class NodeSink implements ResponseSink {
     if ((h.closeAfterReply || this.closeAfter) && !hasConnection && !h.protocolSwitch) out.push('Connection', 'close');
     if (h.chunked) out.push('Transfer-Encoding', 'chunked');
     else if (h.closeAfterReply && h.bodyAllowed && !h.head) (res as ServerResponse).useChunkedEncodingByDefault = false;
-    const text = statusText(h.status);
-    (res as ServerResponse).writeHead(h.status, text !== '' ? text : 'status code ' + h.status, out);
+    (res as ServerResponse).writeHead(h.status, reason(h.status), out);
     // A pipelined response not yet on the socket queues its 1xx; a Buffer body would jump ahead of it, the head
     // as a string does not.
     if (this.sentInformational) (res as ServerResponse).flushHeaders();
   }
 
   body(data: Buffer): void {
-    if (!this.res.destroyed) (this.res as ServerResponse).write(data);
+    if (this.res.destroyed) return;
+    // Hold the first piece: if it is the whole body, end() sends head and body in one write.
+    if (this.held === null && !this.wrote) {
+      this.held = data;
+      return;
+    }
+    this.release();
+    (this.res as ServerResponse).write(data);
+  }
+
+  private release(): void {
+    this.wrote = true;
+    const b = this.held;
+    if (b === null) return;
+    this.held = null;
+    (this.res as ServerResponse).write(b);
   }
 
   flush(): void {
     const res = this.res;
     if (res.destroyed) return;
+    this.release();
     if (!res.headersSent) (res as ServerResponse).flushHeaders();
   }
 
@@ -131,7 +150,12 @@ export class NodeSink implements ResponseSink {
         (res as ServerResponse).addTrailers(repeated ? pairs : obj);
       }
     }
-    (res as ServerResponse).end();
+    const b = this.held;
+    this.held = null;
+    if (b === null) (res as ServerResponse).end();
+    // node:http joins a string body to the pending head (one write); a Buffer goes out as a second chunk (writev).
+    else if (b.length <= SMALL_BODY && !res.headersSent) (res as ServerResponse).end(b.toString('latin1'), 'latin1');
+    else (res as ServerResponse).end(b);
   }
 
   drained(): Promise<void> {
@@ -155,6 +179,18 @@ export class NodeSink implements ResponseSink {
   disableContinue(): void {
     this.continueDisabled = true;
   }
+}
+
+const reasons = new Map<number, string>();
+// The reason phrase Go writes: its status text, or `status code N` for codes it has none for (RSP-8).
+function reason(code: number): string {
+  let r = reasons.get(code);
+  if (r === undefined) {
+    const text = statusText(code);
+    r = text !== '' ? text : 'status code ' + code;
+    reasons.set(code, r);
+  }
+  return r;
 }
 
 // Header lines as an HTTP/2 header object: lower-case names, repeated names as arrays, forbidden names dropped.

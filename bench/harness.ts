@@ -1,0 +1,53 @@
+/**
+ * Shared bench machinery: start a server pinned to core 0 and wait for its `listening on` line, run wrk pinned to
+ * core 1, take medians.
+ */
+
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+
+export function has(cmd: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface Target {
+  name: string;
+  cmd: string;
+  argv: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+export function start(t: Target): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('taskset', ['-c', '0', t.cmd, ...t.argv, '0'], { env: t.env ?? process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${t.name}: no listening line`)), 20000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: `http://${m[1]}/` });
+      }
+    });
+    child.on('error', reject);
+  });
+}
+
+export function wrk(url: string, seconds: number, connections: number, script?: string): { rps: number; p99ms: number } {
+  const out = execFileSync('taskset', ['-c', '1', 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', ...(script ? ['-s', script] : []), url]).toString();
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
+  const m = /99%\s+([\d.]+)(us|ms|s)/.exec(out);
+  const p99ms = m ? Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1) : NaN;
+  return { rps, p99ms };
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
