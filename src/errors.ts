@@ -56,7 +56,7 @@ export const ErrBodyNotAllowed = sentinel('ErrBodyNotAllowed', 'http: request me
 export const ErrHijacked = sentinel('ErrHijacked', 'http: connection has been hijacked');
 /** ErrContentLength is reported by `write` past a declared Content-Length (RSP-44). */
 export const ErrContentLength = sentinel('ErrContentLength', 'http: wrote more than the declared Content-Length');
-/** ErrHandlerTimeout is reported by writes of a handler after its {@link timeoutHandler} deadline (RSP-123). */
+/** ErrHandlerTimeout is reported by writes of a handler after its `timeoutHandler` deadline (RSP-123). */
 export const ErrHandlerTimeout = sentinel('ErrHandlerTimeout', 'http: Handler timeout');
 /** ErrBodyReadAfterClose is thrown by reading a request body that was closed (SRV-86). */
 export const ErrBodyReadAfterClose = sentinel('ErrBodyReadAfterClose', 'http: invalid Read on closed Body');

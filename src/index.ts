@@ -5,6 +5,7 @@
 
 export * from './errors';
 export * from './status';
+export * from './method';
 export * from './header';
 export * from './context';
 export * from './url';

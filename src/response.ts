@@ -141,6 +141,7 @@ export class Response implements ResponseWriter, Flusher {
   private bufLen = 0;
   private trailers: string[] | null = null;
 
+  /** @internal Carriers create one per request. */
   constructor(sink: ResponseSink, req: ResponseRequestInfo) {
     this.sink = sink;
     this.isHEAD = req.method === 'HEAD';

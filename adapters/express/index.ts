@@ -36,12 +36,15 @@ export interface MiddlewareOptions {
   baseContext?: (req: IncomingMessage) => Context;
 }
 
-/** The parts of Express's request this adapter reads or sets (Express 4 and 5 both have them). */
-export interface ExpressRequest extends IncomingMessage {
+/** A Node request with the fields Express adds that this adapter reads or sets (Express 4 and 5 both have them). */
+export type ExpressRequest = IncomingMessage & {
+  /** The mount path of the middleware, e.g. `/api`. */
   baseUrl?: string;
+  /** The request-target as the client sent it. */
   originalUrl?: string;
+  /** Route parameters; path values of the matched pattern are added. */
   params?: Record<string, unknown>;
-}
+};
 
 /** An Express middleware function. */
 export type ExpressMiddleware = (req: ExpressRequest, res: ServerResponse, next: (err?: unknown) => void) => void;

@@ -112,7 +112,7 @@ export class ResponseRecorder implements ResponseWriter, Flusher, Unwrapper {
     this.code = this.w.status;
     this.flushed = true;
   }
-  /** unwrap gives {@link ResponseController} the core writer. */
+  /** unwrap gives {@link nethttp!ResponseController} the core writer. */
   unwrap(): ResponseWriter {
     return this.w;
   }
