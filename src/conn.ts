@@ -224,7 +224,7 @@ export class Conn {
       const start = Date.now();
       this.readDeadline = hdrTO > 0 ? start + hdrTO : 0;
       const headStart = this.pos;
-      const got = await this.readHead();
+      const got = this.bufferedHead() ?? (await this.readHead());
       const readAny = this.pos > headStart || got !== null;
       if (srv.writeTimeout > 0) this.armWriteTimeout(srv.writeTimeout);
       if (got === null) return; // silent close (SRV-69)
@@ -246,6 +246,23 @@ export class Conn {
       this.setState(StateIdle);
       if (!srv.keepAlivesEnabled()) return;
     }
+  }
+
+  /**
+   * The common case without a promise: a whole head already in the buffer (and no POST tolerance to apply).
+   * Returns undefined when {@link Conn.readHead} must run.
+   */
+  private bufferedHead(): RequestHead | Buffer | undefined {
+    if (this.lastMethod === 'POST') return undefined;
+    const buf = this.pending;
+    const start = this.pos;
+    const avail = buf.length - start;
+    const limit = this.server.maxHeaderBytes + 4096;
+    const end = findHeadEnd(buf, start, start + Math.min(avail, limit), start);
+    if (end === -1) return undefined;
+    const head = parseHead(buf, start, end);
+    this.pos = end;
+    return head === null ? reply400 : head;
   }
 
   /** Reads one head: the parsed head, a canned reply, or null for a silent close. */
