@@ -19,6 +19,8 @@ export { Response, TrailerPrefix } from './response';
 export { ResponseController, newResponseController, type Hijacked, type Unwrapper } from './response-controller';
 export { ServeMux, type ServeMuxOptions, DefaultServeMux, handle, handleFunc } from './servemux';
 export { redirect, redirectHandler } from './redirect';
+export { stripPrefix, allowQuerySemicolons } from './handlers';
+export { timeoutHandler } from './timeout-handler';
 export {
   Server, type ServerOptions, DefaultMaxHeaderBytes, ServerContextKey, LocalAddrContextKey,
   listenAndServe, listenAndServeTLS, serve,
