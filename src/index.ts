@@ -22,6 +22,10 @@ export { redirect, redirectHandler } from './redirect';
 export { stripPrefix, allowQuerySemicolons } from './handlers';
 export { timeoutHandler } from './timeout-handler';
 export {
+  Cookie, type CookieInit, type SameSite, SameSiteDefaultMode, SameSiteLaxMode, SameSiteStrictMode, SameSiteNoneMode, setCookie, parseCookie,
+  parseSetCookie, ErrBlankCookie, ErrEqualNotFoundInCookie, ErrInvalidCookieName, ErrInvalidCookieValue,
+} from './cookie';
+export {
   Server, type ServerOptions, DefaultMaxHeaderBytes, ServerContextKey, LocalAddrContextKey,
   listenAndServe, listenAndServeTLS, serve,
 } from './server';

@@ -4,6 +4,8 @@
  */
 
 import { NoBody, type Body } from './body';
+import { cookiePair, parseBasicAuth, readCookies, type Cookie, type CookieInit } from './cookie';
+import { ErrNoCookie } from './errors';
 import { background, type Context } from './context';
 import { Header } from './header';
 import { URL } from './url';
@@ -134,6 +136,38 @@ export class Request {
   /** referer returns the `Referer` header. */
   referer(): string {
     return this.header.get('Referer');
+  }
+
+  /** cookies returns the cookies of the `Cookie` headers, in order; invalid pairs are skipped (Go's `Request.Cookies`). */
+  cookies(): Cookie[] {
+    return readCookies(this.header, '');
+  }
+  /** cookiesNamed returns the cookies named `name` (Go 1.23's `Request.CookiesNamed`); none for "". */
+  cookiesNamed(name: string): Cookie[] {
+    return name === '' ? [] : readCookies(this.header, name);
+  }
+  /** cookie returns the first cookie named `name`; throws {@link ErrNoCookie} when there is none (Go's `Request.Cookie`). */
+  cookie(name: string): Cookie {
+    const c = name === '' ? undefined : readCookies(this.header, name)[0];
+    if (c === undefined) throw ErrNoCookie;
+    return c;
+  }
+  /** addCookie appends `name=value` of `c` to the `Cookie` header; other attributes are not sent (Go's `AddCookie`). */
+  addCookie(c: Cookie | CookieInit): void {
+    const cur = this.header.get('Cookie');
+    this.header.set('Cookie', cur !== '' ? cur + '; ' + cookiePair(c) : cookiePair(c));
+  }
+  /**
+   * basicAuth returns the user name and password of an `Authorization: Basic` header, or null when there is none
+   * or it is malformed (Go's `Request.BasicAuth`). The strings are binary: `utf8(s)` decodes UTF-8 credentials.
+   */
+  basicAuth(): { username: string; password: string } | null {
+    const auth = this.header.get('Authorization');
+    return auth === '' ? null : parseBasicAuth(auth);
+  }
+  /** setBasicAuth sets `Authorization: Basic` for `username` and `password` (UTF-8 encoded; Go's `SetBasicAuth`). */
+  setBasicAuth(username: string, password: string): void {
+    this.header.set('Authorization', 'Basic ' + Buffer.from(username + ':' + password, 'utf8').toString('base64'));
   }
 }
 

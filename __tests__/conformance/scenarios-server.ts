@@ -338,6 +338,15 @@ function optionalScenarios(): void {
     });
     scenarios['strip-prefix'] = (w, r) => h.serveHTTP(w, r);
   }
+  if (typeof mod.setCookie === 'function') {
+    scenarios.cookies = (w, r) => {
+      const body = `{"cookies":[${r.cookies().map((c) => `[${jsonBytes(c.name)},${jsonBytes(c.value)}]`).join(',')}]}`;
+      http.setCookie(w, { name: 'sid', value: 'abc123', path: '/', httpOnly: true });
+      http.setCookie(w, { name: 'theme', value: 'dark mode', maxAge: 3600, sameSite: http.SameSiteLaxMode });
+      w.header().set('Content-Type', 'application/json');
+      w.write(body);
+    };
+  }
   if (typeof mod.timeoutHandler === 'function') {
     const timeoutHandler = mod.timeoutHandler as (h: http.HandlerLike, ms: number, msg: string) => http.Handler;
     const h = timeoutHandler(async (w: http.ResponseWriter, r: http.Request) => {
