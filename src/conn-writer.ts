@@ -61,6 +61,7 @@ export class NativeSink implements ResponseSink {
   private blocked = false;
   private pendingFlush = false;
   private pendingEnd: (() => void) | null = null;
+  private unblocked: Array<() => void> = [];
   /** Resolves when the response has been handed to the socket in full (after `end`). */
   done: Promise<void> | null = null;
   private doneResolve: (() => void) | null = null;
@@ -128,6 +129,9 @@ export class NativeSink implements ResponseSink {
     this.blocked = true;
     settled.then(finish, () => finish('close')).then(() => {
       this.blocked = false;
+      const ws = this.unblocked;
+      this.unblocked = [];
+      for (const w of ws) w();
       if (this.pendingEnd !== null) this.pendingEnd();
       else if (this.pendingFlush) this.flush();
     });
@@ -233,7 +237,20 @@ export class NativeSink implements ResponseSink {
 
   drained(): Promise<void> {
     const s = this.socket;
-    if (!s.writableNeedDrain || s.destroyed) return Promise.resolve();
+    if (s.destroyed) return Promise.resolve();
+    if (this.blocked) {
+      // The head waits for the unread request body (SRV-86): nothing has reached the socket yet, so a streaming
+      // handler must wait here too, or it would queue its whole body in memory.
+      return new Promise<void>((resolve) => {
+        const done = (): void => {
+          s.off('close', done);
+          resolve();
+        };
+        this.unblocked.push(done);
+        s.once('close', done);
+      }).then(() => this.drained());
+    }
+    if (!s.writableNeedDrain) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
         s.off('drain', done);

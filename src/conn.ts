@@ -11,7 +11,7 @@ import { PullBody, type BodySource } from './body';
 import { NativeSink, type ConnResponseState } from './conn-writer';
 import { StateActive, StateClosed, StateHijacked, StateIdle, type ConnState } from './conn-state';
 import { withCancel, withValue, type CancelFunc, type Context } from './context';
-import { NetHTTPError } from './errors';
+import { ErrUnexpectedEOF, NetHTTPError } from './errors';
 import { panicLine } from './carrier';
 import type { Handler } from './handler';
 import { ChunkedDecoder } from './internal/chunked';
@@ -27,8 +27,7 @@ const MAX_POST_HANDLER_READ = 256 << 10;
 const HIGH_WATER = 64 << 10;
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
 
-/** ErrUnexpectedEOF is thrown by a body read when the client closed before the body's end. */
-export const ErrUnexpectedEOF = Object.freeze(new NetHTTPError('ErrUnexpectedEOF', 'unexpected EOF')) as NetHTTPError;
+export { ErrUnexpectedEOF } from './errors';
 /** The error of a read that passed its deadline (Go's os.ErrDeadlineExceeded as net reports it). */
 export const ErrReadTimeout = Object.freeze(new NetHTTPError('ErrReadTimeout', 'i/o timeout')) as NetHTTPError;
 
@@ -44,7 +43,6 @@ export interface ConnServer {
   setState(c: Conn, s: ConnState): void;
   untrack(c: Conn): void;
   logf(message: string): void;
-  afterHandler?(r: Request): void | Promise<void>;
 }
 
 /** @internal One accepted connection. */
@@ -55,6 +53,8 @@ export class Conn {
   readonly remoteAddr: string;
   hijacked = false;
   private pending: Buffer = EMPTY;
+  private queue: Buffer[] = [];
+  private queued = 0;
   private pos = 0;
   private eof = false;
   private readErr: Error | null = null;
@@ -92,13 +92,17 @@ export class Conn {
 
   // ---- input ----
 
+  // Input is the current chunk (`pending` from `pos`) and whole chunks queued behind it: a slow body reader
+  // never makes each arriving chunk copy the unread rest (which, at 1 GiB, is memory churn the allocator keeps).
   private onData(chunk: Buffer): void {
-    if (this.pos >= this.pending.length) {
+    if (this.pos >= this.pending.length && this.queue.length === 0) {
       this.pending = chunk;
       this.pos = 0;
     } else {
-      this.pending = Buffer.concat([this.pending.subarray(this.pos), chunk]);
-      this.pos = 0;
+      this.queue.push(chunk);
+      this.queued += chunk.length;
+      // Backpressure while a handler reads slowly: stop reading the socket past the high-water mark.
+      this.consumed();
     }
     this.wake();
   }
@@ -128,7 +132,16 @@ export class Conn {
   }
 
   private avail(): number {
-    return this.pending.length - this.pos;
+    return this.pending.length - this.pos + this.queued;
+  }
+
+  /** Makes everything received contiguous in `pending` (heads are parsed from one buffer). */
+  private coalesce(): void {
+    if (this.queue.length === 0) return;
+    this.pending = Buffer.concat([this.pending.subarray(this.pos), ...this.queue]);
+    this.pos = 0;
+    this.queue = [];
+    this.queued = 0;
   }
 
   private more(): Promise<void> {
@@ -254,6 +267,7 @@ export class Conn {
    */
   private bufferedHead(): RequestHead | Buffer | undefined {
     if (this.lastMethod === 'POST') return undefined;
+    this.coalesce();
     const buf = this.pending;
     const start = this.pos;
     const avail = buf.length - start;
@@ -271,16 +285,19 @@ export class Conn {
     if (this.lastMethod === 'POST') {
       // Tolerance for old clients: up to 4 CR/LF after a POST body (SRV-56).
       while (this.avail() < 4 && !this.eof && !this.timedOut) await this.more();
+      this.coalesce();
       let k = 0;
       while (k < 4 && k < this.avail() && (this.pending[this.pos + k] === 0x0d || this.pending[this.pos + k] === 0x0a)) k++;
       this.pos += k;
     }
-    let scan = this.pos;
+    // Where to resume scanning, relative to the head's start (coalescing moves the head to offset 0).
+    let scanFrom = 0;
     for (;;) {
+      this.coalesce();
       const buf = this.pending;
       const start = this.pos;
       const avail = buf.length - start;
-      const end = findHeadEnd(buf, start, start + Math.min(avail, limit), scan);
+      const end = findHeadEnd(buf, start, start + Math.min(avail, limit), start + scanFrom);
       if (end !== -1) {
         const head = parseHead(buf, start, end);
         this.pos = end;
@@ -292,7 +309,7 @@ export class Conn {
         if (this.readErr !== null && this.readErr !== ErrReadTimeout) return null;
         return avail > 0 ? reply400 : null; // SRV-71
       }
-      scan = resumePoint(buf, start, buf.length);
+      scanFrom = resumePoint(buf, start, buf.length) - start;
       await this.more();
     }
   }
@@ -438,7 +455,8 @@ export class Conn {
     w.finish();
     if (sink.done !== null) await sink.done;
     await body.closeForReuse(req.close);
-    if (srv.afterHandler) await srv.afterHandler(req);
+    // Temporary files of a parsed multipart form go when the handler is done, as in Go's finishRequest.
+    if (req.multipartForm !== null && typeof req.multipartForm.removeAll === 'function') await req.multipartForm.removeAll().catch(() => undefined);
     if (this.writeTimer !== null) {
       clearTimeout(this.writeTimer);
       this.writeTimer = null;
@@ -470,6 +488,7 @@ export class Conn {
     s.removeAllListeners('close');
     s.removeAllListeners('error');
     s.on('error', () => {});
+    this.coalesce();
     if (this.avail() > 0) s.unshift(this.pending.subarray(this.pos));
     this.pending = EMPTY;
     this.pos = 0;
@@ -508,7 +527,13 @@ export class Conn {
 
   // ---- body plumbing used by ConnBody ----
 
-  /** @internal */ bufView(): [Buffer, number, number] {
+  /** @internal The current chunk; the next queued one once this one is used up. */
+  bufView(): [Buffer, number, number] {
+    if (this.pos >= this.pending.length && this.queue.length > 0) {
+      this.pending = this.queue.shift()!;
+      this.queued -= this.pending.length;
+      this.pos = 0;
+    }
     return [this.pending, this.pos, this.pending.length];
   }
   /** @internal */ advance(n: number): void {
@@ -526,7 +551,18 @@ export class Conn {
     if (this.timedOut) return ErrReadTimeout;
     return this.readErr;
   }
-  /** @internal */ waitMore(): Promise<void> {
+  /**
+   * @internal The body reader needs more than the current chunk: join what is left of it with the next queued
+   * chunk (a chunk-size line cut in two), or wait for input.
+   */
+  waitMore(): Promise<void> {
+    if (this.queue.length > 0) {
+      const next = this.queue.shift()!;
+      this.queued -= next.length;
+      this.pending = this.pos < this.pending.length ? Buffer.concat([this.pending.subarray(this.pos), next]) : next;
+      this.pos = 0;
+      return Promise.resolve();
+    }
     return this.more();
   }
   /** @internal Called when the request body was read to its end. */

@@ -48,6 +48,9 @@ function sentinel(code: string, message: string): NetHTTPError {
   return Object.freeze(new NetHTTPError(code, message)) as NetHTTPError;
 }
 
+/** ErrUnexpectedEOF is thrown by a body read when the client closed before the body's end (Go's `io.ErrUnexpectedEOF`). */
+export const ErrUnexpectedEOF = sentinel('ErrUnexpectedEOF', 'unexpected EOF');
+
 /** ErrServerClosed is returned by `serve` and `listenAndServe` after `shutdown` or `close` (SRV-21). */
 export const ErrServerClosed = sentinel('ErrServerClosed', 'http: Server closed');
 /** ErrBodyNotAllowed is reported by `write` when the method or status forbids a body (HEAD, 1xx, 204, 304). */

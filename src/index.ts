@@ -21,6 +21,8 @@ export { ServeMux, type ServeMuxOptions, DefaultServeMux, handle, handleFunc } f
 export { redirect, redirectHandler } from './redirect';
 export { stripPrefix, allowQuerySemicolons } from './handlers';
 export { timeoutHandler } from './timeout-handler';
+export { MultipartReader, Part, MultipartForm, FileHeader, ErrMessageTooLarge } from './multipart';
+export { parseMediaType, type MediaType, ErrInvalidMediaParameter, MediaParameterError } from './media-type';
 export {
   Cookie, type CookieInit, type SameSite, SameSiteDefaultMode, SameSiteLaxMode, SameSiteStrictMode, SameSiteNoneMode, setCookie, parseCookie,
   parseSetCookie, ErrBlankCookie, ErrEqualNotFoundInCookie, ErrInvalidCookieName, ErrInvalidCookieValue,
@@ -32,7 +34,6 @@ export {
 export { listen, type Listener, type Addr, NetError, ErrListenerClosed } from './listener';
 export { type ConnState, StateNew, StateActive, StateIdle, StateHijacked, StateClosed, connStateString } from './conn-state';
 export { maxBytesReader, maxBytesHandler } from './max-bytes';
-export { ErrUnexpectedEOF } from './conn';
 export {
   type FileSystem, type FS, type File, type FileInfo, type DirEntry, type MemFile, dir, dirFS, memFS, fs, validPath,
 } from './fs';

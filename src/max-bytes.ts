@@ -10,6 +10,8 @@ import type { Request } from './request';
 import { Response } from './response';
 
 class MaxBytesBody implements Body {
+  /** Tells parseForm the body already has a limit (Go type-checks for *maxBytesReader). */
+  readonly maxBytes = true;
   private left: number;
   private err: MaxBytesError | null = null;
   constructor(private readonly w: ResponseWriter, private readonly inner: Body, private readonly n: number) {

@@ -6,9 +6,11 @@
 import { NoBody, type Body } from './body';
 import { cookiePair, parseBasicAuth, readCookies, type Cookie, type CookieInit } from './cookie';
 import { ErrNoCookie } from './errors';
+import { ensureParsed, formFile, multipartReader, parseForm, parseMultipartForm } from './form';
+import type { FileHeader, MultipartForm, MultipartReader } from './multipart';
 import { background, type Context } from './context';
 import { Header } from './header';
-import { URL } from './url';
+import { URL, Values } from './url';
 
 /**
  * Request is an HTTP request received by a server, or built for a test with `httptest.newRequest`.
@@ -48,6 +50,12 @@ export class Request {
   tls: TLSInfo | undefined = undefined;
   /** The ServeMux pattern that matched this request, set by the mux (Go 1.23's `Request.Pattern`). */
   pattern = '';
+  /** Query and body values after {@link Request.parseForm} (body values first), else null. */
+  form: Values | null = null;
+  /** Body values only (POST, PUT, PATCH) after {@link Request.parseForm}, else null. */
+  postForm: Values | null = null;
+  /** The parsed multipart form after {@link Request.parseMultipartForm}, else null. */
+  multipartForm: MultipartForm | null = null;
 
   /** @internal Wildcard names of the matched pattern, in pattern order (shared, never mutated). */
   patNames: readonly string[] | null = null;
@@ -97,6 +105,8 @@ export class Request {
     r.transferEncoding = this.transferEncoding.slice();
     r.matches = this.matches === null ? null : this.matches.slice();
     r.otherValues = this.otherValues === null ? null : new Map(this.otherValues);
+    r.form = cloneValues(this.form);
+    r.postForm = cloneValues(this.postForm);
     return r;
   }
 
@@ -136,6 +146,48 @@ export class Request {
   /** referer returns the `Referer` header. */
   referer(): string {
     return this.header.get('Referer');
+  }
+
+  /**
+   * parseForm fills {@link Request.form} from the query and, for POST, PUT and PATCH with an urlencoded body, the
+   * body (at most 10 MB unless the body has a `maxBytesReader`), and {@link Request.postForm} from the body (Go's
+   * `ParseForm`). It rejects with the first problem (a `;` or bad escape in a pair, a too large body) after
+   * filling what it could, as Go returns the error with the maps filled.
+   */
+  async parseForm(): Promise<void> {
+    const err = await parseForm(this);
+    if (err !== null) throw err;
+  }
+  /**
+   * parseMultipartForm parses a `multipart/form-data` body (after {@link Request.parseForm}): values go to `form`
+   * and `postForm`, files to `multipartForm`, kept in memory up to `maxMemory` bytes and in temporary files
+   * beyond, removed when the handler returns (Go's `ParseMultipartForm`). Rejects with {@link ErrNotMultipart}
+   * for other bodies.
+   */
+  async parseMultipartForm(maxMemory: number): Promise<void> {
+    const err = await parseMultipartForm(this, maxMemory);
+    if (err !== null) throw err;
+  }
+  /** formValue returns the first value of `key` in the query or the body, parsing them first (Go's `FormValue`). */
+  async formValue(key: string): Promise<string> {
+    await ensureParsed(this);
+    return this.form?.get(key) ?? '';
+  }
+  /** postFormValue returns the first body value of `key` (Go's `PostFormValue`). */
+  async postFormValue(key: string): Promise<string> {
+    await ensureParsed(this);
+    return this.postForm?.get(key) ?? '';
+  }
+  /** formFile returns the first file uploaded as `key`; rejects with {@link ErrMissingFile} (Go's `FormFile`). */
+  formFile(key: string): Promise<FileHeader> {
+    return formFile(this, key);
+  }
+  /**
+   * multipartReader returns a reader of the parts of a `multipart/form-data` or `multipart/mixed` body, to stream
+   * them instead of parsing the form (Go's `MultipartReader`).
+   */
+  multipartReader(): MultipartReader {
+    return multipartReader(this);
   }
 
   /** cookies returns the cookies of the `Cookie` headers, in order; invalid pairs are skipped (Go's `Request.Cookies`). */
@@ -181,4 +233,11 @@ export interface TLSInfo {
   serverName: string;
   /** The cipher suite name. */
   cipherSuite: string;
+}
+
+function cloneValues(v: Values | null): Values | null {
+  if (v === null) return null;
+  const out = new Values();
+  for (const [k, vs] of v) for (const x of vs) out.add(k, x);
+  return out;
 }

@@ -121,9 +121,6 @@ export class Server implements ConnServer {
     this.conns.delete(c);
   }
 
-  /** @internal Removes spooled multipart files after a handler (set by the forms module when loaded). */
-  afterHandler?: (r: Request) => void | Promise<void>;
-
   /** listenAndServe listens on `addr` and serves (Go's `Server.ListenAndServe`, SRV-22). */
   async listenAndServe(): Promise<never> {
     if (this.inShutdown) throw ErrServerClosed;

@@ -252,13 +252,24 @@ export function parseQuery(query: string, into: Values = new Values()): { values
         const eq = pair.indexOf('=');
         const k = unescapeBinary(eq === -1 ? pair : pair.slice(0, eq), Mode.QueryComponent);
         const v = eq === -1 ? '' : unescapeBinary(pair.slice(eq + 1), Mode.QueryComponent);
-        if (k === null || v === null) err ??= new URLError(`invalid URL escape in ${JSON.stringify(pair)}`);
+        if (k === null || v === null) err ??= new URLError(`invalid URL escape ${goQuoteASCII(badEscape(pair))}`);
         else into.add(k, v);
       }
     }
     if (end === query.length) break;
   }
   return { values: into, err };
+}
+
+// The first malformed %-escape of s, as Go's EscapeError reports it (at most 3 bytes).
+function badEscape(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '%' && !/^[0-9A-Fa-f]{2}$/.test(s.slice(i + 1, i + 3))) return s.slice(i, i + 3);
+  }
+  return s;
+}
+function goQuoteASCII(s: string): string {
+  return JSON.stringify(s).replace(/[\u0080-\u00ff]/g, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
 }
 
 /**

@@ -347,6 +347,39 @@ function optionalScenarios(): void {
       w.write(body);
     };
   }
+  if (typeof (http.Request.prototype as unknown as Record<string, unknown>).parseMultipartForm === 'function') {
+    scenarios.form = async (w, r) => {
+      let formError = false;
+      let multipartError = false;
+      try {
+        await r.parseForm();
+      } catch {
+        formError = true;
+      }
+      try {
+        await r.parseMultipartForm(1048576);
+      } catch (err) {
+        if (!http.errorIs(err, http.ErrNotMultipart)) multipartError = true;
+      }
+      const files: string[] = [];
+      const mf = r.multipartForm;
+      if (mf !== null && mf.file !== undefined) {
+        for (const field of [...mf.file.keys()].sort()) {
+          for (const fh of mf.file.get(field)!) {
+            files.push(`[${jsonBytes(field)},${jsonBytes(fh.filename)},${jsonBytes(fh.header.get('Content-Type'))},${fh.size}]`);
+          }
+        }
+      }
+      w.header().set('Content-Type', 'application/json');
+      w.write(
+        Buffer.from(
+          `{"form":${jsonMultimap(r.form ?? [])},"postForm":${jsonMultimap(r.postForm ?? [])},"files":[${files.join(',')}],` +
+            `"formError":${formError},"multipartError":${multipartError}}`,
+          'latin1',
+        ),
+      );
+    };
+  }
   if (typeof mod.timeoutHandler === 'function') {
     const timeoutHandler = mod.timeoutHandler as (h: http.HandlerLike, ms: number, msg: string) => http.Handler;
     const h = timeoutHandler(async (w: http.ResponseWriter, r: http.Request) => {

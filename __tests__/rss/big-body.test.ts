@@ -4,7 +4,8 @@
  */
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 
@@ -91,3 +92,45 @@ test('a 1 GiB request body keeps the server under 100 MiB RSS', async () => {
   process.stdout.write(`1 GiB request body: server peak RSS ${(peak / 1048576).toFixed(1)} MiB\n`);
   expect(peak).toBeLessThan(LIMIT);
 }, 120_000);
+
+test('a 1 GiB multipart upload is spooled to a temp file with the server under 100 MiB RSS, and the file removed', async () => {
+  peak = 0;
+  const chunk = Buffer.alloc(256 * 1024, 'z');
+  const head = Buffer.from('--B0undary\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n');
+  const tail = Buffer.from('\r\n--B0undary--\r\n');
+  const expectHash = createHash('sha256');
+  for (let i = 0; i < GiB / chunk.length; i++) expectHash.update(chunk);
+  const reply = await new Promise<string>((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1', port, method: 'POST', path: '/upload', agent: false,
+        headers: { 'Content-Type': 'multipart/form-data; boundary=B0undary', 'Content-Length': String(head.length + GiB + tail.length) },
+      },
+      (res) => {
+        let s = '';
+        res.on('data', (d: Buffer) => (s += d.toString()));
+        res.on('end', () => resolve(s));
+      },
+    );
+    req.on('error', reject);
+    req.write(head);
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < GiB) {
+        sent += chunk.length;
+        if (!req.write(chunk)) {
+          req.once('drain', pump);
+          return;
+        }
+      }
+      req.end(tail);
+    };
+    pump();
+  });
+  const [name, size, hash, tmp] = reply.trim().split(' ');
+  expect([name, Number(size), hash]).toEqual(['big.bin', GiB, expectHash.digest('hex')]);
+  process.stdout.write(`1 GiB multipart upload: server peak RSS ${(peak / 1048576).toFixed(1)} MiB\n`);
+  expect(peak).toBeLessThan(LIMIT);
+  expect(tmp).toMatch(/multipart-/);
+  expect(existsSync(tmp)).toBe(false);
+}, 300_000);

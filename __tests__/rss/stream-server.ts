@@ -3,6 +3,7 @@
  * Prints `listening on host:port`; exits on SIGTERM.
  */
 
+import { createHash } from 'node:crypto';
 import * as http from '../../src';
 
 const chunk = Buffer.alloc(64 * 1024, 'x');
@@ -15,6 +16,15 @@ const handler = async (w: http.ResponseWriter, r: http.Request): Promise<void> =
       w.write(chunk);
       await rc.drained();
     }
+    return;
+  }
+  if (r.url.path === '/upload') {
+    // A multipart upload parsed with 1 MiB of memory: the file is spooled to disk, then hashed from there.
+    await r.parseMultipartForm(1 << 20);
+    const fh = await r.formFile('file');
+    const hash = createHash('sha256');
+    if (r.url.query().get('hash') !== '0') for await (const b of fh.open()) hash.update(b);
+    w.write(`${fh.filename} ${fh.size} ${hash.digest('hex')} ${fh.tmpfile}\n`);
     return;
   }
   let n = 0;

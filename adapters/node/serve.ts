@@ -74,6 +74,8 @@ export function serveNode(h: Handler, r: Request, nreq: NodeRequest, res: NodeRe
   const done = (panicked: boolean, err: unknown): void => {
     over = true;
     cancel?.();
+    const mf = r.multipartForm;
+    if (mf !== null && typeof mf.removeAll === 'function') void mf.removeAll().catch(() => undefined);
     if (!panicked) {
       w.finish();
       return;
