@@ -90,7 +90,8 @@ export function goQuote(s: string): string {
  * `parsing "<pattern>": at offset <n>: <why>`.
  */
 export function parsePattern(str: string): Pattern {
-  if (str === '') throw new PatternError(str, 'http: invalid pattern');
+  // ServeMux refuses "" before parsing, with its own message (MUX-20).
+  if (str === '') throw new PatternError(str, 'empty pattern');
   const s = binaryOf(str);
   let off = 0;
   const fail = (why: string): never => {
@@ -113,7 +114,8 @@ export function parsePattern(str: string): Pattern {
     let j = sep + 1;
     while (j < s.length && (s.charCodeAt(j) === 0x20 || s.charCodeAt(j) === 0x09)) j++;
     rest = s.slice(j);
-    if (!isToken(method)) fail(`invalid method ${goQuote(utf8(method))}`);
+    // An empty method (the pattern starts with a space) is no method, as in Go.
+    if (method !== '' && !isToken(method)) fail(`invalid method ${goQuote(utf8(method))}`);
     off = method.length + 1;
   }
 
