@@ -4,6 +4,9 @@
  */
 
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 export function has(cmd: string): boolean {
   try {
@@ -51,3 +54,17 @@ export function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+
+/** Builds a Go program of bench/go with the local Go 1.23 (offline); null when Go is not installed. */
+export function buildGo(root: string, file: string, name: string): string | null {
+  const go = ['/usr/lib/go-1.23/bin/go', 'go'].find((g) => (g.startsWith('/') ? existsSync(g) : has(g)));
+  if (go === undefined) return null;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'nethttp-bench-go-'));
+  writeFileSync(path.join(dir, 'go.mod'), `module bench${name}\n\ngo 1.23\n`);
+  execFileSync(go, ['build', '-o', path.join(dir, name), path.join(root, 'bench', 'go', file)], {
+    cwd: dir,
+    env: { ...process.env, GOPROXY: 'off', GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', GOPATH: path.join(dir, 'gopath'), GOCACHE: path.join(dir, 'gocache') },
+    stdio: 'inherit',
+  });
+  return path.join(dir, name);
+}

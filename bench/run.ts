@@ -6,7 +6,7 @@
  */
 
 import { execFileSync } from 'node:child_process';
-import { has, median, start, wrk, type Target } from './harness';
+import { buildGo, has, median, start, wrk, type Target } from './harness';
 import { existsSync, mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -30,17 +30,9 @@ function targets(): Target[] {
   ];
   const rl = path.join(here, 'servers', 'listener-hello.js');
   if (existsSync(rl)) t.push({ name: 'requestListener(mux)', cmd: process.execPath, argv: [rl] });
-  const go = ['/usr/lib/go-1.23/bin/go', 'go'].find((g) => g.startsWith('/') ? existsSync(g) : has(g));
-  if (go) {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'nethttp-bench-go-'));
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'go.mod'), 'module benchhello\n\ngo 1.23\n');
-    execFileSync(go, ['build', '-o', path.join(dir, 'hello'), path.join(root, 'bench', 'go', 'hello.go')], {
-      cwd: dir,
-      env: { ...process.env, GOPROXY: 'off', GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', GOPATH: path.join(dir, 'gopath'), GOCACHE: path.join(dir, 'gocache') },
-      stdio: 'inherit',
-    });
-    t.push({ name: 'Go 1.23 (GOMAXPROCS=1)', cmd: path.join(dir, 'hello'), argv: [], env: { ...process.env, GOMAXPROCS: '1' } });
+  const hello = buildGo(root, 'hello.go', 'hello');
+  if (hello !== null) {
+    t.push({ name: 'Go 1.23 (GOMAXPROCS=1)', cmd: hello, argv: [], env: { ...process.env, GOMAXPROCS: '1' } });
   } else {
     console.error('note: Go not found; the Go column is skipped');
   }

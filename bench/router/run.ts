@@ -15,6 +15,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { Request, ServeMux, parseRequestURI, type ResponseWriter } from '../../src';
 import { githubRoutes } from './github-routes';
+import { goPattern, routeMix } from './mix';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: number): number => {
@@ -24,29 +25,7 @@ const opt = (name: string, def: number): number => {
 const rounds = opt('rounds', 7);
 const ms = opt('ms', 1000);
 
-/** A concrete request path for a route: each parameter gets a value, a catch-all three segments. */
-function samplePath(route: string, i: number): string {
-  return route.replace(/:(\w+)/g, (_m, name: string) => `${name}${i}`).replace(/\*\w+/, 'a/b/c.txt');
-}
-
-/** Express syntax → Go pattern (the subset this route set uses). */
-function goPattern(method: string, route: string): string {
-  return `${method} ${route.replace(/:(\w+)/g, '{$1}').replace(/\*(\w+)/, '{$1...}')}`;
-}
-
-// A seeded shuffle, so every run plays the same mix.
-function shuffled<T>(xs: readonly T[], seed: number): T[] {
-  const out = xs.slice();
-  let s = seed >>> 0;
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
-
-const mix = shuffled(githubRoutes.map(([m, p], i) => ({ method: m, path: samplePath(p, i) })), 42);
+const mix = routeMix();
 
 // nethttp
 const mux = new ServeMux();
