@@ -56,3 +56,10 @@ test('every ts block in the README and docs compiles', () => {
   rmSync(out, { recursive: true, force: true });
   expect(text).toEqual([]);
 }, 120_000);
+
+test('the examples of docs/testing.md are the test files of examples/, verbatim (so they run)', () => {
+  const doc = readFileSync(path.join(root, 'docs', 'testing.md'), 'utf8');
+  const docBlocks = [...doc.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const files = ['testing-recorder', 'testing-inject', 'testing-server'].map((n) => readFileSync(path.join(root, 'examples', `${n}.test.ts`), 'utf8'));
+  expect(docBlocks).toEqual(files);
+});
