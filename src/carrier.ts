@@ -73,17 +73,7 @@ export { PullBody, type BodySource } from './body';
 export { ServerHandler } from './server-handler';
 export { httpDate } from './internal/date';
 export { logf } from './log';
-
-import { ErrAbortHandler, NetHTTPError } from './errors';
-
-/**
- * Go's panic line for a handler that threw: `http: panic serving <addr>: <value>` and the stack, or null for
- * {@link ErrAbortHandler}, which aborts silently (SRV-97).
- * @internal
- */
-export function panicLine(remoteAddr: string, v: unknown): string | null {
-  if (v instanceof NetHTTPError && v.code === ErrAbortHandler.code && v.constructor === NetHTTPError) return null;
-  const text = v === null || v === undefined ? 'panic called with nil argument' : v instanceof Error ? v.message : String(v);
-  const stack = v instanceof Error && v.stack ? v.stack : new Error().stack ?? '';
-  return `http: panic serving ${remoteAddr}: ${text}\n${stack.slice(0, 64 << 10)}`;
-}
+export { nodeToRequest, type NodeRequest } from './node-request';
+export { NodeSink, type NodeResponse } from './node-sink';
+export { serveNode, badRequest, type ServeNodeOptions } from './serve-node';
+export { panicLine } from './log';

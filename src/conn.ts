@@ -12,12 +12,12 @@ import { NativeSink, type ConnResponseState } from './conn-writer';
 import { StateActive, StateClosed, StateHijacked, StateIdle, type ConnState } from './conn-state';
 import { withCancel, withValue, type CancelFunc, type Context } from './context';
 import { ErrUnexpectedEOF, NetHTTPError } from './errors';
-import { panicLine } from './carrier';
+import { panicLine } from './log';
 import type { Handler } from './handler';
 import { ChunkedDecoder } from './internal/chunked';
 import { findHeadEnd, parseHead, reply400, reply431, resumePoint, type RequestHead } from './internal/textproto';
 import { readRequest } from './read-request';
-import type { Request } from './request';
+import { tlsInfoOf, type Request, type TLSInfo } from './request';
 import { Response } from './response';
 import type { BodyFraming } from './transfer';
 
@@ -75,6 +75,7 @@ export class Conn {
   private deadlineTimer: NodeJS.Timeout | null = null;
   private writeTimer: NodeJS.Timeout | null = null;
   private writeExpired = false;
+  private readonly tlsInfo: TLSInfo | undefined;
 
   constructor(
     private readonly server: ConnServer,
@@ -83,6 +84,7 @@ export class Conn {
   ) {
     const ra = socket.remoteAddress ?? '';
     this.remoteAddr = (ra.includes(':') ? `[${ra}]` : ra) + ':' + (socket.remotePort ?? 0);
+    this.tlsInfo = tlsInfoOf(socket);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd(null));
     socket.on('error', (err) => this.onEnd(err));
@@ -346,6 +348,7 @@ export class Conn {
   ): Promise<boolean> {
     const srv = this.server;
     req.remoteAddr = this.remoteAddr;
+    if (this.tlsInfo !== undefined) req.tls = this.tlsInfo;
     this.reqCancel = null;
     this.reqCancelled = false;
     this.timedOut = false;

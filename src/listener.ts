@@ -4,6 +4,7 @@
  */
 
 import * as net from 'node:net';
+import type * as tls from 'node:tls';
 
 /** Addr is a listener's network address; `toString()` gives `host:port` (`[::1]:80` for IPv6). */
 export interface Addr {
@@ -56,16 +57,23 @@ class TCPListener implements Listener {
   private closing: Promise<void> | null = null;
   private readonly address: Addr;
 
-  constructor(readonly server: net.Server) {
-    const a = server.address() as net.AddressInfo;
-    const host = a.address;
-    this.address = {
-      network: 'tcp',
-      host,
-      port: a.port,
-      toString: () => (host.includes(':') ? `[${host}]` : host) + ':' + a.port,
-    };
-    server.on('connection', (s: net.Socket) => {
+  constructor(
+    readonly server: net.Server,
+    event: 'connection' | 'secureConnection' = 'connection',
+    address?: Addr,
+  ) {
+    if (address === undefined) {
+      const a = server.address() as net.AddressInfo;
+      const host = a.address;
+      address = {
+        network: 'tcp',
+        host,
+        port: a.port,
+        toString: () => (host.includes(':') ? `[${host}]` : host) + ':' + a.port,
+      };
+    }
+    this.address = address;
+    server.on(event, (s: net.Socket) => {
       const w = this.waiters.shift();
       if (w) w.resolve(s);
       else this.queue.push(s);
@@ -121,7 +129,15 @@ export async function listen(network: 'tcp' | 'tcp4' | 'tcp6', address: string):
   return new TCPListener(server);
 }
 
-/** @internal Wraps an already listening net.Server (TLS servers, cluster workers) as a Listener. */
+/** @internal Wraps an already listening net.Server (cluster workers) as a Listener. */
 export function listenerFromServer(server: net.Server): Listener {
   return new TCPListener(server);
+}
+
+/**
+ * @internal Wraps a tls.Server that never listens itself (sockets are fed to it) as a Listener of its secure
+ * connections, reporting the address of the TCP listener underneath.
+ */
+export function listenerFromTLSServer(server: tls.Server, address: Addr): Listener {
+  return new TCPListener(server, 'secureConnection', address);
 }

@@ -3,6 +3,8 @@
  * @module
  */
 
+import { ErrAbortHandler, NetHTTPError } from './errors';
+
 /**
  * Logger is anything with an `error` method taking a message: `console`, pino, winston and bunyan loggers all
  * fit. nethttp writes one call per line, with Go's message texts (SRV-107).
@@ -30,4 +32,16 @@ export const stderrLogger: Logger = {
 /** @internal Writes one line to `logger`, or to {@link stderrLogger} when none is set. */
 export function logf(logger: Logger | null | undefined, message: string): void {
   (logger ?? stderrLogger).error(message);
+}
+
+/**
+ * Go's panic line for a handler that threw: `http: panic serving <addr>: <value>` and the stack, or null for
+ * {@link ErrAbortHandler}, which aborts silently (SRV-97).
+ * @internal
+ */
+export function panicLine(remoteAddr: string, v: unknown): string | null {
+  if (v instanceof NetHTTPError && v.code === ErrAbortHandler.code && v.constructor === NetHTTPError) return null;
+  const text = v === null || v === undefined ? 'panic called with nil argument' : v instanceof Error ? v.message : String(v);
+  const stack = v instanceof Error && v.stack ? v.stack : new Error().stack ?? '';
+  return `http: panic serving ${remoteAddr}: ${text}\n${stack.slice(0, 64 << 10)}`;
 }

@@ -11,6 +11,7 @@ import type { FileHeader, MultipartForm, MultipartReader } from './multipart';
 import { background, type Context } from './context';
 import { Header } from './header';
 import { URL, Values } from './url';
+import type { TLSSocket } from 'node:tls';
 
 /**
  * Request is an HTTP request received by a server, or built for a test with `httptest.newRequest`.
@@ -233,6 +234,19 @@ export interface TLSInfo {
   serverName: string;
   /** The cipher suite name. */
   cipherSuite: string;
+}
+
+/** @internal The TLSInfo of a socket, or undefined when it is not a TLS socket. */
+export function tlsInfoOf(sock: unknown): TLSInfo | undefined {
+  const t = sock as TLSSocket | undefined;
+  if (t === undefined || t === null || t.encrypted !== true) return undefined;
+  const sn = (t as { servername?: unknown }).servername;
+  return {
+    version: t.getProtocol() ?? '',
+    negotiatedProtocol: typeof t.alpnProtocol === 'string' ? t.alpnProtocol : '',
+    serverName: typeof sn === 'string' ? sn : '',
+    cipherSuite: t.getCipher()?.name ?? '',
+  };
 }
 
 function cloneValues(v: Values | null): Values | null {

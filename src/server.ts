@@ -5,6 +5,7 @@
  */
 
 import type { Socket } from 'node:net';
+import * as http2 from 'node:http2';
 import * as tls from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { Conn, LocalAddrContextKey, type ConnServer } from './conn';
@@ -12,10 +13,12 @@ import { StateIdle, StateNew, type ConnState } from './conn-state';
 import { background, withValue, type Context } from './context';
 import { ErrServerClosed } from './errors';
 import { toHandler, type Handler, type HandlerLike } from './handler';
-import { listen, listenerFromServer, NetError, type Listener } from './listener';
+import { listen, listenerFromServer, listenerFromTLSServer, NetError, type Listener } from './listener';
 import { logf, type Logger } from './log';
 import type { Request } from './request';
 import { ServerHandler } from './server-handler';
+import { nodeToRequest } from './node-request';
+import { badRequest, serveNode, type ServeNodeOptions } from './serve-node';
 
 /** DefaultMaxHeaderBytes is the maximum permitted size of a request head, 1 MiB (SRV-1). */
 export const DefaultMaxHeaderBytes = 1 << 20;
@@ -34,6 +37,11 @@ export interface ServerOptions {
   disableGeneralOptionsHandler?: boolean;
   /** TLS options for {@link Server.listenAndServeTLS} and {@link Server.serveTLS} (node:tls options). */
   tlsConfig?: tls.TlsOptions;
+  /**
+   * Serve TLS clients HTTP/1.1 only. By default, as in Go, TLS connections that negotiate `h2` by ALPN are served
+   * HTTP/2 (through `node:http2`, with the same handler and the same response rules).
+   */
+  disableHTTP2?: boolean;
   /** Maximum time to read a whole request, head and body (SRV-7). */
   readTimeout?: number;
   /** Maximum time to read a request head; 0 falls back to readTimeout (SRV-8). */
@@ -140,7 +148,8 @@ export class Server implements ConnServer {
    * `tlsConfig`). A failed handshake is logged as Go logs it (SRV-100).
    */
   async serveTLS(l: Listener, certFile = '', keyFile = ''): Promise<never> {
-    const opts: tls.TlsOptions = { ...this.options.tlsConfig, ALPNProtocols: ['http/1.1'] };
+    const h2 = this.options.disableHTTP2 !== true;
+    const opts: tls.TlsOptions = { ...this.options.tlsConfig, ALPNProtocols: h2 ? ['h2', 'http/1.1'] : ['http/1.1'] };
     if (certFile !== '') opts.cert = readFileSync(certFile);
     if (keyFile !== '') opts.key = readFileSync(keyFile);
     const secure = tls.createServer(opts);
@@ -148,7 +157,7 @@ export class Server implements ConnServer {
       const ra = `${sock.remoteAddress}:${sock.remotePort}`;
       this.logf(`http: TLS handshake error from ${ra}: ${err.message}`);
     });
-    const tlsLn = listenerFromServer(secure);
+    const tlsLn = listenerFromTLSServer(secure, l.addr());
     // Feed accepted TCP sockets into the TLS server; its secure connections go to the HTTP loop.
     const pump = (async (): Promise<void> => {
       for (;;) {
@@ -162,14 +171,49 @@ export class Server implements ConnServer {
       }
     })();
     const wrapped: Listener = {
-      accept: () => tlsLn.accept(),
+      accept: async () => {
+        for (;;) {
+          const s = await tlsLn.accept();
+          // ALPN chose HTTP/2: node:http2 speaks the protocol, the handler sees the same Request/ResponseWriter.
+          if (h2 && (s as tls.TLSSocket).alpnProtocol === 'h2') this.serveHTTP2(s as tls.TLSSocket, l);
+          else return s;
+        }
+      },
       close: async () => {
         await l.close();
+        await tlsLn.close();
         await pump;
       },
       addr: () => l.addr(),
     };
     return this.serve(wrapped);
+  }
+
+  private h2server: http2.Http2SecureServer | null = null;
+  private readonly h2sessions = new Set<http2.ServerHttp2Session>();
+
+  // Hands a TLS socket that negotiated h2 to an internal node:http2 server (never listening itself).
+  private serveHTTP2(s: tls.TLSSocket, l: Listener): void {
+    if (this.h2server === null) {
+      let base = this.options.baseContext ? this.options.baseContext(l) : background();
+      base = withValue(base, ServerContextKey, this);
+      const o: ServeNodeOptions = { errorLog: this.options.errorLog ?? null, baseContext: () => base, onThrow: null };
+      const srv = http2.createSecureServer({ allowHTTP1: false });
+      srv.on('request', (req, res) => {
+        const url = req.url ?? '/';
+        const r = nodeToRequest(req, url, url);
+        if (r === null) badRequest(res);
+        else serveNode(this.handler, r, req, res, o);
+      });
+      srv.on('session', (sess: http2.ServerHttp2Session) => {
+        this.h2sessions.add(sess);
+        sess.on('close', () => this.h2sessions.delete(sess));
+        sess.on('error', () => undefined);
+        if (this.inShutdown) sess.close();
+      });
+      this.h2server = srv;
+    }
+    this.h2server.emit('secureConnection', s);
   }
 
   /**
@@ -236,7 +280,7 @@ export class Server implements ConnServer {
 
   // Closes idle connections (and New ones older than 5 s); true when no connection remains busy (SRV-35).
   private closeIdleConns(): boolean {
-    let quiescent = true;
+    let quiescent = this.h2sessions.size === 0;
     const now = Math.floor(Date.now() / 1000);
     for (const c of [...this.conns]) {
       let st = c.state;
@@ -261,6 +305,8 @@ export class Server implements ConnServer {
     const closes = [...this.listeners].map((l) => l.close());
     this.listeners.clear();
     for (const f of this.onShutdown) setImmediate(f);
+    // HTTP/2 sessions: GOAWAY now, closed once their streams are done.
+    for (const sess of this.h2sessions) sess.close();
     await Promise.all(closes);
     await Promise.all([...this.loops]);
     let wait = 1;
@@ -285,6 +331,8 @@ export class Server implements ConnServer {
     await Promise.all([...this.loops]);
     for (const c of [...this.conns]) c.close();
     this.conns.clear();
+    for (const sess of [...this.h2sessions]) sess.destroy();
+    this.h2sessions.clear();
   }
 
   /** @internal Number of tracked connections by state, for tests and metrics. */

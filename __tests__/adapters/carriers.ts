@@ -4,10 +4,13 @@
  */
 
 import * as http from 'node:http';
+import * as http2 from 'node:http2';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import express5 from 'express';
 import express4 from 'express4';
-import { ServeMux, type Logger } from '../../src/index';
+import { Server, ServeMux, listen, type Logger } from '../../src/index';
 import { requestListener } from '../../adapters/node';
 import { middleware } from '../../adapters/express';
 import { inject, newRecorder, newRequest, newServer } from '../../adapters/httptest';
@@ -144,5 +147,46 @@ export async function recorderCarrier(mux: ServeMux): Promise<Carrier> {
       return { status: res.statusCode, headers, body: r.method === 'HEAD' ? Buffer.alloc(0) : res.body, trailers };
     },
     close: async () => undefined,
+  };
+}
+
+const fixtures = path.join(__dirname, '..', 'fixtures');
+const tlsFiles = { key: readFileSync(path.join(fixtures, 'localhost-key.pem')), cert: readFileSync(path.join(fixtures, 'localhost-cert.pem')) };
+
+/** The native Server over TLS, spoken to in HTTP/2 (ALPN h2) by node:http2's client. */
+export async function nativeH2Carrier(mux: ServeMux, log: Logger): Promise<Carrier> {
+  const srv = new Server({ handler: mux, errorLog: log, tlsConfig: tlsFiles });
+  const ln = await listen('tcp', '127.0.0.1:0');
+  const serving = srv.serveTLS(ln).catch(() => undefined);
+  const port = ln.addr().port;
+  const client = http2.connect(`https://localhost:${port}`, { ca: tlsFiles.cert });
+  client.on('error', () => undefined);
+  return {
+    name: 'native-h2',
+    prefix: '',
+    port,
+    send(r) {
+      return new Promise((resolve) => {
+        const aborted = (): void => resolve({ status: 0, headers: {}, body: Buffer.alloc(0), trailers: {}, aborted: true });
+        const st = client.request({ ':method': r.method, ':path': r.path, ...(r.headers ?? {}) }, { endStream: r.body === undefined });
+        let headers: http2.IncomingHttpHeaders = {};
+        let trailers: Record<string, string | undefined> = {};
+        const parts: Buffer[] = [];
+        st.on('response', (h) => (headers = h));
+        st.on('trailers', (t) => (trailers = t as Record<string, string | undefined>));
+        st.on('data', (d: Buffer) => parts.push(d));
+        st.on('error', aborted);
+        st.on('close', () => {
+          if (st.rstCode !== http2.constants.NGHTTP2_NO_ERROR || headers[':status'] === undefined) return aborted();
+          resolve({ status: Number(headers[':status']), headers: headers as Reply['headers'], body: Buffer.concat(parts), trailers });
+        });
+        if (r.body !== undefined) st.end(r.body);
+      });
+    },
+    async close() {
+      client.close();
+      await srv.close();
+      await serving;
+    },
   };
 }

@@ -7,7 +7,7 @@
 import * as net from 'node:net';
 import { ErrBodyNotAllowed, ServeMux, type Request, type ResponseWriter } from '../../src/index';
 import {
-  type Carrier, type Reply, type Req, express4Carrier, express5Carrier, injectCarrier, listenerCarrier, nativeCarrier, quietLog,
+  type Carrier, type Reply, type Req, express4Carrier, express5Carrier, injectCarrier, listenerCarrier, nativeCarrier, nativeH2Carrier, quietLog,
   recorderCarrier,
 } from './carriers';
 
@@ -78,7 +78,11 @@ const cases: Case[] = [
     name: 'a body past the 2048-byte buffer is chunked (RSP-41)',
     req: { method: 'GET', path: '/big' },
     want: { status: 200, headers: { 'transfer-encoding': 'chunked', 'content-length': null }, bodyLength: 5000 },
-    differs: { recorder: { status: 200, headers: { 'transfer-encoding': null, 'content-length': null }, bodyLength: 5000 } },
+    differs: {
+      recorder: { status: 200, headers: { 'transfer-encoding': null, 'content-length': null }, bodyLength: 5000 },
+      // HTTP/2 frames bodies itself: no Transfer-Encoding (forbidden there), no length.
+      'native-h2': { status: 200, headers: { 'transfer-encoding': null, 'content-length': null }, bodyLength: 5000 },
+    },
   },
   {
     name: 'unclean path redirects to the clean one (MUX-66)',
@@ -118,7 +122,10 @@ const cases: Case[] = [
     name: 'request body and trailers',
     req: { method: 'POST', path: '/echo', body: 'hello', headers: { 'content-type': 'text/plain' } },
     want: { status: 200, headers: { 'transfer-encoding': 'chunked', trailer: 'X-Sum' }, body: 'hello', trailers: { 'x-sum': '5' } },
-    differs: { recorder: { status: 200, headers: { trailer: 'X-Sum' }, body: 'hello', trailers: { 'x-sum': '5' } } },
+    differs: {
+      recorder: { status: 200, headers: { trailer: 'X-Sum' }, body: 'hello', trailers: { 'x-sum': '5' } },
+      'native-h2': { status: 200, headers: { 'transfer-encoding': null, trailer: 'X-Sum' }, body: 'hello', trailers: { 'x-sum': '5' } },
+    },
   },
   {
     name: '204: no body, no Content-Length (RSP-52)',
@@ -152,6 +159,7 @@ const carriers: Record<string, () => Promise<Carrier>> = {
   express5: () => express5Carrier(buildMux(), log),
   inject: () => injectCarrier(buildMux(), log),
   recorder: () => recorderCarrier(buildMux()),
+  'native-h2': () => nativeH2Carrier(buildMux(), log),
 };
 
 describe.each(Object.keys(carriers))('carrier %s', (name) => {
@@ -173,8 +181,8 @@ describe.each(Object.keys(carriers))('carrier %s', (name) => {
 
 test('panics are logged in Go\'s format by the native server and requestListener (not by Express)', () => {
   const panics = log.lines.filter((l) => l.startsWith('http: panic serving '));
-  // native + requestListener + inject each log one panic for /boom; Express passes it to next(err).
-  expect(panics).toHaveLength(3);
+  // native, requestListener, inject and native-h2 each log one panic for /boom; Express passes it to next(err).
+  expect(panics).toHaveLength(4);
   for (const p of panics) expect(p).toMatch(/^http: panic serving [^ ]+: boom\nError: boom/);
 });
 

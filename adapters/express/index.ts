@@ -18,8 +18,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ServeMux, redirectHandler, toHandler, utf8, type Context, type Handler, type HandlerLike, type Logger } from '../../src/index';
-import { badRequest, serveNode, type ServeNodeOptions } from '../node/serve';
-import { nodeToRequest } from '../node/request';
+import { badRequest, nodeToRequest, serveNode, type ServeNodeOptions } from '../../src/carrier';
 
 export { ExpressPathError, expressPatterns, handleExpress } from './path';
 

@@ -17,9 +17,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { toHandler, type Context, type HandlerLike, type Logger } from '../../src/index';
-import { ServerHandler } from '../../src/carrier';
-import { badRequest, serveNode, type ServeNodeOptions } from './serve';
-import { nodeToRequest } from './request';
+import { ServerHandler, badRequest, nodeToRequest, serveNode, type ServeNodeOptions } from '../../src/carrier';
 
 /** Options of {@link requestListener}. */
 export interface RequestListenerOptions {

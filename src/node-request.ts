@@ -7,9 +7,12 @@
 
 import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
-import type { TLSSocket } from 'node:tls';
-import { ErrUnexpectedEOF, Header, NoBody, Request, parseRequestURI } from '../../src/index';
-import { PullBody, hasToken, type BodySource } from '../../src/carrier';
+import { NoBody, PullBody, type BodySource } from './body';
+import { ErrUnexpectedEOF } from './errors';
+import { Header } from './header';
+import { Request, tlsInfoOf } from './request';
+import { hasToken } from './response';
+import { parseRequestURI } from './url';
 
 /** @internal Either kind of Node request. */
 export type NodeRequest = IncomingMessage | Http2ServerRequest;
@@ -145,14 +148,6 @@ export function nodeToRequest(nreq: NodeRequest, target: string, requestURI: str
   const sock = nreq.socket;
   const ra = sock?.remoteAddress ?? '';
   r.remoteAddr = (ra.includes(':') ? `[${ra}]` : ra) + ':' + (sock?.remotePort ?? 0);
-  if (sock !== undefined && (sock as TLSSocket).encrypted === true) {
-    const t = sock as TLSSocket;
-    r.tls = {
-      version: t.getProtocol() ?? '',
-      negotiatedProtocol: typeof t.alpnProtocol === 'string' ? t.alpnProtocol : '',
-      serverName: typeof (t as { servername?: unknown }).servername === 'string' ? (t as unknown as { servername: string }).servername : '',
-      cipherSuite: t.getCipher()?.name ?? '',
-    };
-  }
+  r.tls = tlsInfoOf(sock);
   return r;
 }

@@ -7,8 +7,10 @@
 
 import type { ServerResponse } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
-import { statusText, type Logger } from '../../src/index';
-import { httpDate, logf, type ResponseHead, type ResponseSink } from '../../src/carrier';
+import type { ResponseHead, ResponseSink } from './carrier';
+import { httpDate } from './internal/date';
+import { logf, type Logger } from './log';
+import { statusText } from './status';
 
 /** @internal Either kind of Node response. */
 export type NodeResponse = ServerResponse | Http2ServerResponse;

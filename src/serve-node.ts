@@ -6,10 +6,13 @@
  */
 
 import type { ServerResponse } from 'node:http';
-import { background, withCancel, type CancelFunc, type Context, type Handler, type Logger, type Request } from '../../src/index';
-import { Response, logf, panicLine } from '../../src/carrier';
-import type { NodeRequest } from './request';
-import { NodeSink, type NodeResponse } from './sink';
+import { background, withCancel, type CancelFunc, type Context } from './context';
+import type { Handler } from './handler';
+import { logf, panicLine, type Logger } from './log';
+import type { NodeRequest } from './node-request';
+import { NodeSink, type NodeResponse } from './node-sink';
+import type { Request } from './request';
+import { Response } from './response';
 
 /** @internal */
 export interface ServeNodeOptions {
