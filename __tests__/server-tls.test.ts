@@ -94,7 +94,7 @@ describe('native Server over TLS', () => {
   test('disableHTTP2: ALPN offers only http/1.1', async () => {
     const s = await startTLS(describeTLS, { disableHTTP2: true });
     try {
-      const alpn = await new Promise<string | false>((resolve, reject) => {
+      const alpn = await new Promise<string | false | null>((resolve, reject) => {
         const sock = tls.connect({ host: '127.0.0.1', port: s.port, servername: 'localhost', ca: cert, ALPNProtocols: ['h2', 'http/1.1'] }, () => {
           resolve(sock.alpnProtocol);
           sock.destroy();

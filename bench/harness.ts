@@ -22,11 +22,13 @@ export interface Target {
   cmd: string;
   argv: string[];
   env?: NodeJS.ProcessEnv;
+  /** Cores the server may use (taskset list); default core 0, the load generator's being core 1. */
+  cpus?: string;
 }
 
 export function start(t: Target): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('taskset', ['-c', '0', t.cmd, ...t.argv, '0'], { env: t.env ?? process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('taskset', ['-c', t.cpus ?? '0', t.cmd, ...t.argv, '0'], { env: t.env ?? process.env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`${t.name}: no listening line`)), 20000);
     child.stdout!.on('data', (d: Buffer) => {

@@ -39,3 +39,4 @@ export {
 } from './fs';
 export { serveContent, parseTime, TimeFormat, type ReadSeeker, type Content } from './serve-content';
 export { fileServer, fileServerFS, serveFile, serveFileFS } from './file-server';
+export { runCluster, ClusterPrimary, WorkerExitError, type ClusterOptions, type ClusterAddress } from './cluster';
