@@ -23,19 +23,6 @@ const here = __dirname;
 const root = path.resolve(here, '..', '..');
 const clusterHello = path.join(here, 'servers', 'cluster-hello.js');
 
-async function measure(t: Target): Promise<number> {
-  const { child, url } = await start(t);
-  try {
-    wrk(url, 2, connections);
-    const rs: number[] = [];
-    for (let i = 0; i < runs; i++) rs.push(wrk(url, duration, connections).rps);
-    return median(rs);
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-  }
-}
-
 async function main(): Promise<void> {
   if (!has('wrk')) {
     console.error('wrk is required (Debian: apt-get install -y wrk)');
@@ -61,13 +48,26 @@ async function main(): Promise<void> {
       two: { name: 'Go GOMAXPROCS=2', cmd: hello, argv: [], env: { ...process.env, GOMAXPROCS: '2' }, cpus: '0,1' },
     });
   }
-  const rows: Array<{ name: string; one: number; two: number; ratio: number }> = [];
-  for (const p of pairs) {
-    const one = await measure(p.one);
-    const two = await measure(p.two);
-    rows.push({ name: p.name, one, two, ratio: two / one });
+  // All servers run at once (idle ones cost nothing) and rounds interleave them, as in bench/run.ts.
+  const all = pairs.flatMap((p) => [p.one, p.two]);
+  const up: Array<{ child: import('node:child_process').ChildProcess; url: string; rps: number[] }> = [];
+  try {
+    for (const t of all) {
+      const { child, url } = await start(t);
+      up.push({ child, url, rps: [] });
+    }
+    for (const u of up) wrk(u.url, 2, connections);
+    for (let i = 0; i < runs; i++) for (const u of up) u.rps.push(wrk(u.url, duration, connections).rps);
+  } finally {
+    for (const u of up) u.child.kill('SIGTERM');
+    await Promise.all(up.map((u) => new Promise((res) => (u.child.exitCode !== null ? res(null) : u.child.once('exit', res)))));
   }
-  console.log(`hello-world keep-alive, wrk -t1 -c${connections} -d${duration}s on core 1, median of ${runs}`);
+  const rows = pairs.map((p, k) => {
+    const one = up[2 * k].rps;
+    const two = up[2 * k + 1].rps;
+    return { name: p.name, one: median(one), two: median(two), ratio: median(two.map((x, i) => x / one[i])) };
+  });
+  console.log(`hello-world keep-alive, wrk -t1 -c${connections} -d${duration}s on core 1, ${runs} interleaved rounds (ratio: median of per-round ratios)`);
   console.log('server'.padEnd(18) + '1 process'.padStart(12) + '2 workers'.padStart(12) + '  ratio');
   for (const r of rows) console.log(r.name.padEnd(18) + r.one.toFixed(0).padStart(12) + r.two.toFixed(0).padStart(12) + '  ' + r.ratio.toFixed(2) + 'x');
   const outDir = path.join(root, 'bench', 'results');
