@@ -91,6 +91,18 @@ describe('native Server over TLS', () => {
     }
   });
 
+  test('serveTLS with certificate and key files (as listenAndServeTLS passes them)', async () => {
+    const srv = new Server({ handler: describeTLS, errorLog: { error: () => undefined } });
+    const ln = await listen('tcp', '127.0.0.1:0');
+    const served = srv.serveTLS(ln, path.join(fixtures, 'localhost-cert.pem'), path.join(fixtures, 'localhost-key.pem')).catch((e: unknown) => e);
+    try {
+      expect(await httpsGet(ln.addr().port, '/')).toMatchObject({ status: 200, body: 'HTTP/1.1  localhost true' });
+    } finally {
+      await srv.close();
+      expect(errorIs(await served, ErrServerClosed)).toBe(true);
+    }
+  });
+
   test('disableHTTP2: ALPN offers only http/1.1', async () => {
     const s = await startTLS(describeTLS, { disableHTTP2: true });
     try {
