@@ -9,13 +9,8 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildGo, has, median, start, wrk, type Target } from './harness';
+import { buildGo, has, interleave, median, opt, ratio, type Target } from './harness';
 
-const args = process.argv.slice(2);
-function opt(name: string, def: number): number {
-  const i = args.indexOf('--' + name);
-  return i >= 0 ? Number(args[i + 1]) : def;
-}
 const duration = opt('duration', 10);
 const connections = opt('connections', 100);
 const runs = opt('runs', 3);
@@ -48,24 +43,13 @@ async function main(): Promise<void> {
       two: { name: 'Go GOMAXPROCS=2', cmd: hello, argv: [], env: { ...process.env, GOMAXPROCS: '2' }, cpus: '0,1' },
     });
   }
-  // All servers run at once (idle ones cost nothing) and rounds interleave them, as in bench/run.ts.
-  const all = pairs.flatMap((p) => [p.one, p.two]);
-  const up: Array<{ child: import('node:child_process').ChildProcess; url: string; rps: number[] }> = [];
-  try {
-    for (const t of all) {
-      const { child, url } = await start(t);
-      up.push({ child, url, rps: [] });
-    }
-    for (const u of up) wrk(u.url, 2, connections);
-    for (let i = 0; i < runs; i++) for (const u of up) u.rps.push(wrk(u.url, duration, connections).rps);
-  } finally {
-    for (const u of up) u.child.kill('SIGTERM');
-    await Promise.all(up.map((u) => new Promise((res) => (u.child.exitCode !== null ? res(null) : u.child.once('exit', res)))));
-  }
+  const measured = await interleave(
+    pairs.flatMap((p) => [p.one, p.two]),
+    { duration, connections, runs },
+  );
   const rows = pairs.map((p, k) => {
-    const one = up[2 * k].rps;
-    const two = up[2 * k + 1].rps;
-    return { name: p.name, one: median(one), two: median(two), ratio: median(two.map((x, i) => x / one[i])) };
+    const [one, two] = [measured[2 * k], measured[2 * k + 1]];
+    return { name: p.name, one: median(one.rps), two: median(two.rps), ratio: ratio(two, one) };
   });
   console.log(`hello-world keep-alive, wrk -t1 -c${connections} -d${duration}s on core 1, ${runs} interleaved rounds (ratio: median of per-round ratios)`);
   console.log('server'.padEnd(18) + '1 process'.padStart(12) + '2 workers'.padStart(12) + '  ratio');

@@ -70,3 +70,49 @@ export function buildGo(root: string, file: string, name: string): string | null
   });
   return path.join(dir, name);
 }
+
+/** A numeric `--name value` option of the command line, or `def`. */
+export function opt(name: string, def: number): number {
+  const args = process.argv.slice(2);
+  const i = args.indexOf('--' + name);
+  return i >= 0 ? Number(args[i + 1]) : def;
+}
+
+export interface Measured {
+  name: string;
+  /** req/s and p99 (ms) of each round, in round order. */
+  rps: number[];
+  p99: number[];
+}
+
+/**
+ * Measures every target with wrk in interleaved rounds: all servers run at once (an idle one costs nothing),
+ * each is warmed for 2 s, then each round measures them one after the other. This machine's speed drifts by
+ * tens of percent within a minute; a ratio is only fair between runs taken seconds apart.
+ */
+export async function interleave(targets: Target[], o: { duration: number; connections: number; runs: number; script?: string }): Promise<Measured[]> {
+  const up: Array<{ child: ChildProcess; url: string; m: Measured }> = [];
+  try {
+    for (const t of targets) {
+      const { child, url } = await start(t);
+      up.push({ child, url, m: { name: t.name, rps: [], p99: [] } });
+    }
+    for (const u of up) wrk(u.url, 2, o.connections, o.script);
+    for (let i = 0; i < o.runs; i++) {
+      for (const u of up) {
+        const r = wrk(u.url, o.duration, o.connections, o.script);
+        u.m.rps.push(r.rps);
+        u.m.p99.push(r.p99ms);
+      }
+    }
+  } finally {
+    for (const u of up) u.child.kill('SIGTERM');
+    await Promise.all(up.map((u) => new Promise((res) => (u.child.exitCode !== null ? res(null) : u.child.once('exit', res)))));
+  }
+  return up.map((u) => u.m);
+}
+
+/** The median of per-round ratios of `m` to `base` (both from {@link interleave}). */
+export function ratio(m: Measured, base: Measured): number {
+  return median(m.rps.map((x, i) => x / base.rps[i]));
+}

@@ -6,16 +6,11 @@
  */
 
 import { execFileSync } from 'node:child_process';
-import { buildGo, has, median, start, wrk, type Target } from './harness';
+import { buildGo, has, interleave, median, opt, ratio, type Target } from './harness';
 import { existsSync, mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const args = process.argv.slice(2);
-function opt(name: string, def: number): number {
-  const i = args.indexOf('--' + name);
-  return i >= 0 ? Number(args[i + 1]) : def;
-}
 const duration = opt('duration', 10);
 const connections = opt('connections', 50);
 const runs = opt('runs', 3);
@@ -44,35 +39,9 @@ async function main(): Promise<void> {
     console.error('wrk is required (Debian: apt-get install -y wrk)');
     process.exit(2);
   }
-  // Every server runs at once (an idle one costs nothing) and the rounds interleave them: this machine's speed
-  // drifts by tens of percent within a minute, and a ratio is only fair between runs taken close together.
-  const ts = targets();
-  const running: Array<{ t: Target; child: import('node:child_process').ChildProcess; url: string; rps: number[]; p99: number[] }> = [];
-  try {
-    for (const t of ts) {
-      const { child, url } = await start(t);
-      running.push({ t, child, url, rps: [], p99: [] });
-    }
-    for (const r of running) wrk(r.url, 2, connections); // warm-up, discarded
-    for (let i = 0; i < runs; i++) {
-      for (const r of running) {
-        const m = wrk(r.url, duration, connections);
-        r.rps.push(m.rps);
-        r.p99.push(m.p99ms);
-      }
-    }
-  } finally {
-    for (const r of running) r.child.kill('SIGTERM');
-    await Promise.all(running.map((r) => new Promise((res) => (r.child.exitCode !== null ? res(null) : r.child.once('exit', res)))));
-  }
-  const base = running.find((r) => r.t.name === 'node:http')!;
-  const results = running.map((r) => ({
-    name: r.t.name,
-    rps: median(r.rps),
-    p99ms: median(r.p99),
-    // The median of per-round ratios: each compares two runs taken seconds apart.
-    ratio: median(r.rps.map((x, i) => x / base.rps[i])),
-  }));
+  const measured = await interleave(targets(), { duration, connections, runs });
+  const base = measured.find((m) => m.name === 'node:http')!;
+  const results = measured.map((m) => ({ name: m.name, rps: median(m.rps), p99ms: median(m.p99), ratio: ratio(m, base) }));
   console.log(`hello-world keep-alive, wrk -t1 -c${connections} -d${duration}s, ${runs} interleaved rounds; server on core 0, wrk on core 1`);
   console.log('server'.padEnd(26) + 'req/s'.padStart(12) + 'p99 ms'.padStart(10) + '  vs node:http (median of per-round ratios)');
   for (const r of results) {

@@ -7,14 +7,9 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { has, median, start, wrk, type Target } from '../harness';
+import { has, interleave, median, opt, ratio, type Target } from '../harness';
 import { getPaths } from './routes';
 
-const args = process.argv.slice(2);
-const opt = (name: string, def: number): number => {
-  const i = args.indexOf('--' + name);
-  return i >= 0 ? Number(args[i + 1]) : def;
-};
 const duration = opt('duration', 5);
 const connections = opt('connections', 50);
 const runs = opt('runs', 3);
@@ -31,27 +26,10 @@ async function main(): Promise<void> {
     { name: 'Express 5 router', cmd: process.execPath, argv: [path.join(__dirname, 'express-router.js')] },
     { name: 'ServeMux in Express 5', cmd: process.execPath, argv: [path.join(__dirname, 'express-mux.js')] },
   ];
-  const results: { name: string; rps: number; p99ms: number }[] = [];
-  for (const t of targets) {
-    const { child, url } = await start(t);
-    try {
-      wrk(url, 2, connections, script);
-      const rs: number[] = [];
-      const ps: number[] = [];
-      for (let i = 0; i < runs; i++) {
-        const r = wrk(url, duration, connections, script);
-        rs.push(r.rps);
-        ps.push(r.p99ms);
-      }
-      results.push({ name: t.name, rps: median(rs), p99ms: median(ps) });
-    } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
-  }
-  const base = results[0].rps;
-  console.log(`20-route app, ${getPaths.length} GET paths round-robin, wrk -t1 -c${connections} -d${duration}s, median of ${runs}`);
-  for (const r of results) console.log(r.name.padEnd(24) + r.rps.toFixed(0).padStart(10) + r.p99ms.toFixed(2).padStart(9) + '  ' + (r.rps / base).toFixed(2) + 'x');
+  const measured = await interleave(targets, { duration, connections, runs, script });
+  const results = measured.map((m) => ({ name: m.name, rps: median(m.rps), p99ms: median(m.p99), ratio: ratio(m, measured[0]) }));
+  console.log(`20-route app, ${getPaths.length} GET paths round-robin, wrk -t1 -c${connections} -d${duration}s, ${runs} interleaved rounds (ratio: median of per-round ratios)`);
+  for (const r of results) console.log(r.name.padEnd(24) + r.rps.toFixed(0).padStart(10) + r.p99ms.toFixed(2).padStart(9) + '  ' + r.ratio.toFixed(2) + 'x');
   const out = path.join(__dirname, '..', '..', '..', 'bench', 'results');
   mkdirSync(out, { recursive: true });
   writeFileSync(path.join(out, 'express.json'), JSON.stringify({ date: new Date().toISOString(), duration, connections, runs, results }, null, 2));

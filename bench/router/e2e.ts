@@ -7,15 +7,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildGo, has, median, start, wrk, type Target } from '../harness';
+import { buildGo, has, interleave, median, opt, ratio, type Target } from '../harness';
 import { githubRoutes } from './github-routes';
 import { goPattern, routeMix } from './mix';
 
-const args = process.argv.slice(2);
-const opt = (name: string, def: number): number => {
-  const i = args.indexOf('--' + name);
-  return i >= 0 ? Number(args[i + 1]) : def;
-};
 const duration = opt('duration', 5);
 const connections = opt('connections', 50);
 const runs = opt('runs', 3);
@@ -39,26 +34,10 @@ async function main(): Promise<void> {
   const targets: Target[] = [{ name: 'nethttp native', cmd: process.execPath, argv: [path.join(__dirname, 'mix-server.js'), routes] }];
   const go = buildGo(root, 'mix.go', 'mix');
   if (go !== null) targets.push({ name: 'Go 1.23 (GOMAXPROCS=1)', cmd: go, argv: [routes], env: { ...process.env, GOMAXPROCS: '1' } });
-  const results: { name: string; rps: number; p99ms: number }[] = [];
-  for (const t of targets) {
-    const { child, url } = await start(t);
-    try {
-      wrk(url, 2, connections, script);
-      const rs: number[] = [];
-      const ps: number[] = [];
-      for (let i = 0; i < runs; i++) {
-        const r = wrk(url, duration, connections, script);
-        rs.push(r.rps);
-        ps.push(r.p99ms);
-      }
-      results.push({ name: t.name, rps: median(rs), p99ms: median(ps) });
-    } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
-  }
-  console.log(`route mix: ${githubRoutes.length} routes, ${mix.length} requests round-robin, wrk -t1 -c${connections} -d${duration}s, median of ${runs}`);
-  for (const r of results) console.log(r.name.padEnd(26) + r.rps.toFixed(0).padStart(10) + r.p99ms.toFixed(2).padStart(9) + '  ' + (r.rps / results[0].rps).toFixed(2) + 'x');
+  const measured = await interleave(targets, { duration, connections, runs, script });
+  const results = measured.map((m) => ({ name: m.name, rps: median(m.rps), p99ms: median(m.p99), ratio: ratio(m, measured[0]) }));
+  console.log(`route mix: ${githubRoutes.length} routes, ${mix.length} requests round-robin, wrk -t1 -c${connections} -d${duration}s, ${runs} interleaved rounds (ratio: median of per-round ratios)`);
+  for (const r of results) console.log(r.name.padEnd(26) + r.rps.toFixed(0).padStart(10) + r.p99ms.toFixed(2).padStart(9) + '  ' + r.ratio.toFixed(2) + 'x');
   const out = path.join(root, 'bench', 'results');
   mkdirSync(out, { recursive: true });
   writeFileSync(path.join(out, 'route-mix.json'), JSON.stringify({ date: new Date().toISOString(), duration, connections, runs, results }, null, 2));
