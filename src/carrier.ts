@@ -7,6 +7,7 @@
  */
 
 import type { Header } from './header';
+import type { Response } from './response';
 
 /**
  * ResponseHead is the final head as the response core decided it (Go's chunkWriter.writeHeader), minus the
@@ -65,6 +66,15 @@ export interface ResponseSink {
   log(message: string): void;
   /** Called on the first final writeHeader or write (cancels a pending automatic 100 Continue, SRV-92). */
   disableContinue?(): void;
+  /** maxBytesReader hit its limit while reading the request of `w` (SRV-90): close after this response. */
+  requestTooLarge?(w: Response): void;
+  /** Takes over the connection (native carrier only); absent where there is no raw connection. */
+  hijack?(w: Response): unknown;
+  /** ResponseController.enableFullDuplex (native carrier only). */
+  enableFullDuplex?(): void;
+  /** ResponseController deadlines; `at` is ms since the epoch, 0 for none. Absent where unsupported. */
+  setReadDeadline?(at: number): void;
+  setWriteDeadline?(at: number): void;
 }
 
 // What a carrier needs beyond the public API. Adapters import only from 'src/index' and this module.

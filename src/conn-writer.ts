@@ -8,7 +8,7 @@
 import type { Socket } from 'node:net';
 import type { ResponseHead, ResponseSink } from './carrier';
 import { httpDate } from './internal/date';
-import { hasToken } from './response';
+import { hasToken, type Response } from './response';
 import { statusText } from './status';
 
 const statusLines11 = new Map<number, string>();
@@ -46,6 +46,10 @@ export interface ConnResponseState {
   disableContinue(): void;
   /** Called when a socket write fails. */
   onWriteError(): void;
+  /** maxBytesReader hit its limit (SRV-90). */
+  requestTooLarge(w: Response): void;
+  enableFullDuplex(): void;
+  hijack(w: Response, sink: NativeSink): unknown;
 }
 
 const CRLF = '\r\n';
@@ -69,6 +73,18 @@ export class NativeSink implements ResponseSink {
   sent = 0;
 
   constructor(private readonly socket: Socket, private readonly st: ConnResponseState) {}
+
+  requestTooLarge(w: Response): void {
+    this.st.requestTooLarge(w);
+  }
+
+  enableFullDuplex(): void {
+    this.st.enableFullDuplex();
+  }
+
+  hijack(w: Response): unknown {
+    return this.st.hijack(w, this);
+  }
 
   informational(status: number, lines: string[]): void {
     let s = statusLine(this.st.is11, status);

@@ -179,7 +179,8 @@ export class Conn {
     }
   }
 
-  private ctxFactory = (): Context => {
+  /** @internal The request's context, made when the handler first asks (see Request.context). */
+  requestContext(): Context {
     if (this.connCtx === null) {
       [this.connCtx, this.connCancel] = withCancel(withValue(this.parentCtx, LocalAddrContextKey, this.localAddr()));
       if (this.connDone) this.connCancel();
@@ -188,7 +189,7 @@ export class Conn {
     this.reqCancel = cancel;
     if (this.reqCancelled) cancel();
     return ctx;
-  };
+  }
 
   private localAddr(): string {
     const a = this.socket.localAddress ?? '';
@@ -368,7 +369,7 @@ export class Conn {
     this.reqCancel = null;
     this.reqCancelled = false;
     this.timedOut = false;
-    req.ctxFactory = this.ctxFactory;
+    req.ctxSource = this;
     const body = new ConnBody(this, framing, req);
     this.bodyDone = framing.kind === 'none';
     this.watchGone = false;
@@ -386,15 +387,6 @@ export class Conn {
     }
     const sink = new NativeSink(this.socket, st);
     const w = new Response(sink, req);
-    w.onRequestTooLarge = () => {
-      st.closeAfterReply = true;
-      st.limitHit = true;
-      if (!w.wroteHeader) w.header().set('Connection', 'close');
-    };
-    w.enableFullDuplex = () => {
-      st.fullDuplex = true;
-    };
-    w.hijacker = () => this.hijack(w, sink);
     req.body = body.asBody();
     if (this.bodyDone) this.watchGone = true;
     if (info.expectUnsupported) {
@@ -450,7 +442,8 @@ export class Conn {
     sink.flushForAbort();
   }
 
-  private hijack(w: Response, sink: NativeSink): { conn: Socket } {
+  /** @internal For RequestState. */
+  hijack(w: Response, sink: NativeSink): { conn: Socket } {
     w.sendHeadForHijack();
     sink.flushForAbort();
     this.hijacked = true;
@@ -738,6 +731,20 @@ class RequestState implements ConnResponseState {
 
   keepAlivesEnabled(): boolean {
     return this.conn.keepAlivesEnabled();
+  }
+
+  requestTooLarge(w: Response): void {
+    this.closeAfterReply = true;
+    this.limitHit = true;
+    if (!w.wroteHeader) w.header().set('Connection', 'close');
+  }
+
+  enableFullDuplex(): void {
+    this.fullDuplex = true;
+  }
+
+  hijack(w: Response, sink: NativeSink): unknown {
+    return this.conn.hijack(w, sink);
   }
 
   settleBody(): 'ok' | 'close' | 'too-big' | Promise<'ok' | 'close' | 'too-big'> {

@@ -30,7 +30,7 @@ class MaxBytesBody implements Body {
     const ok = b.subarray(0, this.left);
     this.left = 0;
     this.err = new MaxBytesError(this.n);
-    if (this.w instanceof Response) this.w.onRequestTooLarge?.();
+    if (this.w instanceof Response) this.w.sink.requestTooLarge?.(this.w);
     if (ok.length > 0) return ok;
     throw this.err;
   }

@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
 import { NoBody, PullBody, type BodySource } from './body';
 import { ErrUnexpectedEOF } from './errors';
-import { Header } from './header';
+import { Header, canonicalHeaderKey } from './header';
 import { Request, tlsInfoOf } from './request';
 import { hasToken } from './response';
 import { parseRequestURI } from './url';
@@ -73,6 +73,14 @@ class NodeBodySource implements BodySource {
   }
 }
 
+// The socket's `ip:port` as Go writes RemoteAddr, cached on HTTP/1 sockets under this key.
+const kRemoteAddr = Symbol('nethttp.remoteAddr');
+
+function remoteAddrOf(sock: { remoteAddress?: string; remotePort?: number } | null | undefined): string {
+  const ra = sock?.remoteAddress ?? '';
+  return (ra.includes(':') ? `[${ra}]` : ra) + ':' + (sock?.remotePort ?? 0);
+}
+
 // Control bytes Go refuses in a request-target (SRV-63).
 function hasCTL(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
@@ -103,25 +111,30 @@ export function nodeToRequest(nreq: NodeRequest, target: string, requestURI: str
   const header = new Header();
   const raw = nreq.rawHeaders;
   let host = '';
+  let hostField: string | null = null;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const k = raw[i];
     if (k.charCodeAt(0) === 0x3a) {
       if (k === ':authority') host ||= raw[i + 1];
       continue;
     }
-    header.add(k, raw[i + 1]);
+    const key = canonicalHeaderKey(k);
+    // Host moves to r.host and is never in the map (REQ-20, REQ-21).
+    if (key === 'Host') {
+      hostField ??= raw[i + 1];
+      continue;
+    }
+    const vs = header.m.get(key);
+    if (vs === undefined) header.m.set(key, [raw[i + 1]]);
+    else vs.push(raw[i + 1]);
   }
-  const hosts = header.getRaw('Host');
-  if (hosts !== undefined) {
-    if (!h2 || host === '') host = hosts[0];
-    header.deleteRaw('Host');
-  }
+  if (hostField !== null && (!h2 || host === '')) host = hostField;
   const r = new Request(method, url, header);
   r.requestURI = requestURI;
   r.host = url.host !== '' ? url.host : host;
   r.protoMajor = nreq.httpVersionMajor;
   r.protoMinor = nreq.httpVersionMinor;
-  r.proto = h2 ? 'HTTP/2.0' : 'HTTP/' + nreq.httpVersion;
+  r.proto = h2 ? 'HTTP/2.0' : nreq.httpVersion === '1.1' ? 'HTTP/1.1' : 'HTTP/' + nreq.httpVersion;
   // Pragma: no-cache implies Cache-Control: no-cache (REQ-34).
   const pragma = header.getRaw('Pragma');
   if (pragma !== undefined && pragma[0] === 'no-cache' && !header.hasRaw('Cache-Control')) header.setRaw('Cache-Control', ['no-cache']);
@@ -145,9 +158,18 @@ export function nodeToRequest(nreq: NodeRequest, target: string, requestURI: str
   const trailer = header.getRaw('Trailer');
   if (trailer !== undefined) for (const v of trailer) for (const k of v.split(',')) if (k.trim() !== '') r.trailer.setRaw(k.trim(), null);
   r.body = r.contentLength === 0 ? NoBody : new PullBody(new NodeBodySource(nreq, r));
-  const sock = nreq.socket;
-  const ra = sock?.remoteAddress ?? '';
-  r.remoteAddr = (ra.includes(':') ? `[${ra}]` : ra) + ':' + (sock?.remotePort ?? 0);
+  const sock = nreq.socket as (NodeRequest['socket'] & { [kRemoteAddr]?: string }) | null;
+  if (h2 || sock === null) {
+    r.remoteAddr = remoteAddrOf(sock);
+  } else {
+    // Formatted once per connection (keep-alive requests share it); not cached while the address is unknown.
+    let ra = sock[kRemoteAddr];
+    if (ra === undefined) {
+      ra = remoteAddrOf(sock);
+      if (sock.remoteAddress !== undefined) sock[kRemoteAddr] = ra;
+    }
+    r.remoteAddr = ra;
+  }
   r.tls = tlsInfoOf(sock);
   return r;
 }

@@ -38,6 +38,9 @@ export class NodeSink implements ResponseSink {
   private sentInformational = false;
   private held: Buffer | null = null;
   private wrote = false;
+  // Whether the head has gone to the socket. Node's `headersSent` turns true at writeHead, when the head is
+  // only stored; a string body given to end() before it goes out is joined to it in one write.
+  private headOut = false;
 
   constructor(
     private readonly res: NodeResponse,
@@ -101,7 +104,10 @@ export class NodeSink implements ResponseSink {
     (res as ServerResponse).writeHead(h.status, reason(h.status), out);
     // A pipelined response not yet on the socket queues its 1xx; a Buffer body would jump ahead of it, the head
     // as a string does not.
-    if (this.sentInformational) (res as ServerResponse).flushHeaders();
+    if (this.sentInformational) {
+      this.headOut = true;
+      (res as ServerResponse).flushHeaders();
+    }
   }
 
   body(data: Buffer): void {
@@ -117,6 +123,7 @@ export class NodeSink implements ResponseSink {
 
   private release(): void {
     this.wrote = true;
+    this.headOut = true;
     const b = this.held;
     if (b === null) return;
     this.held = null;
@@ -126,8 +133,10 @@ export class NodeSink implements ResponseSink {
   flush(): void {
     const res = this.res;
     if (res.destroyed) return;
+    // A held piece carries the head out with it; with none, the head goes alone.
+    const headOnly = this.held === null && !this.headOut;
     this.release();
-    if (!res.headersSent) (res as ServerResponse).flushHeaders();
+    if (headOnly) (res as ServerResponse).flushHeaders();
   }
 
   end(trailers: string[] | null): void {
@@ -156,7 +165,7 @@ export class NodeSink implements ResponseSink {
     this.held = null;
     if (b === null) (res as ServerResponse).end();
     // node:http joins a string body to the pending head (one write); a Buffer goes out as a second chunk (writev).
-    else if (b.length <= SMALL_BODY && !res.headersSent) (res as ServerResponse).end(b.toString('latin1'), 'latin1');
+    else if (b.length <= SMALL_BODY && !this.headOut) (res as ServerResponse).end(b.toString('latin1'), 'latin1');
     else (res as ServerResponse).end(b);
   }
 
@@ -176,6 +185,10 @@ export class NodeSink implements ResponseSink {
 
   log(message: string): void {
     logf(this.logger, message);
+  }
+
+  requestTooLarge(): void {
+    this.closeAfter = true;
   }
 
   disableContinue(): void {

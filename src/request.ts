@@ -13,6 +13,11 @@ import { Header } from './header';
 import { URL, Values } from './url';
 import type { TLSSocket } from 'node:tls';
 
+/** @internal What a carrier gives a Request to make its context lazily. */
+export interface ContextSource {
+  requestContext(): Context;
+}
+
 /**
  * Request is an HTTP request received by a server, or built for a test with `httptest.newRequest`.
  *
@@ -66,8 +71,8 @@ export class Request {
   otherValues: Map<string, string> | null = null;
   /** @internal The context, created on first use when the carrier gave a factory. */
   ctx: Context | null = null;
-  /** @internal Lazily creates the context (the native conn avoids an AbortController per request). */
-  ctxFactory: (() => Context) | null = null;
+  /** @internal Creates the context on first use (no AbortController for requests that never ask). */
+  ctxSource: ContextSource | null = null;
 
   constructor(method = 'GET', url: URL = new URL(), header: Header = new Header()) {
     this.method = method;
@@ -81,8 +86,8 @@ export class Request {
    */
   context(): Context {
     if (this.ctx === null) {
-      this.ctx = this.ctxFactory !== null ? this.ctxFactory() : background();
-      this.ctxFactory = null;
+      this.ctx = this.ctxSource !== null ? this.ctxSource.requestContext() : background();
+      this.ctxSource = null;
     }
     return this.ctx;
   }
@@ -91,7 +96,7 @@ export class Request {
   withContext(ctx: Context): Request {
     const r = this.shallowCopy();
     r.ctx = ctx;
-    r.ctxFactory = null;
+    r.ctxSource = null;
     return r;
   }
 
@@ -99,7 +104,7 @@ export class Request {
   clone(ctx: Context = this.context()): Request {
     const r = this.shallowCopy();
     r.ctx = ctx;
-    r.ctxFactory = null;
+    r.ctxSource = null;
     r.url = this.url.clone();
     r.header = this.header.clone();
     r.trailer = this.trailer.clone();

@@ -58,33 +58,33 @@ export class ResponseController {
    */
   hijack(): Hijacked {
     const r = this.find((w) => (w instanceof Response ? w : undefined));
-    if (r === undefined || r.hijacker === null) throw notSupported();
+    if (r === undefined || r.sink.hijack === undefined) throw notSupported();
     if (r.hijacked) throw ErrHijacked;
     if (r.handlerDone) throw new Error('net/http: Hijack called after ServeHTTP finished');
-    const res = r.hijacker() as Hijacked;
+    const res = r.sink.hijack(r) as Hijacked;
     r.hijacked = true;
     return res;
   }
 
   /** setReadDeadline sets the read deadline of the connection (a Date, or null for none, RSP-92). */
   setReadDeadline(t: Date | null): void {
-    const r = this.find((w) => (w instanceof Response && w.setReadDeadline !== null ? w : undefined));
+    const r = this.find((w) => (w instanceof Response && w.sink.setReadDeadline !== undefined ? w : undefined));
     if (r === undefined) throw notSupported();
-    r.setReadDeadline!(t === null ? 0 : t.getTime());
+    r.sink.setReadDeadline!(t === null ? 0 : t.getTime());
   }
 
   /** setWriteDeadline sets the write deadline of the connection (a Date, or null for none, RSP-92). */
   setWriteDeadline(t: Date | null): void {
-    const r = this.find((w) => (w instanceof Response && w.setWriteDeadline !== null ? w : undefined));
+    const r = this.find((w) => (w instanceof Response && w.sink.setWriteDeadline !== undefined ? w : undefined));
     if (r === undefined) throw notSupported();
-    r.setWriteDeadline!(t === null ? 0 : t.getTime());
+    r.sink.setWriteDeadline!(t === null ? 0 : t.getTime());
   }
 
   /** enableFullDuplex lets the handler read the request body after writing the response head (RSP-94). */
   enableFullDuplex(): void {
-    const r = this.find((w) => (w instanceof Response && w.enableFullDuplex !== null ? w : undefined));
+    const r = this.find((w) => (w instanceof Response && w.sink.enableFullDuplex !== undefined ? w : undefined));
     if (r === undefined) throw notSupported();
-    r.enableFullDuplex!();
+    r.sink.enableFullDuplex!();
   }
 }
 

@@ -124,15 +124,6 @@ export class Response implements ResponseWriter, Flusher {
   /** @internal */ chunking = false;
   /** @internal Set by a carrier when it needs the connection closed after this response (e.g. MaxBytesReader). */
   closeAfterReply = false;
-  /** @internal Hook a carrier sets so that maxBytesReader can report the limit hit (SRV-90). */
-  onRequestTooLarge: (() => void) | null = null;
-  /** @internal Hook for hijack (native conn only). */
-  hijacker: (() => unknown) | null = null;
-  /** @internal Hook for ResponseController.enableFullDuplex (native conn only). */
-  enableFullDuplex: (() => void) | null = null;
-  /** @internal Hooks for ResponseController deadlines (native conn only); ms since the epoch, 0 = none. */
-  setReadDeadline: ((at: number) => void) | null = null;
-  setWriteDeadline: ((at: number) => void) | null = null;
 
   private readonly handlerHeader = new Header();
   private snapshot: Header | null = null;
@@ -174,7 +165,7 @@ export class Response implements ResponseWriter, Flusher {
     this.wroteHeader = true;
     this.status = code;
     if (this.calledHeader && this.snapshot === null) this.snapshot = this.handlerHeader.clone();
-    const cl = this.handlerHeader.get('Content-Length');
+    const cl = first(this.handlerHeader, 'Content-Length');
     if (cl !== '') {
       // strconv.ParseInt semantics: optional sign, decimal digits.
       const v = /^[+-]?[0-9]+$/.test(cl) ? Number(cl) : NaN;
@@ -359,7 +350,7 @@ export class Response implements ResponseWriter, Flusher {
         forEachHeaderElement(v, (k) => this.declareTrailer(k));
       }
     }
-    const te = header.get('Transfer-Encoding');
+    const te = first(header, 'Transfer-Encoding');
     const hasTE = te !== '';
     const plen = p === null ? 0 : p.length;
     const status = this.status;
@@ -372,7 +363,7 @@ export class Response implements ResponseWriter, Flusher {
     let hasCL = this.contentLength !== -1;
     let contentType: string | null = null;
     if (bodyAllowed) {
-      if (!header.hasRaw('Content-Type') && header.get('Content-Encoding') === '' && !hasTE && plen > 0) {
+      if (!header.hasRaw('Content-Type') && first(header, 'Content-Encoding') === '' && !hasTE && plen > 0) {
         contentType = detectContentType(p!);
       }
     } else {
@@ -406,8 +397,8 @@ export class Response implements ResponseWriter, Flusher {
       delHeader('Transfer-Encoding');
     }
     if (this.chunking) delHeader('Content-Length');
-    const connection = header.get('Connection');
-    const snapshotConnection = this.snapshot === null ? '' : this.snapshot.get('Connection');
+    const connection = first(header, 'Connection');
+    const snapshotConnection = this.snapshot === null ? '' : first(this.snapshot, 'Connection');
     const head: ResponseHead = {
       status,
       lines: this.snapshot === null ? NO_LINES : headerLines(this.snapshot, exclude === null ? null : (k) => exclude!.has(k)),
@@ -420,7 +411,7 @@ export class Response implements ResponseWriter, Flusher {
       connection,
       connectionKeyPresent: header.hasRaw('Connection'),
       snapshotConnection,
-      protocolSwitch: status === 101 && header.get('Upgrade') !== '' && hasToken(header.get('Connection'), 'upgrade'),
+      protocolSwitch: status === 101 && first(header, 'Upgrade') !== '' && hasToken(first(header, 'Connection'), 'upgrade'),
       head: this.isHEAD,
       bodyAllowed,
     };
@@ -429,6 +420,12 @@ export class Response implements ResponseWriter, Flusher {
 }
 
 const NO_LINES = Object.freeze([]) as unknown as string[];
+
+// Header.get for a key already canonical: one map lookup, no canonicalisation (sendHead asks several per response).
+function first(h: Header, canonicalKey: string): string {
+  const v = h.m.get(canonicalKey);
+  return v !== undefined && v.length > 0 ? v[0] : '';
+}
 
 function isLengthOrTE(k: string): boolean {
   return k === 'Content-Length' || k === 'Transfer-Encoding';

@@ -11,7 +11,7 @@ import type { Handler } from './handler';
 import { logf, panicLine, type Logger } from './log';
 import type { NodeRequest } from './node-request';
 import { NodeSink, type NodeResponse } from './node-sink';
-import type { Request } from './request';
+import type { ContextSource, Request } from './request';
 import { Response } from './response';
 
 /** @internal */
@@ -36,13 +36,68 @@ export function badRequest(res: NodeResponse): void {
   (res as ServerResponse).end(body);
 }
 
+/**
+ * One Node request in flight: the request's context source and the end of the handler's run. One object per
+ * request instead of a closure for each hook.
+ */
+class NodeExchange implements ContextSource {
+  private cancel: CancelFunc | null = null;
+  /** The handler returned (or the client left): the context is, or will be at birth, cancelled. */
+  private over = false;
+
+  constructor(
+    private readonly r: Request,
+    private readonly nreq: NodeRequest,
+    private readonly res: NodeResponse,
+    private readonly w: Response,
+    private readonly o: ServeNodeOptions,
+  ) {}
+
+  // Cancelled when the client leaves before the response ended, or when the handler returns (Go's rule). Node's
+  // response 'close' is the signal, not the request's 'end'; the listener is added only when a handler asks.
+  requestContext(): Context {
+    const o = this.o;
+    const res = this.res;
+    const [ctx, c] = withCancel(o.baseContext !== null ? o.baseContext(this.nreq) : background());
+    this.cancel = c;
+    if (this.over || (res.destroyed && !res.writableFinished)) {
+      this.over = true;
+      c();
+    } else {
+      res.once('close', () => {
+        if (this.over || res.writableFinished) return;
+        this.over = true;
+        c();
+      });
+    }
+    return ctx;
+  }
+
+  done(panicked: boolean, err: unknown): void {
+    this.over = true;
+    this.cancel?.();
+    const r = this.r;
+    const mf = r.multipartForm;
+    if (mf !== null && typeof mf.removeAll === 'function') void mf.removeAll().catch(() => undefined);
+    if (!panicked) {
+      this.w.finish();
+      return;
+    }
+    this.w.discardBuffered();
+    if (this.o.onThrow !== null) {
+      this.o.onThrow(err);
+      return;
+    }
+    const line = panicLine(r.remoteAddr, err);
+    if (line !== null) logf(this.o.errorLog, line);
+    this.res.destroy();
+  }
+}
+
 /** @internal Serves one Node request, already converted to `r` (see nodeToRequest), with `h`. */
 export function serveNode(h: Handler, r: Request, nreq: NodeRequest, res: NodeResponse, o: ServeNodeOptions): void {
   const sink = new NodeSink(res, r.protoMajor > 1 || r.protoMinor >= 1, o.errorLog);
   const w = new Response(sink, r);
-  w.onRequestTooLarge = () => {
-    sink.closeAfter = true;
-  };
   // A server with a 'checkContinue' listener leaves 100 Continue to us: send it on the first body read (SRV-92).
   const cont = res as unknown as ContinueState;
   if (cont._expect_continue === true && cont._sent100 !== true) {
@@ -54,54 +109,18 @@ export function serveNode(h: Handler, r: Request, nreq: NodeRequest, res: NodeRe
       return read(max);
     };
   }
-  // The context: created on first use; cancelled when the client leaves before the response ended, or when the
-  // handler returns (Go's rule). Node's response 'close' is the signal, not the request's 'end'.
-  // The 'close' listener is added only when the handler asks for the context (most never do).
-  let cancel: CancelFunc | null = null;
-  let over = false;
-  r.ctxFactory = () => {
-    const [ctx, c] = withCancel(o.baseContext !== null ? o.baseContext(nreq) : background());
-    cancel = c;
-    if (over || (res.destroyed && !res.writableFinished)) {
-      over = true;
-      c();
-    } else {
-      res.once('close', () => {
-        if (over || res.writableFinished) return;
-        over = true;
-        c();
-      });
-    }
-    return ctx;
-  };
-  const done = (panicked: boolean, err: unknown): void => {
-    over = true;
-    cancel?.();
-    const mf = r.multipartForm;
-    if (mf !== null && typeof mf.removeAll === 'function') void mf.removeAll().catch(() => undefined);
-    if (!panicked) {
-      w.finish();
-      return;
-    }
-    w.discardBuffered();
-    if (o.onThrow !== null) {
-      o.onThrow(err);
-      return;
-    }
-    const line = panicLine(r.remoteAddr, err);
-    if (line !== null) logf(o.errorLog, line);
-    res.destroy();
-  };
+  const x = new NodeExchange(r, nreq, res, w, o);
+  r.ctxSource = x;
   let ret;
   try {
     ret = h.serveHTTP(w, r);
   } catch (err) {
-    done(true, err);
+    x.done(true, err);
     return;
   }
   if (ret !== undefined && typeof (ret as Promise<void>).then === 'function') {
-    (ret as Promise<void>).then(() => done(false, undefined), (err: unknown) => done(true, err));
+    (ret as Promise<void>).then(() => x.done(false, undefined), (err: unknown) => x.done(true, err));
   } else {
-    done(false, undefined);
+    x.done(false, undefined);
   }
 }

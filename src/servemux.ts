@@ -195,7 +195,8 @@ export class ServeMux implements Handler {
       if (to !== null) return to;
       n = this.tree.match(r.host, method, path, values);
     } else {
-      host = stripHostPort(r.host);
+      // Without host patterns the host cannot change the outcome: skip splitting it.
+      host = this.tree.children === null ? '' : stripHostPort(r.host);
       const p = u.path;
       let plain = false;
       if (u.rawPath === '' && p === u.escapedFor && p.charCodeAt(0) === 0x2f) {
