@@ -216,6 +216,44 @@ describe('Server', () => {
     await r.srv.close();
   });
 
+  test('REQ-55: trailers of a chunked body reach a withContext copy made before the body was read (the map exists from the start)', async () => {
+    let trailer = '';
+    const r = await start(async (w, req) => {
+      const r2 = req.withContext(req.context());
+      await r2.body.readAll();
+      trailer = r2.trailer.get('X-Tr');
+      w.write('ok');
+    });
+    await raw(r.port, 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-Tr: t\r\n\r\n');
+    expect(trailer).toBe('t');
+    await r.srv.close();
+  });
+
+  test('RSP-80: flush with no body written sends the head at once', async () => {
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const r = await start(async (w) => {
+      w.header().set('X-Early', '1');
+      w.writeHeader(200);
+      newResponseController(w).flush();
+      await released;
+      w.write('done');
+    });
+    const s = net.connect(r.port, '127.0.0.1');
+    s.write(GET);
+    let got = '';
+    await new Promise<void>((resolve) => s.on('data', (d) => {
+      got += d.toString('latin1');
+      if (got.includes('\r\n\r\n')) resolve();
+    }));
+    expect(got).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(got).toContain('X-Early: 1\r\n');
+    expect(got).toContain('Transfer-Encoding: chunked\r\n');
+    release();
+    s.destroy();
+    await r.srv.close();
+  });
+
   test('state constants keep Go\'s numbering and names', () => {
     expect([StateNew, StateActive, StateIdle, StateHijacked, StateClosed]).toEqual([0, 1, 2, 3, 4]);
     expect([0, 1, 2, 3, 4].map((s) => connStateString(s as ConnState))).toEqual(['new', 'active', 'idle', 'hijacked', 'closed']);

@@ -56,6 +56,11 @@ export interface ResponseSink {
   head(h: ResponseHead): void;
   /** Body bytes, unframed (the sink adds chunk framing when `head.chunked`). */
   body(data: Buffer): void;
+  /**
+   * Body bytes as a binary string (one character per byte, ASCII in practice), for carriers that write strings:
+   * when present, the core passes a body written as one short ASCII string this way instead of as a Buffer.
+   */
+  bodyString?(data: string): void;
   /** Push what is buffered to the peer now (Go's Flush). */
   flush(): void;
   /** End of the response; `trailers` are lines (key, value, …) for a chunked body, else null. */

@@ -60,6 +60,8 @@ const SMALL = 16 * 1024;
 export class NativeSink implements ResponseSink {
   private out: Array<Buffer> = [];
   private outLen = 0;
+  // A body given as a string (bodyString), while `out` is empty.
+  private str: string | null = null;
   private headStr: string | null = null;
   private chunked = false;
   private blocked = false;
@@ -153,7 +155,21 @@ export class NativeSink implements ResponseSink {
     });
   }
 
+  bodyString(data: string): void {
+    if (this.chunked || this.out.length !== 0 || this.str !== null) {
+      this.body(Buffer.from(data, 'latin1'));
+      return;
+    }
+    // Kept as a string: with the head it goes out as one latin1 string write, no Buffer made.
+    this.str = data;
+    this.outLen += data.length;
+  }
+
   body(data: Buffer): void {
+    if (this.str !== null) {
+      this.out.push(Buffer.from(this.str, 'latin1'));
+      this.str = null;
+    }
     if (this.chunked) {
       const size = Buffer.from(data.length.toString(16) + CRLF, 'latin1');
       this.out.push(size, data, CRLF_BUF);
@@ -204,11 +220,20 @@ export class NativeSink implements ResponseSink {
   /** Writes everything queued; head and a small body go out as one buffer. */
   writeOut(): void {
     const sock = this.socket;
+    if (this.str !== null) {
+      const body = this.str;
+      this.str = null;
+      this.outLen = 0;
+      const head = this.headStr;
+      this.headStr = null;
+      this.write(head !== null ? head + body : body);
+      return;
+    }
     if (this.headStr !== null) {
       const head = this.headStr;
       this.headStr = null;
       if (this.out.length === 0) {
-        this.write(Buffer.from(head, 'latin1'));
+        this.write(head);
         return;
       }
       if (this.outLen <= SMALL) {
@@ -236,7 +261,8 @@ export class NativeSink implements ResponseSink {
     this.outLen = 0;
   }
 
-  private write(b: Buffer): void {
+  // A string is binary (one character per byte).
+  private write(b: Buffer | string): void {
     this.sent += b.length;
     if (this.socket.destroyed) {
       this.st.onWriteError();
@@ -248,7 +274,8 @@ export class NativeSink implements ResponseSink {
       sock.cork();
       process.nextTick(uncork, sock);
     }
-    sock.write(b);
+    if (typeof b === 'string') sock.write(b, 'latin1');
+    else sock.write(b);
   }
 
   drained(): Promise<void> {

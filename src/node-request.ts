@@ -157,7 +157,13 @@ export function nodeToRequest(nreq: NodeRequest, target: string, requestURI: str
   }
   const trailer = header.getRaw('Trailer');
   if (trailer !== undefined) for (const v of trailer) for (const k of v.split(',')) if (k.trim() !== '') r.trailer.setRaw(k.trim(), null);
-  r.body = r.contentLength === 0 ? NoBody : new PullBody(new NodeBodySource(nreq, r));
+  if (r.contentLength === 0) {
+    r.body = NoBody;
+  } else {
+    // Made now, so that copies of the request (withContext) share the map the body's trailers are read into.
+    if (trailer === undefined) r.trailer = new Header();
+    r.body = new PullBody(new NodeBodySource(nreq, r));
+  }
   const sock = nreq.socket as (NodeRequest['socket'] & { [kRemoteAddr]?: string }) | null;
   if (h2 || sock === null) {
     r.remoteAddr = remoteAddrOf(sock);

@@ -36,7 +36,7 @@ export class NodeSink implements ResponseSink {
   continueDisabled = false;
   private readonly h2: boolean;
   private sentInformational = false;
-  private held: Buffer | null = null;
+  private held: Buffer | string | null = null;
   private wrote = false;
   // Whether the head has gone to the socket. Node's `headersSent` turns true at writeHead, when the head is
   // only stored; a string body given to end() before it goes out is joined to it in one write.
@@ -121,13 +121,23 @@ export class NodeSink implements ResponseSink {
     (this.res as ServerResponse).write(data);
   }
 
+  bodyString(data: string): void {
+    if (this.h2 || this.held !== null || this.wrote) {
+      this.body(Buffer.from(data, 'latin1'));
+      return;
+    }
+    if (this.res.destroyed) return;
+    this.held = data;
+  }
+
   private release(): void {
     this.wrote = true;
     this.headOut = true;
     const b = this.held;
     if (b === null) return;
     this.held = null;
-    (this.res as ServerResponse).write(b);
+    if (typeof b === 'string') (this.res as ServerResponse).write(b, 'latin1');
+    else (this.res as ServerResponse).write(b);
   }
 
   flush(): void {
@@ -165,6 +175,7 @@ export class NodeSink implements ResponseSink {
     this.held = null;
     if (b === null) (res as ServerResponse).end();
     // node:http joins a string body to the pending head (one write); a Buffer goes out as a second chunk (writev).
+    else if (typeof b === 'string') (res as ServerResponse).end(b, 'latin1');
     else if (b.length <= SMALL_BODY && !this.headOut) (res as ServerResponse).end(b.toString('latin1'), 'latin1');
     else (res as ServerResponse).end(b);
   }

@@ -46,8 +46,17 @@ export class Request {
   close = false;
   /** The host the request is for: the absolute-form target's host, else the Host header (port kept). */
   host = '';
-  /** Trailer fields: declared names before the body is read, with values once it was read to its end. */
-  trailer: Header = new Header();
+  private trailerHeader: Header | null = null;
+  /**
+   * Trailer fields: declared names before the body is read, with values once it was read to its end. Made on
+   * first use (most requests have no body to carry trailers); carriers make it up front for bodies that can.
+   */
+  get trailer(): Header {
+    return (this.trailerHeader ??= new Header());
+  }
+  set trailer(h: Header) {
+    this.trailerHeader = h;
+  }
   /** The client's `ip:port` (`[ip]:port` for IPv6). */
   remoteAddr = '';
   /** The request-target exactly as sent. */

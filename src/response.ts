@@ -10,7 +10,7 @@ import type { ResponseHead, ResponseSink } from './carrier';
 import { ErrBodyNotAllowed, ErrContentLength, ErrHijacked, NetHTTPError } from './errors';
 import type { Flusher, ResponseWriter } from './handler';
 import { Header, isToken, canonicalHeaderKey } from './header';
-import { detectContentType } from './sniff';
+import { detectContentType, sniffLatin1 } from './sniff';
 
 /** The size of the per-response buffer that decides between Content-Length and chunked (RSP-1, RSP-2). */
 const BUF_SIZE = 2048;
@@ -125,7 +125,11 @@ export class Response implements ResponseWriter, Flusher {
   /** @internal Set by a carrier when it needs the connection closed after this response (e.g. MaxBytesReader). */
   closeAfterReply = false;
 
-  private readonly handlerHeader = new Header();
+  // The handler's header map, made when the handler first asks (many never do).
+  private hdr: Header | null = null;
+  private get handlerHeader(): Header {
+    return (this.hdr ??= new Header());
+  }
   private snapshot: Header | null = null;
   private calledHeader = false;
   private buf: Buffer | null = null;
@@ -165,7 +169,7 @@ export class Response implements ResponseWriter, Flusher {
     this.wroteHeader = true;
     this.status = code;
     if (this.calledHeader && this.snapshot === null) this.snapshot = this.handlerHeader.clone();
-    const cl = first(this.handlerHeader, 'Content-Length');
+    const cl = this.hdr === null ? '' : first(this.hdr, 'Content-Length');
     if (cl !== '') {
       // strconv.ParseInt semantics: optional sign, decimal digits.
       const v = /^[+-]?[0-9]+$/.test(cl) ? Number(cl) : NaN;
@@ -194,9 +198,25 @@ export class Response implements ResponseWriter, Flusher {
     if (!bodyAllowedForStatus(this.status)) return ErrBodyNotAllowed;
     this.written += len;
     if (this.contentLength !== -1 && this.written > this.contentLength) return ErrContentLength;
+    if (isString && len === data.length && this.bufLen === 0 && this.str === null && len <= BUF_SIZE && this.sink.bodyString !== undefined) {
+      // An ASCII string (byte length = length) into an empty buffer: kept as a string, so that a carrier writing
+      // strings can send head and body together without converting to bytes and back. Any further write
+      // converts it first.
+      this.str = data;
+      return null;
+    }
+    if (this.str !== null) this.unstring();
     const bytes = isString ? Buffer.from(data) : Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     this.bufferWrite(bytes, isString);
     return null;
+  }
+
+  // The buffered string, when the buffer holds exactly one ASCII string (see write).
+  private str: string | null = null;
+  private unstring(): void {
+    const s = this.str!;
+    this.str = null;
+    this.bufferWrite(Buffer.from(s, 'latin1'), true);
   }
 
   // Go's bufio.Writer in front of the chunkWriter: byte slices larger than the free space go straight through
@@ -236,6 +256,14 @@ export class Response implements ResponseWriter, Flusher {
   }
 
   private flushBuffer(): void {
+    if (this.str !== null) {
+      const s = this.str;
+      this.str = null;
+      if (!this.headSent) this.sendHead(null, s);
+      if (this.isHEAD || !bodyAllowedForStatus(this.status)) return;
+      this.sink.bodyString!(s);
+      return;
+    }
     if (this.bufLen === 0) return;
     const p = this.bufIsView ? this.buf!.subarray(0, this.bufLen) : Buffer.from(this.buf!.subarray(0, this.bufLen));
     this.bufLen = 0;
@@ -282,6 +310,7 @@ export class Response implements ResponseWriter, Flusher {
 
   /** @internal Drops buffered output without writing (a panicking handler, SRV-97). */
   discardBuffered(): void {
+    this.str = null;
     this.bufLen = 0;
     this.buf = null;
     this.bufIsView = false;
@@ -326,33 +355,68 @@ export class Response implements ResponseWriter, Flusher {
     return any ? headerLines(t, null) : null;
   }
 
+  // sendHead when the handler never asked for the header: the map is empty (a snapshot is taken whenever it
+  // was asked for before the head), so only the status and the first bytes decide (RSP-30, RSP-32, RSP-40, RSP-41).
+  private sendPlainHead(p: Buffer | null, str: string | null): void {
+    const status = this.status;
+    const bodyAllowed = bodyAllowedForStatus(status);
+    const plen = p !== null ? p.length : str !== null ? str.length : 0;
+    let autoCL = -1;
+    if (this.handlerDone && bodyAllowed && (!this.isHEAD || plen > 0)) {
+      this.contentLength = plen;
+      autoCL = plen;
+    }
+    const hasCL = this.contentLength !== -1;
+    const contentType = !bodyAllowed || plen === 0 ? null : p !== null ? detectContentType(p) : sniffLatin1(str!);
+    let closeAfterReply = false;
+    if (!this.isHEAD && bodyAllowed && status !== 204 && !hasCL) {
+      if (this.is11) this.chunking = true;
+      else closeAfterReply = true;
+    }
+    this.sink.head({
+      status,
+      lines: NO_LINES,
+      date: true,
+      autoContentLength: autoCL,
+      contentType,
+      chunked: this.chunking,
+      hasContentLength: hasCL,
+      closeAfterReply,
+      connection: '',
+      connectionKeyPresent: false,
+      snapshotConnection: '',
+      protocolSwitch: false,
+      head: this.isHEAD,
+      bodyAllowed,
+    });
+  }
+
   // Go's chunkWriter.writeHeader, less the Connection decision (the sink's, see carrier.ts).
-  private sendHead(p: Buffer | null): void {
+  private sendHead(p: Buffer | null, str: string | null = null): void {
     this.headSent = true;
-    const owned = this.snapshot !== null;
-    const header = owned ? this.snapshot! : this.handlerHeader;
-    // Keys to leave out of the lines; allocated only when there is one (the hot path has none).
+    if (this.snapshot === null) {
+      this.sendPlainHead(p, str);
+      return;
+    }
+    // The snapshot is this response's own copy: fields the head must not carry are deleted from it.
+    const header = this.snapshot;
+    const delHeader = (key: string): void => header.deleteRaw(key);
+    // Trailer-prefixed keys to leave out of the lines; allocated only when there is one.
     let exclude: Set<string> | null = null;
-    const delHeader = (key: string): void => {
-      if (owned) header.deleteRaw(key);
-      else if (header.hasRaw(key)) (exclude ??= new Set()).add(key);
-    };
     let trailers = false;
-    if (this.snapshot !== null) {
-      for (const k of this.snapshot.keys()) {
-        if (k.startsWith(TrailerPrefix)) {
-          (exclude ??= new Set()).add(k);
-          trailers = true;
-        }
-      }
-      for (const v of this.snapshot.getRaw('Trailer') ?? []) {
+    for (const k of header.keys()) {
+      if (k.startsWith(TrailerPrefix)) {
+        (exclude ??= new Set()).add(k);
         trailers = true;
-        forEachHeaderElement(v, (k) => this.declareTrailer(k));
       }
+    }
+    for (const v of header.getRaw('Trailer') ?? []) {
+      trailers = true;
+      forEachHeaderElement(v, (k) => this.declareTrailer(k));
     }
     const te = first(header, 'Transfer-Encoding');
     const hasTE = te !== '';
-    const plen = p === null ? 0 : p.length;
+    const plen = p !== null ? p.length : str !== null ? str.length : 0;
     const status = this.status;
     const bodyAllowed = bodyAllowedForStatus(status);
     let autoCL = -1;
@@ -364,7 +428,7 @@ export class Response implements ResponseWriter, Flusher {
     let contentType: string | null = null;
     if (bodyAllowed) {
       if (!header.hasRaw('Content-Type') && first(header, 'Content-Encoding') === '' && !hasTE && plen > 0) {
-        contentType = detectContentType(p!);
+        contentType = p !== null ? detectContentType(p) : sniffLatin1(str!);
       }
     } else {
       if (status === 304) delHeader('Content-Type');
@@ -398,10 +462,9 @@ export class Response implements ResponseWriter, Flusher {
     }
     if (this.chunking) delHeader('Content-Length');
     const connection = first(header, 'Connection');
-    const snapshotConnection = this.snapshot === null ? '' : first(this.snapshot, 'Connection');
     const head: ResponseHead = {
       status,
-      lines: this.snapshot === null ? NO_LINES : headerLines(this.snapshot, exclude === null ? null : (k) => exclude!.has(k)),
+      lines: headerLines(header, exclude === null ? null : (k) => exclude!.has(k)),
       date,
       autoContentLength: autoCL,
       contentType,
@@ -410,8 +473,8 @@ export class Response implements ResponseWriter, Flusher {
       closeAfterReply,
       connection,
       connectionKeyPresent: header.hasRaw('Connection'),
-      snapshotConnection,
-      protocolSwitch: status === 101 && first(header, 'Upgrade') !== '' && hasToken(first(header, 'Connection'), 'upgrade'),
+      snapshotConnection: connection,
+      protocolSwitch: status === 101 && first(header, 'Upgrade') !== '' && hasToken(connection, 'upgrade'),
       head: this.isHEAD,
       bodyAllowed,
     };

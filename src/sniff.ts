@@ -135,7 +135,21 @@ function htmlAt(d: Uint8Array, ws: number, n: number): boolean {
  * `http.DetectContentType`). The server uses it for responses without a Content-Type (RSP-32).
  */
 export function detectContentType(data: Uint8Array): string {
-  const n = data.length < SNIFF_LEN ? data.length : SNIFF_LEN;
+  return sniff(data, data.length < SNIFF_LEN ? data.length : SNIFF_LEN);
+}
+
+const scratch = Buffer.allocUnsafe(SNIFF_LEN);
+
+/** @internal detectContentType of a binary string (one character per byte), without allocating its bytes. */
+export function sniffLatin1(s: string): string {
+  if (s.length > 64) return sniff(scratch, scratch.write(s, 0, SNIFF_LEN, 'latin1'));
+  // Short bodies: a loop costs less than Buffer#write's argument handling.
+  for (let i = 0; i < s.length; i++) scratch[i] = s.charCodeAt(i);
+  return sniff(scratch, s.length);
+}
+
+// Sniffs the first `n` bytes of `data` (n <= SNIFF_LEN, n <= data.length).
+function sniff(data: Uint8Array, n: number): string {
   let ws = 0;
   while (ws < n && isWS(data[ws])) ws++;
   // Every HTML signature starts with `<` (SNF-1…SNF-17).

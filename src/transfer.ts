@@ -81,6 +81,9 @@ export function bodyFramingFor(req: Request): BodyFraming | null | 'unsupported-
     }
     if (bad) return null;
     req.trailer = trailer;
+  } else if (chunked) {
+    // Made now, so that copies of the request (withContext) share the map the trailers will be read into.
+    req.trailer = new Header();
   }
   return framing;
 }

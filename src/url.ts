@@ -451,9 +451,12 @@ function parseReference(raw: string): URL {
     u.path = '*';
     return u;
   }
-  let rest: string;
-  [u.scheme, rest] = getScheme(raw);
-  u.scheme = u.scheme.toLowerCase();
+  let rest = raw;
+  // Origin-form (every request but a proxy's) has no scheme: '/' cannot start one.
+  if (raw.charCodeAt(0) !== 0x2f) {
+    [u.scheme, rest] = getScheme(raw);
+    u.scheme = u.scheme.toLowerCase();
+  }
   if (rest.endsWith('?') && rest.indexOf('?') === rest.length - 1) {
     u.forceQuery = true;
     rest = rest.slice(0, -1);
@@ -506,9 +509,12 @@ export function parseRequestURI(raw: string): URL {
     u.path = '*';
     return u;
   }
-  let rest: string;
-  [u.scheme, rest] = getScheme(raw);
-  u.scheme = u.scheme.toLowerCase();
+  let rest = raw;
+  // Origin-form (every request but a proxy's) has no scheme: '/' cannot start one.
+  if (raw.charCodeAt(0) !== 0x2f) {
+    [u.scheme, rest] = getScheme(raw);
+    u.scheme = u.scheme.toLowerCase();
+  }
   const q = rest.indexOf('?');
   if (q !== -1) {
     u.rawQuery = rest.slice(q + 1);

@@ -34,6 +34,17 @@ function buildMux(): ServeMux {
     w.write(body);
     w.header().set('X-Sum', String(body.length));
   });
+  // The core keeps one short ASCII string write as a string (no Buffer); these mix it with the other paths.
+  mux.handleFunc('GET /mixed', (w) => {
+    w.write('<p>');
+    w.write(Buffer.from('é'));
+    w.write('ü');
+  });
+  mux.handleFunc('GET /utf8', (w) => void w.write('héllo'));
+  mux.handleFunc('GET /hdr-html', (w) => {
+    w.header().set('X-A', '1');
+    w.write('<html>');
+  });
   mux.handleFunc('GET /nocontent', (w) => {
     w.writeHeader(204);
     writeErrors.push(w.write('x'));
@@ -48,6 +59,11 @@ interface Case {
   want: { status?: number; headers?: Record<string, string | null>; body?: string; bodyLength?: number; trailers?: Record<string, string>; aborted?: boolean };
   /** Documented differences: carrier name → the reply expected there instead. */
   differs?: Record<string, Case['want']>;
+}
+
+/** The UTF-8 bytes of `s` as the binary string `check` compares bodies with. */
+function latin1(s: string): string {
+  return Buffer.from(s, 'utf8').toString('latin1');
 }
 
 const expressFallThrough = { status: 404, body: 'fell through' };
@@ -126,6 +142,21 @@ const cases: Case[] = [
       recorder: { status: 200, headers: { trailer: 'X-Sum' }, body: 'hello', trailers: { 'x-sum': '5' } },
       'native-h2': { status: 200, headers: { 'transfer-encoding': null, trailer: 'X-Sum' }, body: 'hello', trailers: { 'x-sum': '5' } },
     },
+  },
+  {
+    name: 'string, bytes, non-ASCII string: one body, sniffed on its first bytes',
+    req: { method: 'GET', path: '/mixed' },
+    want: { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-length': '7' }, body: latin1('<p>éü') },
+  },
+  {
+    name: 'a non-ASCII string goes out as UTF-8',
+    req: { method: 'GET', path: '/utf8' },
+    want: { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8', 'content-length': '6' }, body: latin1('héllo') },
+  },
+  {
+    name: 'header map used, string body sniffed (RSP-32)',
+    req: { method: 'GET', path: '/hdr-html' },
+    want: { status: 200, headers: { 'x-a': '1', 'content-type': 'text/html; charset=utf-8', 'content-length': '6' }, body: '<html>' },
   },
   {
     name: '204: no body, no Content-Length (RSP-52)',

@@ -79,6 +79,43 @@ describe('requestListener on node:http', () => {
     expect(r.trailer.get('X-Tr')).toBe('t');
   });
 
+  test('trailers of the body reach a withContext copy made before the body was read', async () => {
+    let trailer = '';
+    const mux = new ServeMux();
+    mux.handleFunc('/', async (w, r) => {
+      const r2 = r.withContext(r.context());
+      await r2.body.readAll();
+      trailer = r2.trailer.get('X-Tr');
+      w.write('ok');
+    });
+    const s = await serve(mux);
+    await raw(s.port, 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\nX-Tr: t\r\n\r\n');
+    await s.close();
+    expect(trailer).toBe('t');
+  });
+
+  test('flush with no body written sends the head at once (RSP-80)', async () => {
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const mux = new ServeMux();
+    mux.handleFunc('/', async (w) => {
+      w.header().set('X-Early', '1');
+      w.writeHeader(200);
+      newResponseController(w).flush();
+      await released;
+      w.write('done');
+    });
+    const s = await serve(mux);
+    const got = await raw(s.port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n', 3000, (soFar, sock) => {
+      if (soFar.includes('\r\n\r\n') && !soFar.includes('done')) release();
+      if (soFar.endsWith('0\r\n\r\n')) sock.destroy();
+    });
+    await s.close();
+    expect(got).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(got).toContain('X-Early: 1\r\n');
+    expect(got).toContain('\r\n4\r\ndone\r\n0\r\n\r\n');
+  });
+
   test('OPTIONS * gets the global options reply unless disabled (SRV-102)', async () => {
     const mux = new ServeMux();
     mux.handleFunc('/', (w) => void w.write('handler'));
