@@ -7,7 +7,7 @@
  */
 
 import type { Socket } from 'node:net';
-import { PullBody, type BodySource } from './body';
+import { NoBody, PullBody, type Body, type BodySource } from './body';
 import { NativeSink, type ConnResponseState } from './conn-writer';
 import { StateActive, StateClosed, StateHijacked, StateIdle, type ConnState } from './conn-state';
 import { withCancel, withValue, type CancelFunc, type Context } from './context';
@@ -48,7 +48,7 @@ export interface ConnServer {
 /** @internal One accepted connection. */
 export class Conn {
   state: ConnState = 0;
-  /** Unix seconds of the latest state change (SRV-48). */
+  /** Unix seconds when the connection entered StateNew, the one state whose age shutdown reads (SRV-48). */
   stateTime = 0;
   readonly remoteAddr: string;
   hijacked = false;
@@ -253,7 +253,7 @@ export class Conn {
       }
       // SRV-7/8: the header deadline, then the whole-request deadline.
       const hdrTO = srv.readHeaderTimeout > 0 ? srv.readHeaderTimeout : srv.readHeaderTimeout === 0 ? srv.readTimeout : 0;
-      const start = Date.now();
+      const start = hdrTO > 0 || srv.readTimeout > 0 ? Date.now() : 0;
       this.readDeadline = hdrTO > 0 ? start + hdrTO : 0;
       const headStart = this.pos;
       const got = this.bufferedHead() ?? (await this.readHead());
@@ -420,7 +420,8 @@ export class Conn {
     }
     w.finish();
     if (sink.done !== null) await sink.done;
-    await body.closeForReuse(req.close);
+    const closing = body.closeForReuse(req.close);
+    if (closing !== undefined) await closing;
     // Temporary files of a parsed multipart form go when the handler is done, as in Go's finishRequest.
     if (req.multipartForm !== null && typeof req.multipartForm.removeAll === 'function') await req.multipartForm.removeAll().catch(() => undefined);
     if (this.writeTimer !== null) {
@@ -564,8 +565,8 @@ class ConnBody implements BodySource {
     this.dec = framing.kind === 'chunked' ? new ChunkedDecoder() : null;
   }
 
-  asBody(): PullBody {
-    if (this.framing.kind === 'none') return new PullBody(EMPTY_SOURCE);
+  asBody(): Body {
+    if (this.framing.kind === 'none') return NoBody;
     return (this.body = new PullBody(this));
   }
 
@@ -676,21 +677,27 @@ class ConnBody implements BodySource {
   }
 
   /** Go's body.Close after the handler: look for the end within 256 KiB so the connection can be reused (SRV-91). */
-  async closeForReuse(closing: boolean): Promise<void> {
-    if (this.sawEOF || this.failed) return;
-    if (closing && this.dec === null) return;
+  // Returns a promise only when it must wait for input (the common case, a body read or absent, returns at once).
+  closeForReuse(closing: boolean): Promise<void> | undefined {
+    if (this.sawEOF || this.failed) return undefined;
+    if (closing && this.dec === null) return undefined;
     if (this.dec === null && this.remaining > MAX_POST_HANDLER_READ) {
       this.earlyClose = true;
-      return;
+      return undefined;
     }
     const r = this.discard(MAX_POST_HANDLER_READ);
-    const res = typeof r === 'string' ? r : await r;
+    if (typeof r === 'string') {
+      this.discarded(r);
+      return undefined;
+    }
+    return r.then((res) => this.discarded(res));
+  }
+
+  private discarded(res: 'eof' | 'limit' | 'error'): void {
     if (res === 'limit') this.earlyClose = true;
     else if (res === 'error') this.failed = true;
   }
 }
-
-const EMPTY_SOURCE: BodySource = { pull: async () => null };
 
 /** The key under which a request context holds the connection's local address, `host:port` (SRV-17). */
 export const LocalAddrContextKey: unique symbol = Symbol.for('nethttp.LocalAddrContextKey');

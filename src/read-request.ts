@@ -5,7 +5,7 @@
  * @internal
  */
 
-import { isToken } from './header';
+import type { Header } from './header';
 import type { RequestHead } from './internal/textproto';
 import { reply400, reply501, statusErrorReply } from './internal/textproto';
 import { Request } from './request';
@@ -43,7 +43,7 @@ const generic400 = { ok: false as const, reply: reply400 };
 
 /** @internal Builds the Request for a parsed head, or the exact reply Go writes for it. */
 export function readRequest(head: RequestHead): ReadRequestResult {
-  const { method, target, header } = head;
+  const { method, target, header, hosts } = head;
   if (hasCTL(target)) return generic400;
   // CONNECT with an authority-form target (REQ-17).
   const justAuthority = method === 'CONNECT' && !target.startsWith('/');
@@ -54,14 +54,13 @@ export function readRequest(head: RequestHead): ReadRequestResult {
     return generic400;
   }
   if (justAuthority) url.scheme = '';
-  const hosts = header.getRaw('Host');
-  if (hosts !== undefined && hosts.length > 1) return generic400; // "too many Host headers"
+  if (hosts !== null && hosts.length > 1) return generic400; // "too many Host headers"
   const req = new Request(method, url, header);
   req.proto = head.proto;
   req.protoMajor = head.protoMajor;
   req.protoMinor = head.protoMinor;
   req.requestURI = target;
-  req.host = url.host !== '' ? url.host : hosts !== undefined ? hosts[0] : '';
+  req.host = url.host !== '' ? url.host : hosts !== null ? hosts[0] : '';
   // Pragma: no-cache implies Cache-Control: no-cache (REQ-34).
   const pragma = header.getRaw('Pragma');
   if (pragma !== undefined && pragma.length > 0 && pragma[0] === 'no-cache' && !header.hasRaw('Cache-Control')) {
@@ -76,7 +75,7 @@ export function readRequest(head: RequestHead): ReadRequestResult {
   const framing = bodyFramingFor(req);
   if (framing === 'unsupported-te') return { ok: false, reply: reply501 };
   if (framing === null) return generic400;
-  const isH2Preface = method === 'PRI' && header.size === 0 && url.path === '*' && head.proto === 'HTTP/2.0';
+  const isH2Preface = method === 'PRI' && header.size === 0 && hosts === null && url.path === '*' && head.proto === 'HTTP/2.0';
   if (isH2Preface) {
     req.contentLength = -1;
     req.close = true;
@@ -85,40 +84,50 @@ export function readRequest(head: RequestHead): ReadRequestResult {
   const supported = head.protoMajor === 1 || (head.protoMajor === 2 && head.protoMinor === 0 && method === 'PRI' && target === '*');
   if (!supported) return { ok: false, reply: statusErrorReply(505, 'HTTP Version Not Supported', 'unsupported protocol version') };
   const is11 = req.protoAtLeast(1, 1);
-  if (is11 && (hosts === undefined || hosts.length === 0) && !isH2Preface && method !== 'CONNECT') {
+  if (is11 && hosts === null && !isH2Preface && method !== 'CONNECT') {
     return badRequest('missing required Host header');
   }
-  if (hosts !== undefined && hosts.length === 1 && !validHost(hosts[0])) return badRequest('malformed Host header');
-  for (const [k, vv] of header.m) {
-    if (!isToken(k)) return badRequest('invalid header name');
-    for (const v of vv) if (hasCTLExceptTab(v)) return badRequest('invalid header value');
-  }
-  header.deleteRaw('Host');
-  const expect = header.get('Expect');
+  if (hosts !== null && !validHost(hosts[0])) return badRequest('malformed Host header');
+  // The reader refused every other bad name byte and every control byte in values (textproto): a name with a
+  // space is the one left for the server to refuse.
+  if (head.badName) return badRequest('invalid header name');
+  const expect = first(header, 'Expect');
   let expectContinue = false;
   let expectUnsupported = false;
   if (expect !== '') {
     if (is11 && hasToken(expect, '100-continue') && req.contentLength !== 0) expectContinue = true;
     else if (!hasToken(expect, '100-continue')) expectUnsupported = true;
   }
-  const connFirst = header.get('Connection');
-  return {
-    ok: true,
+  const connFirst = conn !== undefined ? conn[0] : '';
+  return new ReadRequestOK(
     req,
     framing,
     expectContinue,
     expectUnsupported,
     isH2Preface,
-    wants10KeepAlive: head.protoMajor === 1 && head.protoMinor === 0 && hasToken(connFirst, 'keep-alive'),
-    wantsClose: req.close || hasToken(connFirst, 'close'),
-  };
+    head.protoMajor === 1 && head.protoMinor === 0 && hasToken(connFirst, 'keep-alive'),
+    req.close || hasToken(connFirst, 'close'),
+  );
 }
 
-function hasCTLExceptTab(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x09) || c === 0x7f) return true;
-  }
-  return false;
+// A class rather than an object literal: it lives as long as its request, and V8 pretenures a literal's
+// allocation site once its objects survive scavenges (see RequestState in conn.ts).
+class ReadRequestOK {
+  readonly ok = true as const;
+  constructor(
+    readonly req: Request,
+    readonly framing: BodyFraming,
+    readonly expectContinue: boolean,
+    readonly expectUnsupported: boolean,
+    readonly isH2Preface: boolean,
+    readonly wants10KeepAlive: boolean,
+    readonly wantsClose: boolean,
+  ) {}
+}
+
+// Header.get for a canonical key, without canonicalising it again.
+function first(h: Header, key: string): string {
+  const v = h.m.get(key);
+  return v !== undefined && v.length > 0 ? v[0] : '';
 }
 

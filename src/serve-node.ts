@@ -11,6 +11,7 @@ import type { Handler } from './handler';
 import { logf, panicLine, type Logger } from './log';
 import type { NodeRequest } from './node-request';
 import { NodeSink, type NodeResponse } from './node-sink';
+import { NoBody } from './body';
 import type { ContextSource, Request } from './request';
 import { Response } from './response';
 
@@ -100,7 +101,8 @@ export function serveNode(h: Handler, r: Request, nreq: NodeRequest, res: NodeRe
   const w = new Response(sink, r);
   // A server with a 'checkContinue' listener leaves 100 Continue to us: send it on the first body read (SRV-92).
   const cont = res as unknown as ContinueState;
-  if (cont._expect_continue === true && cont._sent100 !== true) {
+  // No body (Content-Length: 0): nothing to send it for, and NoBody is shared and frozen.
+  if (cont._expect_continue === true && cont._sent100 !== true && r.body !== NoBody) {
     const body = r.body;
     const read = body.read.bind(body);
     body.read = (max?: number) => {

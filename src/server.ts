@@ -120,7 +120,8 @@ export class Server implements ConnServer {
   /** @internal */
   setState(c: Conn, s: ConnState): void {
     c.state = s;
-    c.stateTime = Math.floor(Date.now() / 1000);
+    // Only a StateNew's age is ever read (shutdown treats a 5 s old new connection as idle): no clock per request.
+    if (s === StateNew) c.stateTime = Math.floor(Date.now() / 1000);
     this.options.connState?.(c.socket, s);
   }
 

@@ -130,6 +130,8 @@ export class ChunkedDecoder {
             this.error = new Error('malformed MIME header line');
             return i;
           }
+          // A trailer named Host is an ordinary trailer field.
+          if (head.hosts !== null) head.header.m.set('Host', head.hosts);
           this.trailer = head.header;
           this.done = true;
           this.st = St.Done;

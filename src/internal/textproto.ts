@@ -14,7 +14,12 @@ export interface RequestHead {
   proto: string;
   protoMajor: number;
   protoMinor: number;
+  /** The fields, canonical keys, without Host. */
   header: Header;
+  /** The Host field's values, kept out of `header` (a request's Host moves to `r.host`, REQ-21); null when none. */
+  hosts: string[] | null;
+  /** A field name contains a space: accepted by the reader, refused by the server (SRV-67). */
+  badName: boolean;
 }
 
 // Buffer#latin1Slice is the fastest byte-to-string path in Node; it is public in practice but untyped.
@@ -63,13 +68,17 @@ export function resumePoint(buf: Buffer, start: number, end: number): number {
   return nl < start ? start : nl;
 }
 
-function lineEnd(buf: Buffer, i: number, end: number): [number, number] {
-  // Returns [contentEnd, next]: the line without its LF (and a CR right before it), and the start of the next.
+// lineEnd sets these two: the line's content end (before its LF and a CR right before it), and the next line's
+// start. Module state instead of a returned pair: parseHead calls it per line of every request.
+let lineCE = 0;
+let lineNext = 0;
+function lineEnd(buf: Buffer, i: number, end: number): void {
   const nl = buf.indexOf(0x0a, i);
   const stop = nl === -1 || nl >= end ? end : nl;
   let ce = stop;
   if (ce > i && buf[ce - 1] === 0x0d) ce--;
-  return [ce, stop === end ? end : stop + 1];
+  lineCE = ce;
+  lineNext = stop === end ? end : stop + 1;
 }
 
 function isSP(c: number): boolean {
@@ -81,13 +90,52 @@ function isASCIISpace(c: number): boolean {
 
 const HTTP11 = 'HTTP/1.1';
 
+// Strings most requests carry, found by their bytes so that the reader neither slices nor canonicalises them
+// (Go's reader keeps a table of common header keys for the same reason). Indexed by byte length.
+type Interned = Array<Array<[Uint8Array, string]> | undefined>;
+function internTable(words: string[], lower: boolean): Interned {
+  const t: Interned = [];
+  for (const w of words) (t[w.length] ??= []).push([Buffer.from(lower ? w.toLowerCase() : w, 'latin1'), w]);
+  return t;
+}
+const METHODS = internTable(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], false);
+const KEYS = internTable([
+  'Host', 'User-Agent', 'Accept', 'Accept-Encoding', 'Accept-Language', 'Connection', 'Content-Length',
+  'Content-Type', 'Cookie', 'Referer', 'Origin', 'Authorization', 'Cache-Control', 'Pragma', 'Upgrade',
+  'Transfer-Encoding', 'Expect', 'If-None-Match', 'If-Modified-Since', 'X-Forwarded-For', 'X-Request-Id',
+  'Sec-Fetch-Mode', 'Sec-Fetch-Site', 'Sec-Fetch-Dest', 'Upgrade-Insecure-Requests', 'Keep-Alive', 'Range',
+], true);
+
+// The interned string for buf[a,b): bytes equal (foldCase: equal once A-Z are lowered), or null.
+function intern(t: Interned, buf: Buffer, a: number, b: number, foldCase: boolean): string | null {
+  const cands = t[b - a];
+  if (cands === undefined) return null;
+  next: for (let k = 0; k < cands.length; k++) {
+    const w = cands[k][0];
+    for (let i = 0; i < w.length; i++) {
+      let c = buf[a + i];
+      if (foldCase && c >= 0x41 && c <= 0x5a) c |= 0x20;
+      if (c !== w[i]) continue next;
+    }
+    return cands[k][1];
+  }
+  return null;
+}
+
+function isHTTP11(buf: Buffer, a: number, b: number): boolean {
+  return b - a === 8 && buf[a] === 0x48 && buf[a + 1] === 0x54 && buf[a + 2] === 0x54 && buf[a + 3] === 0x50 &&
+    buf[a + 4] === 0x2f && buf[a + 5] === 0x31 && buf[a + 6] === 0x2e && buf[a + 7] === 0x31;
+}
+
 /**
  * Parses the request line and parses the fields of a complete head buf[start,end) (end just after the blank line,
  * or the end of what arrived at EOF). Returns the head, or null for any malformed input (the generic 400 of
  * SRV-63).
  */
 export function parseHead(buf: Buffer, start: number, end: number): RequestHead | null {
-  let [ce, next] = lineEnd(buf, start, end);
+  lineEnd(buf, start, end);
+  let ce = lineCE;
+  let next = lineNext;
   // Request line: method SP target SP version, split at the first two spaces (REQ-1).
   const sp1 = buf.indexOf(0x20, start);
   if (sp1 === -1 || sp1 >= ce) return null;
@@ -95,9 +143,9 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
   if (sp2 === -1 || sp2 >= ce) return null;
   if (sp1 === start) return null;
   for (let i = start; i < sp1; i++) if (tokenByte[buf[i]] === 0) return null;
-  const method = latin1(buf, start, sp1);
+  const method = intern(METHODS, buf, start, sp1, false) ?? latin1(buf, start, sp1);
   const target = latin1(buf, sp1 + 1, sp2);
-  const proto = latin1(buf, sp2 + 1, ce);
+  const proto = isHTTP11(buf, sp2 + 1, ce) ? HTTP11 : latin1(buf, sp2 + 1, ce);
   let major: number;
   let minor: number;
   if (proto === HTTP11) {
@@ -111,17 +159,23 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
   }
   const header = new Header();
   const m = header.m;
+  let hosts: string[] | null = null;
+  let badName = false;
   let i = next;
   if (i < end && isSP(buf[i])) return null; // first field line may not start with whitespace
   while (i < end) {
-    [ce, next] = lineEnd(buf, i, end);
+    lineEnd(buf, i, end);
+    ce = lineCE;
+    next = lineNext;
     if (ce === i) break; // the empty line
     // Obsolete line folding: continuation lines are joined with one space (REQ-31).
     let lineStart = i;
     let lineStop = ce;
     let folded: string | null = null;
     while (next < end && isSP(buf[next])) {
-      const [ce2, next2] = lineEnd(buf, next, end);
+      lineEnd(buf, next, end);
+      const ce2 = lineCE;
+      const next2 = lineNext;
       if (folded === null) folded = trimmed(buf, lineStart, lineStop);
       let a = next;
       while (a < ce2 && isASCIISpace(buf[a])) a++;
@@ -149,8 +203,15 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
       for (let k = colon + 1; k < lineStop; k++) if (!validValueByte(buf[k])) return null;
       let a = colon + 1;
       while (a < lineStop && isSP(buf[a])) a++;
-      keyStr = latin1(buf, lineStart, colon);
       valStr = latin1(buf, a, lineStop);
+      const known = intern(KEYS, buf, lineStart, colon, true);
+      if (known !== null) {
+        if (known === 'Host') (hosts ??= []).push(valStr);
+        else addField(m, known, valStr);
+        i = next;
+        continue;
+      }
+      keyStr = latin1(buf, lineStart, colon);
     }
     if (keyStr.length === 0) return null;
     // A key with a space is accepted raw here and rejected later as "invalid header name" (SRV-67).
@@ -160,13 +221,33 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
       if (c === 0x20) hasSpace = true;
       else if (c > 0xff || tokenByte[c] === 0) return null;
     }
+    if (hasSpace) badName = true;
     const key = hasSpace ? keyStr : canonicalHeaderKey(keyStr);
-    const vs = m.get(key);
-    if (vs === undefined) m.set(key, [valStr]);
-    else vs.push(valStr);
+    if (key === 'Host') (hosts ??= []).push(valStr);
+    else addField(m, key, valStr);
     i = next;
   }
-  return { method, target, proto, protoMajor: major, protoMinor: minor, header };
+  return new ParsedHead(method, target, proto, major, minor, header, hosts, badName);
+}
+
+// A class rather than an object literal, so that V8 never pretenures the allocation site (see conn.ts RequestState).
+class ParsedHead implements RequestHead {
+  constructor(
+    readonly method: string,
+    readonly target: string,
+    readonly proto: string,
+    readonly protoMajor: number,
+    readonly protoMinor: number,
+    readonly header: Header,
+    readonly hosts: string[] | null,
+    readonly badName: boolean,
+  ) {}
+}
+
+function addField(m: Map<string, string[]>, key: string, value: string): void {
+  const vs = m.get(key);
+  if (vs === undefined) m.set(key, [value]);
+  else vs.push(value);
 }
 
 function trimmed(buf: Buffer, a: number, b: number): string {

@@ -116,6 +116,24 @@ describe('requestListener on node:http', () => {
     expect(got).toContain('\r\n4\r\ndone\r\n0\r\n\r\n');
   });
 
+  test("with 'checkContinue', Expect: 100-continue on an empty body is answered without 100 (SRV-92)", async () => {
+    const mux = new ServeMux();
+    mux.handleFunc('/', async (w, r) => {
+      await r.body.readAll();
+      w.write('ok');
+    });
+    const s = await serve(mux, {}, true);
+    const out = await raw(s.port, 'POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    // A second one on the same server: the shared empty body was not altered by the first.
+    const again = await raw(s.port, 'POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    await s.close();
+    for (const o of [out, again]) {
+      expect(o).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+      expect(o).not.toContain('100 Continue');
+      expect(o.endsWith('\r\n\r\nok')).toBe(true);
+    }
+  });
+
   test('OPTIONS * gets the global options reply unless disabled (SRV-102)', async () => {
     const mux = new ServeMux();
     mux.handleFunc('/', (w) => void w.write('handler'));
