@@ -273,7 +273,8 @@ export class Conn {
       }
       this.lastMethod = rr.req.method;
       this.readDeadline = srv.readTimeout > 0 ? start + srv.readTimeout : 0;
-      const keepGoing = await this.serveRequest(rr.req, rr.framing, rr);
+      const served = this.serveRequest(rr.req, rr.framing, rr);
+      const keepGoing = typeof served === 'boolean' ? served : await served;
       if (!keepGoing) return;
       this.setState(StateIdle);
       if (!srv.keepAlivesEnabled()) return;
@@ -357,13 +358,11 @@ export class Conn {
     this.deadlineTimer = this.writeTimer = null;
   }
 
-  /** Runs one request; returns whether the connection may serve another. */
-  private async serveRequest(
-    req: Request,
-    framing: BodyFraming,
-    info: RequestInfo,
-  ): Promise<boolean> {
-    const srv = this.server;
+  /**
+   * Runs one request; returns whether the connection may serve another. A plain boolean when nothing had to be
+   * awaited (a synchronous handler whose response left at once), so the loop pays no promise for it.
+   */
+  private serveRequest(req: Request, framing: BodyFraming, info: RequestInfo): boolean | Promise<boolean> {
     req.remoteAddr = this.remoteAddr;
     if (this.tlsInfo !== undefined) req.tls = this.tlsInfo;
     this.reqCancel = null;
@@ -385,32 +384,43 @@ export class Conn {
         }
       };
     }
-    const sink = new NativeSink(this.socket, st);
-    const w = new Response(sink, req);
+    const sink = (st.sink = new NativeSink(this.socket, st));
+    const w = (st.w = new Response(sink, req));
     req.body = body.asBody();
     if (this.bodyDone) this.watchGone = true;
-    if (info.expectUnsupported) {
-      // SRV-93: any Expect other than 100-continue.
-      w.header().set('Connection', 'close');
-      w.writeHeader(417);
-      w.finish();
-      if (sink.done !== null) await sink.done;
-      return false;
-    }
+    if (info.expectUnsupported) return this.refuseExpectation(st);
     // Run the handler; a throw or rejection is Go's panic (SRV-97).
-    let panicked = false;
-    let panicValue: unknown;
+    let ret;
     try {
-      const ret = srv.handler.serveHTTP(w, req);
-      if (ret !== undefined && typeof (ret as Promise<void>).then === 'function') await ret;
+      ret = this.server.handler.serveHTTP(w, req);
     } catch (err) {
-      panicked = true;
-      panicValue = err;
+      return this.handlerReturned(st, true, err);
     }
+    if (ret !== undefined && typeof (ret as Promise<void>).then === 'function') {
+      return (ret as Promise<void>).then(
+        () => this.handlerReturned(st, false, undefined),
+        (err: unknown) => this.handlerReturned(st, true, err),
+      );
+    }
+    return this.handlerReturned(st, false, undefined);
+  }
+
+  // SRV-93: any Expect other than 100-continue.
+  private async refuseExpectation(st: RequestState): Promise<boolean> {
+    const w = st.w;
+    w.header().set('Connection', 'close');
+    w.writeHeader(417);
+    w.finish();
+    if (st.sink.done !== null) await st.sink.done;
+    return false;
+  }
+
+  // After the handler: finish the response (Go's finishRequest) and decide on reuse.
+  private handlerReturned(st: RequestState, panicked: boolean, panicValue: unknown): boolean | Promise<boolean> {
     this.cancelRequest();
     if (this.hijacked) return false;
     if (panicked) {
-      this.handlePanic(panicValue, w, sink);
+      this.handlePanic(panicValue, st.w, st.sink);
       return false;
     }
     if (this.writeExpired) {
@@ -418,19 +428,34 @@ export class Conn {
       this.socket.destroy();
       return false;
     }
-    w.finish();
-    if (sink.done !== null) await sink.done;
-    const closing = body.closeForReuse(req.close);
+    st.w.finish();
+    const mf = st.req.multipartForm;
+    if (st.sink.done !== null || (mf !== null && typeof mf.removeAll === 'function')) return this.finishSlowly(st);
+    const closing = st.body.closeForReuse(st.req.close);
+    if (closing !== undefined) return closing.then(() => this.reusable(st));
+    return this.reusable(st);
+  }
+
+  // The same, when the response waits for the request body (SRV-86) or a multipart form must be removed.
+  private async finishSlowly(st: RequestState): Promise<boolean> {
+    if (st.sink.done !== null) await st.sink.done;
+    const closing = st.body.closeForReuse(st.req.close);
     if (closing !== undefined) await closing;
     // Temporary files of a parsed multipart form go when the handler is done, as in Go's finishRequest.
-    if (req.multipartForm !== null && typeof req.multipartForm.removeAll === 'function') await req.multipartForm.removeAll().catch(() => undefined);
+    const mf = st.req.multipartForm;
+    if (mf !== null && typeof mf.removeAll === 'function') await mf.removeAll().catch(() => undefined);
+    return this.reusable(st);
+  }
+
+  private reusable(st: RequestState): boolean | Promise<boolean> {
     if (this.writeTimer !== null) {
       clearTimeout(this.writeTimer);
       this.writeTimer = null;
     }
-    const reuse = !st.closeAfterReply && w.lengthSatisfied() && !this.writeFailed && !body.earlyClose && !body.failed;
+    const body = st.body;
+    const reuse = !st.closeAfterReply && st.w.lengthSatisfied() && !this.writeFailed && !body.earlyClose && !body.failed;
     if (!reuse) {
-      if (st.limitHit || body.earlyClose) await this.closeWriteAndWait();
+      if (st.limitHit || body.earlyClose) return this.closeWriteAndWait().then(() => false);
       return false;
     }
     return !this.closed && !this.socket.destroyed;
@@ -722,10 +747,14 @@ class RequestState implements ConnResponseState {
   limitHit = false;
   fullDuplex = false;
 
+  /** Set right after construction (each needs this state first). */
+  sink!: NativeSink;
+  w!: Response;
+
   constructor(
     private readonly conn: Conn,
-    private readonly req: Request,
-    private readonly body: ConnBody,
+    readonly req: Request,
+    readonly body: ConnBody,
     private readonly info: RequestInfo,
   ) {
     this.is11 = req.protoAtLeast(1, 1);
