@@ -69,7 +69,7 @@ export class NativeSink implements ResponseSink {
   private blocked = false;
   private pendingFlush = false;
   private pendingEnd: (() => void) | null = null;
-  private unblocked: Array<() => void> = [];
+  private unblocked: Array<() => void> | null = null;
   /** Resolves when the response has been handed to the socket in full (after `end`). */
   done: Promise<void> | null = null;
   private doneResolve: (() => void) | null = null;
@@ -104,7 +104,6 @@ export class NativeSink implements ResponseSink {
     const st = this.st;
     const keepAlives = st.keepAlivesEnabled();
     let setConnection = '';
-    let dropConnection = false;
     if (st.wants10KeepAlive && keepAlives) {
       if (h.hasContentLength && h.connection === 'keep-alive') st.closeAfterReply = false;
     }
@@ -114,47 +113,56 @@ export class NativeSink implements ResponseSink {
       st.closeAfterReply = true;
     }
     if (h.connection === 'close' || !keepAlives) st.closeAfterReply = true;
-    const finish = (settled: 'ok' | 'close' | 'too-big'): void => {
-      if (settled === 'close') st.closeAfterReply = true;
-      else if (settled === 'too-big') {
-        st.closeAfterReply = true;
-        dropConnection = true;
-        setConnection = 'close';
-      }
-      if (h.closeAfterReply) st.closeAfterReply = true;
-      if (st.closeAfterReply && (!keepAlives || !hasToken(h.snapshotConnection, 'close')) && !h.protocolSwitch) {
-        dropConnection = true;
-        setConnection = st.is11 ? 'close' : '';
-      }
-      let s = statusLine(st.is11, h.status);
-      const lines = h.lines;
-      for (let i = 0; i < lines.length; i += 2) {
-        if (dropConnection && lines[i] === 'Connection') continue;
-        s += lines[i] + ': ' + lines[i + 1] + CRLF;
-      }
-      if (h.date) s += 'Date: ' + httpDate() + CRLF;
-      if (h.autoContentLength >= 0) s += 'Content-Length: ' + h.autoContentLength + CRLF;
-      if (h.contentType !== null) s += 'Content-Type: ' + h.contentType + CRLF;
-      if (setConnection !== '') s += 'Connection: ' + setConnection + CRLF;
-      if (h.chunked) s += 'Transfer-Encoding: chunked\r\n';
-      s += CRLF;
-      this.headStr = s;
-    };
     const settled = st.closeAfterReply ? 'ok' : st.settleBody();
     if (typeof settled === 'string') {
-      finish(settled);
+      this.buildHead(h, settled, keepAlives, setConnection);
       return;
     }
     // The unread body must be read before the head can say whether the connection stays open (SRV-86).
     this.blocked = true;
-    settled.then(finish, () => finish('close')).then(() => {
-      this.blocked = false;
-      const ws = this.unblocked;
-      this.unblocked = [];
-      for (const w of ws) w();
-      if (this.pendingEnd !== null) this.pendingEnd();
-      else if (this.pendingFlush) this.flush();
-    });
+    settled
+      .then(
+        (v) => this.buildHead(h, v, keepAlives, setConnection),
+        () => this.buildHead(h, 'close', keepAlives, setConnection),
+      )
+      .then(() => {
+        this.blocked = false;
+        const ws = this.unblocked;
+        this.unblocked = null;
+        if (ws !== null) for (const w of ws) w();
+        if (this.pendingEnd !== null) this.pendingEnd();
+        else if (this.pendingFlush) this.flush();
+      });
+  }
+
+  // The head's text, once the unread request body is settled (SRV-75…SRV-84 decide Connection).
+  private buildHead(h: ResponseHead, settled: 'ok' | 'close' | 'too-big', keepAlives: boolean, setConnection: string): void {
+    const st = this.st;
+    let dropConnection = false;
+    if (settled === 'close') st.closeAfterReply = true;
+    else if (settled === 'too-big') {
+      st.closeAfterReply = true;
+      dropConnection = true;
+      setConnection = 'close';
+    }
+    if (h.closeAfterReply) st.closeAfterReply = true;
+    if (st.closeAfterReply && (!keepAlives || !hasToken(h.snapshotConnection, 'close')) && !h.protocolSwitch) {
+      dropConnection = true;
+      setConnection = st.is11 ? 'close' : '';
+    }
+    let s = statusLine(st.is11, h.status);
+    const lines = h.lines;
+    for (let i = 0; i < lines.length; i += 2) {
+      if (dropConnection && lines[i] === 'Connection') continue;
+      s += lines[i] + ': ' + lines[i + 1] + CRLF;
+    }
+    if (h.date) s += 'Date: ' + httpDate() + CRLF;
+    if (h.autoContentLength >= 0) s += 'Content-Length: ' + h.autoContentLength + CRLF;
+    if (h.contentType !== null) s += 'Content-Type: ' + h.contentType + CRLF;
+    if (setConnection !== '') s += 'Connection: ' + setConnection + CRLF;
+    if (h.chunked) s += 'Transfer-Encoding: chunked\r\n';
+    s += CRLF;
+    this.headStr = s;
   }
 
   bodyString(data: string): void {
@@ -293,7 +301,7 @@ export class NativeSink implements ResponseSink {
           s.off('close', done);
           resolve();
         };
-        this.unblocked.push(done);
+        (this.unblocked ??= []).push(done);
         s.once('close', done);
       }).then(() => this.drained());
     }

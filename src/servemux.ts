@@ -183,7 +183,7 @@ export class ServeMux implements Handler {
     const method = r.method;
     let escaped: string;
     const values = scratch;
-    values.length = 0;
+    if (values.length !== 0) values.length = 0;
     let host: string;
     let path: string;
     let n: RoutingNode | null = null;
@@ -207,7 +207,7 @@ export class ServeMux implements Handler {
         // A failed walk may have stopped early, so a miss or a multi's remainder needs the full check.
         plain = !sawUnclean && ((n !== null && !n.pattern!.last.multi) || isPlainPath(p, true));
         if (plain && n !== null && !n.pattern!.last.multi) return this.found(n, values);
-        if (!plain) values.length = 0;
+        if (!plain && values.length !== 0) values.length = 0;
       }
       if (plain) {
         path = escaped = p;
