@@ -144,6 +144,28 @@ describe('Server', () => {
     await r.srv.close();
   });
 
+  test('SRV-7, SRV-8: the header deadline ends with the head; a slow body is not cut by it (readTimeout 0)', async () => {
+    const r = await start(async (w, req) => void w.write(String((await req.body.readAll()).length)), { readHeaderTimeout: 200 });
+    const s = net.connect(r.port, '127.0.0.1');
+    let text = '';
+    s.on('data', (d) => (text += d.toString('latin1')));
+    const closed = new Promise<void>((resolve) => s.on('close', () => resolve()));
+    s.on('error', () => undefined);
+    const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+    // The head in two pieces, so that the reader waits (and arms the header deadline) before it is complete.
+    s.write('POST / HTTP/1.1\r\nHost: x\r\n');
+    await pause(50);
+    s.write('Content-Length: 8\r\nConnection: close\r\n\r\n');
+    for (let i = 0; i < 8; i++) {
+      await pause(60); // the body takes ~500 ms, well past the 200 ms header deadline
+      s.write('b');
+    }
+    await closed;
+    expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(text.endsWith('\r\n\r\n8')).toBe(true);
+    await r.srv.close();
+  });
+
   test('SRV-70: a timeout with a partial bad request line gets the 400', async () => {
     const r = await start((w) => void w.write('ok'), { readHeaderTimeout: 150 });
     const res = await raw(r.port, 'GET / HT', 2000);

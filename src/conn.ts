@@ -161,16 +161,30 @@ export class Conn {
           resolve();
           return;
         }
-        if (this.deadlineTimer !== null) clearTimeout(this.deadlineTimer);
-        this.deadlineTimer = setTimeout(() => {
-          this.deadlineTimer = null;
-          this.timedOut = true;
-          this.wake();
-        }, ms);
+        this.armDeadline(ms);
       }
     });
   }
   private timedOut = false;
+
+  // A new read deadline replaces the old one (as SetReadDeadline does): a timer armed for the old one must not
+  // fire into a later phase (the header deadline into a body read, the idle deadline into a header).
+  private setReadDeadline(at: number): void {
+    this.readDeadline = at;
+    if (this.deadlineTimer !== null) {
+      clearTimeout(this.deadlineTimer);
+      this.deadlineTimer = null;
+    }
+  }
+
+  private armDeadline(ms: number): void {
+    if (this.deadlineTimer !== null) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = setTimeout(() => {
+      this.deadlineTimer = null;
+      this.timedOut = true;
+      this.wake();
+    }, ms);
+  }
 
   private consumed(): void {
     if (!this.paused && this.avail() > HIGH_WATER && !this.eof) {
@@ -219,66 +233,100 @@ export class Conn {
 
   // ---- the loop ----
 
-  /** Serves the connection until it closes or is hijacked. */
-  async serve(): Promise<void> {
+  /**
+   * Serves the connection until it closes or is hijacked. Between requests the run does not wait on a promise:
+   * it parks (returns), and the next bytes, the end of input or the idle deadline start it again, synchronously
+   * from that event (`resumed`), as node:http's parser runs from its socket's data event.
+   */
+  async serve(resumed = false): Promise<void> {
+    let parked = false;
     try {
-      await this.loop();
+      const srv = this.server;
+      for (let first = !resumed; ; first = false) {
+        if (!first) {
+          // Wait for the next request's first bytes under the idle timeout (SRV-53 steps 14–16, SRV-54); a run
+          // resumed after parking keeps the deadline it parked with.
+          if (!resumed) {
+            const idle = srv.idleTimeout > 0 ? srv.idleTimeout : srv.readTimeout;
+            this.setReadDeadline(idle > 0 ? Date.now() + idle : 0);
+          }
+          resumed = false;
+          if (this.avail() < 4 && !this.eof && !this.timedOut && this.park()) {
+            parked = true;
+            return;
+          }
+          if (this.avail() < 4) return;
+          this.setReadDeadline(0);
+        }
+        // SRV-7/8: the header deadline, then the whole-request deadline.
+        const hdrTO = srv.readHeaderTimeout > 0 ? srv.readHeaderTimeout : srv.readHeaderTimeout === 0 ? srv.readTimeout : 0;
+        const start = hdrTO > 0 || srv.readTimeout > 0 ? Date.now() : 0;
+        this.setReadDeadline(hdrTO > 0 ? start + hdrTO : 0);
+        const headStart = this.pos;
+        const got = this.bufferedHead() ?? (await this.readHead());
+        const readAny = this.pos > headStart || got !== null;
+        if (srv.writeTimeout > 0) this.armWriteTimeout(srv.writeTimeout);
+        if (got === null) return; // silent close (SRV-69)
+        if (readAny) this.setState(StateActive);
+        if (Buffer.isBuffer(got)) {
+          this.socket.write(got);
+          if (got === reply431) await this.closeWriteAndWait();
+          return;
+        }
+        const rr = readRequest(got);
+        if (!rr.ok) {
+          this.socket.write(rr.reply);
+          return;
+        }
+        this.lastMethod = rr.req.method;
+        this.setReadDeadline(srv.readTimeout > 0 ? start + srv.readTimeout : 0);
+        const served = this.serveRequest(rr.req, rr.framing, rr);
+        const keepGoing = typeof served === 'boolean' ? served : await served;
+        if (!keepGoing) return;
+        this.setState(StateIdle);
+        if (!srv.keepAlivesEnabled()) return;
+      }
     } catch (err) {
       this.server.logf(`http: internal error serving ${this.remoteAddr}: ${String((err as Error)?.stack ?? err)}`);
     } finally {
-      this.clearTimers();
-      if (!this.hijacked) {
-        this.closeSocket();
-        this.cancelConnIfGone();
-        this.server.untrack(this);
-        this.server.setState(this, StateClosed);
+      if (!parked) {
+        this.clearTimers();
+        if (!this.hijacked) {
+          this.closeSocket();
+          this.cancelConnIfGone();
+          this.server.untrack(this);
+          this.server.setState(this, StateClosed);
+        }
       }
     }
+  }
+
+  private readonly resume = (): void => void this.serve(true);
+
+  /**
+   * Arranges for {@link Conn.resume} to run when input arrives, the input ends or the read deadline passes;
+   * false (with the timeout recorded) when the deadline has already passed.
+   */
+  private park(): boolean {
+    if (this.paused) {
+      this.paused = false;
+      this.socket.resume();
+    }
+    if (this.readDeadline > 0) {
+      const ms = this.readDeadline - Date.now();
+      if (ms <= 0) {
+        this.readErr ??= ErrReadTimeout;
+        this.timedOut = true;
+        return false;
+      }
+      this.armDeadline(ms);
+    }
+    this.waiter = this.resume;
+    return true;
   }
 
   private setState(s: ConnState): void {
     this.server.setState(this, s);
-  }
-
-  private async loop(): Promise<void> {
-    const srv = this.server;
-    for (let first = true; ; first = false) {
-      if (!first) {
-        // Wait for the next request's first bytes under the idle timeout (SRV-53 steps 14–16, SRV-54).
-        const idle = srv.idleTimeout > 0 ? srv.idleTimeout : srv.readTimeout;
-        this.readDeadline = idle > 0 ? Date.now() + idle : 0;
-        while (this.avail() < 4 && !this.eof && !this.timedOut) await this.more();
-        if (this.avail() < 4) return;
-        this.readDeadline = 0;
-      }
-      // SRV-7/8: the header deadline, then the whole-request deadline.
-      const hdrTO = srv.readHeaderTimeout > 0 ? srv.readHeaderTimeout : srv.readHeaderTimeout === 0 ? srv.readTimeout : 0;
-      const start = hdrTO > 0 || srv.readTimeout > 0 ? Date.now() : 0;
-      this.readDeadline = hdrTO > 0 ? start + hdrTO : 0;
-      const headStart = this.pos;
-      const got = this.bufferedHead() ?? (await this.readHead());
-      const readAny = this.pos > headStart || got !== null;
-      if (srv.writeTimeout > 0) this.armWriteTimeout(srv.writeTimeout);
-      if (got === null) return; // silent close (SRV-69)
-      if (readAny) this.setState(StateActive);
-      if (Buffer.isBuffer(got)) {
-        this.socket.write(got);
-        if (got === reply431) await this.closeWriteAndWait();
-        return;
-      }
-      const rr = readRequest(got);
-      if (!rr.ok) {
-        this.socket.write(rr.reply);
-        return;
-      }
-      this.lastMethod = rr.req.method;
-      this.readDeadline = srv.readTimeout > 0 ? start + srv.readTimeout : 0;
-      const served = this.serveRequest(rr.req, rr.framing, rr);
-      const keepGoing = typeof served === 'boolean' ? served : await served;
-      if (!keepGoing) return;
-      this.setState(StateIdle);
-      if (!srv.keepAlivesEnabled()) return;
-    }
   }
 
   /**
