@@ -6,6 +6,7 @@
  * @internal
  */
 
+import type { MuxMatch } from './servemux';
 import type { Handler } from './handler';
 import type { Pattern } from './pattern';
 import { unescapeSegment } from './url';
@@ -15,6 +16,8 @@ export class RoutingNode {
   /** Set on the node where a pattern ends. */
   pattern: Pattern | null = null;
   handler: Handler | null = null;
+  /** The mux's match result for a pattern without wildcards, made once: such a match is the same every time. */
+  found: MuxMatch | null = null;
   /** Literal children (a host, a method, a decoded segment, or "/" for `{$}`). */
   children: Map<string, RoutingNode> | null = null;
   /** The same children as parallel arrays: a few keys are found faster by comparing in place than by hashing a slice. */

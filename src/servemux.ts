@@ -231,7 +231,7 @@ export class ServeMux implements Handler {
 
   private found(n: RoutingNode, values: string[]): MuxMatch {
     const p = n.pattern!;
-    if (p.names.length === 0) return { kind: 'found', handler: n.handler!, pattern: p.str, names: EMPTY_NAMES, values: NO_VALUES };
+    if (p.names.length === 0) return (n.found ??= { kind: 'found', handler: n.handler!, pattern: p.str, names: EMPTY_NAMES, values: NO_VALUES });
     return { kind: 'found', handler: n.handler!, pattern: p.str, names: p.names, values: values.slice() };
   }
 
