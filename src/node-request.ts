@@ -10,7 +10,7 @@ import type { Http2ServerRequest } from 'node:http2';
 import { NoBody, PullBody, type BodySource } from './body';
 import { ErrUnexpectedEOF } from './errors';
 import { Header, canonicalHeaderKey } from './header';
-import { Request, tlsInfoOf } from './request';
+import { Request, tlsInfoOf, type RawFields } from './request';
 import { hasToken } from './response';
 import { parseRequestURI } from './url';
 
@@ -73,6 +73,47 @@ class NodeBodySource implements BodySource {
   }
 }
 
+/** The header map of a Node request, built from its raw fields when the handler first asks (see Request.header). */
+class NodeFields implements RawFields {
+  constructor(
+    private readonly raw: string[],
+    private readonly chunked: boolean,
+    private readonly addNoCache: boolean,
+  ) {}
+
+  build(): Header {
+    const header = new Header();
+    const m = header.m;
+    const raw = this.raw;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const k = raw[i];
+      if (k.charCodeAt(0) === 0x3a) continue; // HTTP/2 pseudo-fields
+      const key = canonicalHeaderKey(k);
+      if (key === 'Host') continue; // moved to r.host (REQ-20, REQ-21)
+      const vs = m.get(key);
+      if (vs === undefined) m.set(key, [raw[i + 1]]);
+      else vs.push(raw[i + 1]);
+    }
+    if (this.addNoCache) m.set('Cache-Control', ['no-cache']);
+    if (this.chunked) {
+      m.delete('Transfer-Encoding');
+      m.delete('Content-Length');
+    }
+    return header;
+  }
+}
+
+// ASCII case-insensitive equality with a lower-case name.
+function eqFold(s: string, lower: string): boolean {
+  if (s.length !== lower.length) return false;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+    if (c !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
 // The socket's `ip:port` as Go writes RemoteAddr, cached on HTTP/1 sockets under this key.
 const kRemoteAddr = Symbol('nethttp.remoteAddr');
 
@@ -108,60 +149,73 @@ export function nodeToRequest(nreq: NodeRequest, target: string, requestURI: str
     return null;
   }
   if (authorityForm) url.scheme = '';
-  const header = new Header();
+  // One pass for the fields the request's own fields depend on; the header map itself is built only when the
+  // handler asks for it (NodeFields), as Node builds `req.headers` lazily.
   const raw = nreq.rawHeaders;
   let host = '';
   let hostField: string | null = null;
+  let conn = '';
+  let te = '';
+  let cl = '';
+  let pragma: string | null = null;
+  let cacheControl = false;
+  let trailer: string[] | null = null;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const k = raw[i];
-    if (k.charCodeAt(0) === 0x3a) {
-      if (k === ':authority') host ||= raw[i + 1];
-      continue;
+    const v = raw[i + 1];
+    switch (k.length) {
+      case 4:
+        if (eqFold(k, 'host')) hostField ??= v;
+        break;
+      case 6:
+        if (eqFold(k, 'pragma')) pragma ??= v;
+        break;
+      case 7:
+        if (eqFold(k, 'trailer')) (trailer ??= []).push(v);
+        break;
+      case 10:
+        if (k === ':authority') host ||= v;
+        else if (conn === '' && eqFold(k, 'connection')) conn = v;
+        break;
+      case 13:
+        if (eqFold(k, 'cache-control')) cacheControl = true;
+        break;
+      case 14:
+        if (cl === '' && eqFold(k, 'content-length')) cl = v;
+        break;
+      case 17:
+        if (te === '' && eqFold(k, 'transfer-encoding')) te = v;
+        break;
     }
-    const key = canonicalHeaderKey(k);
-    // Host moves to r.host and is never in the map (REQ-20, REQ-21).
-    if (key === 'Host') {
-      hostField ??= raw[i + 1];
-      continue;
-    }
-    const vs = header.m.get(key);
-    if (vs === undefined) header.m.set(key, [raw[i + 1]]);
-    else vs.push(raw[i + 1]);
   }
   if (hostField !== null && (!h2 || host === '')) host = hostField;
-  const r = new Request(method, url, header);
+  const r = new Request(method, url);
   r.requestURI = requestURI;
   r.host = url.host !== '' ? url.host : host;
   r.protoMajor = nreq.httpVersionMajor;
   r.protoMinor = nreq.httpVersionMinor;
   r.proto = h2 ? 'HTTP/2.0' : nreq.httpVersion === '1.1' ? 'HTTP/1.1' : 'HTTP/' + nreq.httpVersion;
-  // Pragma: no-cache implies Cache-Control: no-cache (REQ-34).
-  const pragma = header.getRaw('Pragma');
-  if (pragma !== undefined && pragma[0] === 'no-cache' && !header.hasRaw('Cache-Control')) header.setRaw('Cache-Control', ['no-cache']);
   if (!h2) {
-    const conn = header.getRaw('Connection')?.[0] ?? '';
     r.close = r.protoMinor === 0 && r.protoMajor === 1 ? !hasToken(conn, 'keep-alive') || hasToken(conn, 'close') : hasToken(conn, 'close');
   }
   // Framing: Node has validated it (it refuses Content-Length with chunked and bad lengths).
-  const te = header.getRaw('Transfer-Encoding')?.[0] ?? '';
-  const cl = header.getRaw('Content-Length')?.[0] ?? '';
-  if (!h2 && te !== '') {
+  const chunked = !h2 && te !== '';
+  if (chunked) {
     r.transferEncoding = ['chunked'];
     r.contentLength = -1;
-    header.deleteRaw('Transfer-Encoding');
-    header.deleteRaw('Content-Length');
   } else if (cl !== '') {
     r.contentLength = Number(cl);
   } else if (h2) {
     r.contentLength = (nreq as Http2ServerRequest).stream.endAfterHeaders ? 0 : -1;
   }
-  const trailer = header.getRaw('Trailer');
-  if (trailer !== undefined) for (const v of trailer) for (const k of v.split(',')) if (k.trim() !== '') r.trailer.setRaw(k.trim(), null);
+  // Pragma: no-cache implies Cache-Control: no-cache (REQ-34).
+  r.rawFields = new NodeFields(raw, chunked, pragma === 'no-cache' && !cacheControl);
+  if (trailer !== null) for (const v of trailer) for (const k of v.split(',')) if (k.trim() !== '') r.trailer.setRaw(k.trim(), null);
   if (r.contentLength === 0) {
     r.body = NoBody;
   } else {
     // Made now, so that copies of the request (withContext) share the map the body's trailers are read into.
-    if (trailer === undefined) r.trailer = new Header();
+    if (trailer === null) r.trailer = new Header();
     r.body = new PullBody(new NodeBodySource(nreq, r));
   }
   const sock = nreq.socket as (NodeRequest['socket'] & { [kRemoteAddr]?: string }) | null;

@@ -13,6 +13,11 @@ import { Header } from './header';
 import { URL, Values } from './url';
 import type { TLSSocket } from 'node:tls';
 
+/** @internal A source of header fields, built into a Header when the handler first asks. */
+export interface RawFields {
+  build(): Header;
+}
+
 /** @internal What a carrier gives a Request to make its context lazily. */
 export interface ContextSource {
   requestContext(): Context;
@@ -34,8 +39,25 @@ export class Request {
   proto = 'HTTP/1.1';
   protoMajor = 1;
   protoMinor = 1;
-  /** Request header fields, canonical keys; `Host` is moved to {@link Request.host}. */
-  header: Header;
+  private hdr: Header | null;
+  /** @internal A Node request's raw fields, from which {@link Request.header} is built on first use. */
+  rawFields: RawFields | null = null;
+  /**
+   * Request header fields, canonical keys; `Host` is moved to {@link Request.host}. (Requests that came through
+   * node:http build it on first use, as Node builds `req.headers`.)
+   */
+  get header(): Header {
+    if (this.hdr === null) {
+      const raw = this.rawFields;
+      this.rawFields = null;
+      this.hdr = raw !== null ? raw.build() : new Header();
+    }
+    return this.hdr;
+  }
+  set header(h: Header) {
+    this.hdr = h;
+    this.rawFields = null;
+  }
   /** The body; {@link NoBody} when the request has none. */
   body: Body = NoBody;
   /** The body length: the declared Content-Length, -1 when unknown (chunked), 0 for none. */
@@ -83,10 +105,10 @@ export class Request {
   /** @internal Creates the context on first use (no AbortController for requests that never ask). */
   ctxSource: ContextSource | null = null;
 
-  constructor(method = 'GET', url: URL = new URL(), header: Header = new Header()) {
+  constructor(method = 'GET', url: URL = new URL(), header?: Header) {
     this.method = method;
     this.url = url;
-    this.header = header;
+    this.hdr = header ?? null;
   }
 
   /**
@@ -127,6 +149,7 @@ export class Request {
 
   /** @internal A shallow copy sharing every field (Go's `*r2 = *r`). */
   shallowCopy(): Request {
+    void this.header; // built first, so that the copies share one map as Go's do
     return Object.assign(Object.create(Request.prototype) as Request, this);
   }
 

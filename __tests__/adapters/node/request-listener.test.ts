@@ -94,6 +94,21 @@ describe('requestListener on node:http', () => {
     expect(trailer).toBe('t');
   });
 
+  test('the header map, built on first use, is shared by a withContext copy as in Go', async () => {
+    let seen = '';
+    const mux = new ServeMux();
+    mux.handleFunc('/', (w, r) => {
+      const r2 = r.withContext(r.context());
+      r2.header.set('X-Added', 'by copy');
+      seen = `${r.header.get('X-Added')}|${r.header.get('X-In')}|${r.header.has('Host')}`;
+      w.write('ok');
+    });
+    const s = await serve(mux);
+    await raw(s.port, 'GET / HTTP/1.1\r\nHOST: x\r\nx-in: 1\r\nConnection: close\r\n\r\n');
+    await s.close();
+    expect(seen).toBe('by copy|1|false');
+  });
+
   test('flush with no body written sends the head at once (RSP-80)', async () => {
     let release: () => void = () => {};
     const released = new Promise<void>((resolve) => (release = resolve));
