@@ -8,6 +8,7 @@
 import type { Socket } from 'node:net';
 import type { ResponseHead, ResponseSink } from './carrier';
 import { httpDate } from './internal/date';
+import { whenDrained } from './internal/drain';
 import { hasToken, type Response } from './response';
 import { statusText } from './status';
 
@@ -305,16 +306,7 @@ export class NativeSink implements ResponseSink {
         s.once('close', done);
       }).then(() => this.drained());
     }
-    if (!s.writableNeedDrain) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        s.off('drain', done);
-        s.off('close', done);
-        resolve();
-      };
-      s.on('drain', done);
-      s.on('close', done);
-    });
+    return whenDrained(s);
   }
 
   log(message: string): void {

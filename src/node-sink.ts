@@ -9,6 +9,7 @@ import type { ServerResponse } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
 import type { ResponseHead, ResponseSink } from './carrier';
 import { httpDate } from './internal/date';
+import { whenDrained } from './internal/drain';
 import { logf, type Logger } from './log';
 import { statusText } from './status';
 
@@ -181,17 +182,7 @@ export class NodeSink implements ResponseSink {
   }
 
   drained(): Promise<void> {
-    const res = this.res as ServerResponse;
-    if (!res.writableNeedDrain || res.destroyed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        res.off('drain', done);
-        res.off('close', done);
-        resolve();
-      };
-      res.on('drain', done);
-      res.on('close', done);
-    });
+    return whenDrained(this.res as ServerResponse);
   }
 
   log(message: string): void {
