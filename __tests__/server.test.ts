@@ -276,6 +276,80 @@ describe('Server', () => {
     await r.srv.close();
   });
 
+  describe('RSP-92, RSP-93: ResponseController deadlines', () => {
+    const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+    /** Writes each piece after its delay; resolves with what came back once the server closes (or `idleMs` after the last piece). */
+    async function timed(port: number, steps: Array<[number, string]>, idleMs = 1500): Promise<{ text: string; closed: boolean }> {
+      const s = net.connect(port, '127.0.0.1');
+      let text = '';
+      let closed = false;
+      s.on('data', (d) => (text += d.toString('latin1')));
+      s.on('error', () => undefined);
+      const done = new Promise<void>((resolve) => s.on('close', () => {
+        closed = true;
+        resolve();
+      }));
+      for (const [ms, d] of steps) {
+        await pause(ms);
+        if (!closed) s.write(d);
+      }
+      await Promise.race([done, pause(idleMs)]);
+      s.destroy();
+      return { text, closed };
+    }
+    const head = 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\n';
+
+    test('setReadDeadline(null) lifts the server ReadTimeout for this request', async () => {
+      const r = await start(async (w, req) => {
+        newResponseController(w).setReadDeadline(null);
+        w.write(`read ${(await req.body.readAll()).length}`);
+      }, { readTimeout: 200 });
+      const res = await timed(r.port, [[0, head], [450, 'hello']]);
+      expect(res.text).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+      expect(res.text.endsWith('\r\n\r\nread 5')).toBe(true);
+      await r.srv.close();
+    });
+
+    test('a read past setReadDeadline fails with a timeout; the response still goes out', async () => {
+      const r = await start(async (w, req) => {
+        newResponseController(w).setReadDeadline(new Date(Date.now() + 100));
+        try {
+          await req.body.readAll();
+          w.write('read');
+        } catch (err) {
+          w.write(`error: ${(err as Error).message}`);
+        }
+      });
+      const res = await timed(r.port, [[0, head], [400, 'hello']]);
+      expect(res.text).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+      expect(res.text.endsWith('\r\n\r\nerror: i/o timeout')).toBe(true);
+      await r.srv.close();
+    });
+
+    test('setWriteDeadline(null) lifts the server WriteTimeout for this response', async () => {
+      const r = await start(async (w) => {
+        newResponseController(w).setWriteDeadline(null);
+        await pause(300);
+        w.write('late');
+      }, { writeTimeout: 100 });
+      const res = await timed(r.port, [[0, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']]);
+      expect(res.text).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+      expect(res.text.endsWith('\r\n\r\nlate')).toBe(true);
+      await r.srv.close();
+    });
+
+    test('past setWriteDeadline the response is not sent and the connection closes', async () => {
+      const r = await start(async (w) => {
+        newResponseController(w).setWriteDeadline(new Date(Date.now() + 50));
+        await pause(200);
+        w.write('too late');
+      });
+      const res = await timed(r.port, [[0, GET]]);
+      expect(res).toEqual({ text: '', closed: true });
+      await r.srv.close();
+    });
+  });
+
   test('state constants keep Go\'s numbering and names', () => {
     expect([StateNew, StateActive, StateIdle, StateHijacked, StateClosed]).toEqual([0, 1, 2, 3, 4]);
     expect([0, 1, 2, 3, 4].map((s) => connStateString(s as ConnState))).toEqual(['new', 'active', 'idle', 'hijacked', 'closed']);

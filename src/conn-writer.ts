@@ -51,6 +51,9 @@ export interface ConnResponseState {
   requestTooLarge(w: Response): void;
   enableFullDuplex(): void;
   hijack(w: Response, sink: NativeSink): unknown;
+  /** ResponseController deadlines (RSP-92); ms since the epoch, 0 for none. */
+  setReadDeadline(at: number): void;
+  setWriteDeadline(at: number): void;
 }
 
 const CRLF = '\r\n';
@@ -89,6 +92,14 @@ export class NativeSink implements ResponseSink {
 
   hijack(w: Response): unknown {
     return this.st.hijack(w, this);
+  }
+
+  setReadDeadline(at: number): void {
+    this.st.setReadDeadline(at);
+  }
+
+  setWriteDeadline(at: number): void {
+    this.st.setWriteDeadline(at);
   }
 
   informational(status: number, lines: string[]): void {

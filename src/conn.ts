@@ -400,6 +400,41 @@ export class Conn {
     }, ms);
   }
 
+  /**
+   * @internal ResponseController.setReadDeadline (RSP-92, RSP-93): replaces the deadline of this request's reads,
+   * the server's ReadTimeout included; a new deadline lets reads go on after a timeout, as a socket's does.
+   */
+  handlerReadDeadline(at: number): void {
+    this.setReadDeadline(at);
+    this.timedOut = false;
+    if (this.readErr === ErrReadTimeout) this.readErr = null;
+    // A body read already waiting: the new deadline applies to it now.
+    if (at > 0 && this.waiter !== null) {
+      const ms = at - Date.now();
+      if (ms > 0) this.armDeadline(ms);
+      else {
+        this.timedOut = true;
+        this.wake();
+      }
+    }
+  }
+
+  /**
+   * @internal ResponseController.setWriteDeadline (RSP-92, RSP-93): replaces the server's WriteTimeout for this
+   * response. Past it, the connection is closed when the handler returns, without what was not yet sent.
+   */
+  handlerWriteDeadline(at: number): void {
+    if (this.writeTimer !== null) {
+      clearTimeout(this.writeTimer);
+      this.writeTimer = null;
+    }
+    this.writeExpired = false;
+    if (at === 0) return;
+    const ms = at - Date.now();
+    if (ms <= 0) this.writeExpired = true;
+    else this.armWriteTimeout(ms);
+  }
+
   private clearTimers(): void {
     if (this.deadlineTimer !== null) clearTimeout(this.deadlineTimer);
     if (this.writeTimer !== null) clearTimeout(this.writeTimer);
@@ -829,6 +864,14 @@ class RequestState implements ConnResponseState {
 
   hijack(w: Response, sink: NativeSink): unknown {
     return this.conn.hijack(w, sink);
+  }
+
+  setReadDeadline(at: number): void {
+    this.conn.handlerReadDeadline(at);
+  }
+
+  setWriteDeadline(at: number): void {
+    this.conn.handlerWriteDeadline(at);
   }
 
   settleBody(): 'ok' | 'close' | 'too-big' | Promise<'ok' | 'close' | 'too-big'> {
