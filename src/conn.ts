@@ -15,6 +15,7 @@ import { ErrUnexpectedEOF, NetHTTPError } from './errors';
 import { panicLine } from './log';
 import type { Handler } from './handler';
 import { ChunkedDecoder } from './internal/chunked';
+import { joinHostPort } from './listener';
 import { findHeadEnd, parseHead, reply400, reply431, resumePoint, type RequestHead } from './internal/textproto';
 import { readRequest } from './read-request';
 import { tlsInfoOf, type Request, type TLSInfo } from './request';
@@ -82,8 +83,7 @@ export class Conn {
     readonly socket: Socket,
     private readonly parentCtx: Context,
   ) {
-    const ra = socket.remoteAddress ?? '';
-    this.remoteAddr = (ra.includes(':') ? `[${ra}]` : ra) + ':' + (socket.remotePort ?? 0);
+    this.remoteAddr = joinHostPort(socket.remoteAddress ?? '', socket.remotePort ?? 0);
     this.tlsInfo = tlsInfoOf(socket);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd(null));
@@ -147,23 +147,35 @@ export class Conn {
   }
 
   private more(): Promise<void> {
+    this.resumeSocket();
+    return new Promise<void>((resolve) => {
+      if (this.armReadDeadline()) this.waiter = resolve;
+      else resolve();
+    });
+  }
+
+  private resumeSocket(): void {
     if (this.paused) {
       this.paused = false;
       this.socket.resume();
     }
-    return new Promise<void>((resolve) => {
-      this.waiter = resolve;
-      if (this.readDeadline > 0) {
-        const ms = this.readDeadline - Date.now();
-        if (ms <= 0) {
-          this.readErr ??= ErrReadTimeout;
-          this.waiter = null;
-          resolve();
-          return;
-        }
-        this.armDeadline(ms);
-      }
-    });
+  }
+
+  /**
+   * Arms the timer of the current read deadline before a wait. A deadline already passed is recorded at once, as
+   * its timer would have recorded it, and false returned: the caller must not wait (a waiting reader that kept
+   * finding the deadline passed would otherwise loop without ever yielding).
+   */
+  private armReadDeadline(): boolean {
+    if (this.readDeadline <= 0) return true;
+    const ms = this.readDeadline - Date.now();
+    if (ms <= 0) {
+      this.readErr ??= ErrReadTimeout;
+      this.timedOut = true;
+      return false;
+    }
+    this.armDeadline(ms);
+    return true;
   }
   private timedOut = false;
 
@@ -206,8 +218,7 @@ export class Conn {
   }
 
   private localAddr(): string {
-    const a = this.socket.localAddress ?? '';
-    return (a.includes(':') ? `[${a}]` : a) + ':' + (this.socket.localPort ?? 0);
+    return joinHostPort(this.socket.localAddress ?? '', this.socket.localPort ?? 0);
   }
 
   /** @internal For RequestState. */
@@ -308,19 +319,8 @@ export class Conn {
    * false (with the timeout recorded) when the deadline has already passed.
    */
   private park(): boolean {
-    if (this.paused) {
-      this.paused = false;
-      this.socket.resume();
-    }
-    if (this.readDeadline > 0) {
-      const ms = this.readDeadline - Date.now();
-      if (ms <= 0) {
-        this.readErr ??= ErrReadTimeout;
-        this.timedOut = true;
-        return false;
-      }
-      this.armDeadline(ms);
-    }
+    this.resumeSocket();
+    if (!this.armReadDeadline()) return false;
     this.waiter = this.resume;
     return true;
   }
@@ -409,14 +409,7 @@ export class Conn {
     this.timedOut = false;
     if (this.readErr === ErrReadTimeout) this.readErr = null;
     // A body read already waiting: the new deadline applies to it now.
-    if (at > 0 && this.waiter !== null) {
-      const ms = at - Date.now();
-      if (ms > 0) this.armDeadline(ms);
-      else {
-        this.timedOut = true;
-        this.wake();
-      }
-    }
+    if (this.waiter !== null && !this.armReadDeadline()) this.wake();
   }
 
   /**

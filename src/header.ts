@@ -87,8 +87,7 @@ export class Header implements Iterable<[string, string[]]> {
 
   /** get returns the first value of the canonical `key`, or "" when there is none (Go's `Header.Get`). */
   get(key: string): string {
-    const v = this.m.get(canonicalHeaderKey(key));
-    return v !== undefined && v.length > 0 ? v[0] : '';
+    return firstValue(this, canonicalHeaderKey(key));
   }
   /** values returns all values of the canonical `key` (the stored array: do not modify it). */
   values(key: string): readonly string[] {
@@ -157,3 +156,9 @@ export class Header implements Iterable<[string, string[]]> {
 }
 
 const EMPTY: readonly string[] = Object.freeze([]) as readonly string[];
+
+/** @internal Header.get for a key already canonical: one map lookup, no canonicalisation (hot paths ask several). */
+export function firstValue(h: Header, canonicalKey: string): string {
+  const v = h.m.get(canonicalKey);
+  return v !== undefined && v.length > 0 ? v[0] : '';
+}

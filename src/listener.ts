@@ -6,6 +6,11 @@
 import * as net from 'node:net';
 import type * as tls from 'node:tls';
 
+/** @internal `host:port`, with an IPv6 host in brackets (Go's `net.JoinHostPort`). */
+export function joinHostPort(host: string, port: number | string): string {
+  return (host.includes(':') ? `[${host}]` : host) + ':' + port;
+}
+
 /** Addr is a listener's network address; `toString()` gives `host:port` (`[::1]:80` for IPv6). */
 export interface Addr {
   readonly network: string;
@@ -69,7 +74,7 @@ class TCPListener implements Listener {
         network: 'tcp',
         host,
         port: a.port,
-        toString: () => (host.includes(':') ? `[${host}]` : host) + ':' + a.port,
+        toString: () => joinHostPort(host, a.port),
       };
     }
     this.address = address;

@@ -11,8 +11,9 @@ import { NoBody, PullBody, type BodySource } from './body';
 import { ErrUnexpectedEOF } from './errors';
 import { Header, canonicalHeaderKey } from './header';
 import { Request, tlsInfoOf, type RawFields } from './request';
+import { joinHostPort } from './listener';
 import { hasToken } from './response';
-import { parseRequestURI } from './url';
+import { parseRequestTarget } from './url';
 
 /** @internal Either kind of Node request. */
 export type NodeRequest = IncomingMessage | Http2ServerRequest;
@@ -118,17 +119,7 @@ function eqFold(s: string, lower: string): boolean {
 const kRemoteAddr = Symbol('nethttp.remoteAddr');
 
 function remoteAddrOf(sock: { remoteAddress?: string; remotePort?: number } | null | undefined): string {
-  const ra = sock?.remoteAddress ?? '';
-  return (ra.includes(':') ? `[${ra}]` : ra) + ':' + (sock?.remotePort ?? 0);
-}
-
-// Control bytes Go refuses in a request-target (SRV-63).
-function hasCTL(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
-  }
-  return false;
+  return joinHostPort(sock?.remoteAddress ?? '', sock?.remotePort ?? 0);
 }
 
 /**
@@ -140,15 +131,8 @@ function hasCTL(s: string): boolean {
 export function nodeToRequest(nreq: NodeRequest, target: string, requestURI: string): Request | null {
   const method = nreq.method ?? 'GET';
   const h2 = nreq.httpVersionMajor === 2;
-  if (hasCTL(target)) return null;
-  const authorityForm = method === 'CONNECT' && !target.startsWith('/');
-  let url;
-  try {
-    url = parseRequestURI(authorityForm ? 'http://' + target : target);
-  } catch {
-    return null;
-  }
-  if (authorityForm) url.scheme = '';
+  const url = parseRequestTarget(method, target);
+  if (url === null) return null;
   // One pass for the fields the request's own fields depend on; the header map itself is built only when the
   // handler asks for it (NodeFields), as Node builds `req.headers` lazily.
   const raw = nreq.rawHeaders;

@@ -5,18 +5,16 @@
  * @internal
  */
 
-import type { Header } from './header';
+import { firstValue } from './header';
 import type { RequestHead } from './internal/textproto';
 import { reply400, reply501, statusErrorReply } from './internal/textproto';
 import { Request } from './request';
 import { hasToken } from './response';
-import { parseRequestURI } from './url';
+import { parseRequestTarget } from './url';
 import { bodyFramingFor, type BodyFraming } from './transfer';
 
 /** @internal */
-export type ReadRequestResult =
-  | { ok: true; req: Request; framing: BodyFraming; expectContinue: boolean; expectUnsupported: boolean; isH2Preface: boolean; wants10KeepAlive: boolean; wantsClose: boolean }
-  | { ok: false; reply: Buffer };
+export type ReadRequestResult = ReadRequestOK | { ok: false; reply: Buffer };
 
 // Bytes allowed in a Host value (SRV-66).
 const hostByte = new Uint8Array(256);
@@ -30,30 +28,14 @@ function validHost(h: string): boolean {
   return true;
 }
 
-function hasCTL(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
-  }
-  return false;
-}
-
 const badRequest = (text: string): { ok: false; reply: Buffer } => ({ ok: false, reply: statusErrorReply(400, 'Bad Request', text) });
 const generic400 = { ok: false as const, reply: reply400 };
 
 /** @internal Builds the Request for a parsed head, or the exact reply Go writes for it. */
 export function readRequest(head: RequestHead): ReadRequestResult {
   const { method, target, header, hosts } = head;
-  if (hasCTL(target)) return generic400;
-  // CONNECT with an authority-form target (REQ-17).
-  const justAuthority = method === 'CONNECT' && !target.startsWith('/');
-  let url;
-  try {
-    url = parseRequestURI(justAuthority ? 'http://' + target : target);
-  } catch {
-    return generic400;
-  }
-  if (justAuthority) url.scheme = '';
+  const url = parseRequestTarget(method, target);
+  if (url === null) return generic400;
   if (hosts !== null && hosts.length > 1) return generic400; // "too many Host headers"
   const req = new Request(method, url, header);
   req.proto = head.proto;
@@ -91,7 +73,7 @@ export function readRequest(head: RequestHead): ReadRequestResult {
   // The reader refused every other bad name byte and every control byte in values (textproto): a name with a
   // space is the one left for the server to refuse.
   if (head.badName) return badRequest('invalid header name');
-  const expect = first(header, 'Expect');
+  const expect = firstValue(header, 'Expect');
   let expectContinue = false;
   let expectUnsupported = false;
   if (expect !== '') {
@@ -125,9 +107,4 @@ class ReadRequestOK {
   ) {}
 }
 
-// Header.get for a canonical key, without canonicalising it again.
-function first(h: Header, key: string): string {
-  const v = h.m.get(key);
-  return v !== undefined && v.length > 0 ? v[0] : '';
-}
 

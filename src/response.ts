@@ -9,7 +9,7 @@
 import type { ResponseHead, ResponseSink } from './carrier';
 import { ErrBodyNotAllowed, ErrContentLength, ErrHijacked, NetHTTPError } from './errors';
 import type { Flusher, ResponseWriter } from './handler';
-import { Header, isToken, canonicalHeaderKey } from './header';
+import { Header, canonicalHeaderKey, firstValue, isToken } from './header';
 import { detectContentType, sniffLatin1 } from './sniff';
 
 /** The size of the per-response buffer that decides between Content-Length and chunked (RSP-1, RSP-2). */
@@ -169,7 +169,7 @@ export class Response implements ResponseWriter, Flusher {
     this.wroteHeader = true;
     this.status = code;
     if (this.calledHeader && this.snapshot === null) this.snapshot = this.handlerHeader.clone();
-    const cl = this.hdr === null ? '' : first(this.hdr, 'Content-Length');
+    const cl = this.hdr === null ? '' : firstValue(this.hdr, 'Content-Length');
     if (cl !== '') {
       // strconv.ParseInt semantics: optional sign, decimal digits.
       const v = /^[+-]?[0-9]+$/.test(cl) ? Number(cl) : NaN;
@@ -360,14 +360,14 @@ export class Response implements ResponseWriter, Flusher {
   private sendPlainHead(p: Buffer | null, str: string | null): void {
     const status = this.status;
     const bodyAllowed = bodyAllowedForStatus(status);
-    const plen = p !== null ? p.length : str !== null ? str.length : 0;
+    const plen = firstBytesLength(p, str);
     let autoCL = -1;
     if (this.handlerDone && bodyAllowed && (!this.isHEAD || plen > 0)) {
       this.contentLength = plen;
       autoCL = plen;
     }
     const hasCL = this.contentLength !== -1;
-    const contentType = !bodyAllowed || plen === 0 ? null : p !== null ? detectContentType(p) : sniffLatin1(str!);
+    const contentType = !bodyAllowed || plen === 0 ? null : sniffFirstBytes(p, str);
     let closeAfterReply = false;
     if (!this.isHEAD && bodyAllowed && status !== 204 && !hasCL) {
       if (this.is11) this.chunking = true;
@@ -414,9 +414,9 @@ export class Response implements ResponseWriter, Flusher {
       trailers = true;
       forEachHeaderElement(v, (k) => this.declareTrailer(k));
     }
-    const te = first(header, 'Transfer-Encoding');
+    const te = firstValue(header, 'Transfer-Encoding');
     const hasTE = te !== '';
-    const plen = p !== null ? p.length : str !== null ? str.length : 0;
+    const plen = firstBytesLength(p, str);
     const status = this.status;
     const bodyAllowed = bodyAllowedForStatus(status);
     let autoCL = -1;
@@ -427,8 +427,8 @@ export class Response implements ResponseWriter, Flusher {
     let hasCL = this.contentLength !== -1;
     let contentType: string | null = null;
     if (bodyAllowed) {
-      if (!header.hasRaw('Content-Type') && first(header, 'Content-Encoding') === '' && !hasTE && plen > 0) {
-        contentType = p !== null ? detectContentType(p) : sniffLatin1(str!);
+      if (!header.hasRaw('Content-Type') && firstValue(header, 'Content-Encoding') === '' && !hasTE && plen > 0) {
+        contentType = sniffFirstBytes(p, str);
       }
     } else {
       if (status === 304) delHeader('Content-Type');
@@ -461,7 +461,7 @@ export class Response implements ResponseWriter, Flusher {
       delHeader('Transfer-Encoding');
     }
     if (this.chunking) delHeader('Content-Length');
-    const connection = first(header, 'Connection');
+    const connection = firstValue(header, 'Connection');
     const head: ResponseHead = {
       status,
       lines: headerLines(header, exclude === null ? null : (k) => exclude!.has(k)),
@@ -474,7 +474,7 @@ export class Response implements ResponseWriter, Flusher {
       connection,
       connectionKeyPresent: header.hasRaw('Connection'),
       snapshotConnection: connection,
-      protocolSwitch: status === 101 && first(header, 'Upgrade') !== '' && hasToken(connection, 'upgrade'),
+      protocolSwitch: status === 101 && firstValue(header, 'Upgrade') !== '' && hasToken(connection, 'upgrade'),
       head: this.isHEAD,
       bodyAllowed,
     };
@@ -484,10 +484,12 @@ export class Response implements ResponseWriter, Flusher {
 
 const NO_LINES = Object.freeze([]) as unknown as string[];
 
-// Header.get for a key already canonical: one map lookup, no canonicalisation (sendHead asks several per response).
-function first(h: Header, canonicalKey: string): string {
-  const v = h.m.get(canonicalKey);
-  return v !== undefined && v.length > 0 ? v[0] : '';
+// The head is decided on the first bytes passed on: a Buffer, or a binary string (see Response.write), or none.
+function firstBytesLength(p: Buffer | null, str: string | null): number {
+  return p !== null ? p.length : str !== null ? str.length : 0;
+}
+function sniffFirstBytes(p: Buffer | null, str: string | null): string {
+  return p !== null ? detectContentType(p) : sniffLatin1(str!);
 }
 
 function isLengthOrTE(k: string): boolean {

@@ -499,6 +499,23 @@ function parseReference(raw: string): URL {
 }
 
 /**
+ * @internal The request-target of a request line as a server reads it, or null where Go answers 400 (SRV-63):
+ * control bytes refused, a CONNECT authority-form target (`host:port`, REQ-17) parsed as a host, anything else by
+ * {@link parseRequestURI}.
+ */
+export function parseRequestTarget(method: string, target: string): URL | null {
+  if (hasCTL(target)) return null;
+  const authorityForm = method === 'CONNECT' && !target.startsWith('/');
+  try {
+    const url = parseRequestURI(authorityForm ? 'http://' + target : target);
+    if (authorityForm) url.scheme = '';
+    return url;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * parseRequestURI parses a request-target (Go's `url.ParseRequestURI`): origin-form, absolute-form or `*`.
  * `#` is not a fragment delimiter here (REQ-13). Throws {@link URLError} for an invalid target.
  */

@@ -18,6 +18,23 @@ function rss(pid: number): number {
   return m ? Number(m[1]) * 1024 : 0;
 }
 
+/** Writes 1 GiB of `chunk` to `req` as fast as it drains, then ends it with `tail`. */
+function sendGiB(req: http.ClientRequest, chunk: Buffer, tail?: Buffer): void {
+  let sent = 0;
+  const pump = (): void => {
+    while (sent < GiB) {
+      sent += chunk.length;
+      if (!req.write(chunk)) {
+        req.once('drain', pump);
+        return;
+      }
+    }
+    if (tail === undefined) req.end();
+    else req.end(tail);
+  };
+  pump();
+}
+
 let child: ChildProcess;
 let port = 0;
 let peak = 0;
@@ -75,18 +92,7 @@ test('a 1 GiB request body keeps the server under 100 MiB RSS', async () => {
       res.on('end', () => resolve(s));
     });
     req.on('error', reject);
-    let sent = 0;
-    const pump = (): void => {
-      while (sent < GiB) {
-        sent += chunk.length;
-        if (!req.write(chunk)) {
-          req.once('drain', pump);
-          return;
-        }
-      }
-      req.end();
-    };
-    pump();
+    sendGiB(req, chunk);
   });
   expect(reply).toBe(`read ${GiB}\n`);
   process.stdout.write(`1 GiB request body: server peak RSS ${(peak / 1048576).toFixed(1)} MiB\n`);
@@ -114,18 +120,7 @@ test('a 1 GiB multipart upload is spooled to a temp file with the server under 1
     );
     req.on('error', reject);
     req.write(head);
-    let sent = 0;
-    const pump = (): void => {
-      while (sent < GiB) {
-        sent += chunk.length;
-        if (!req.write(chunk)) {
-          req.once('drain', pump);
-          return;
-        }
-      }
-      req.end(tail);
-    };
-    pump();
+    sendGiB(req, chunk, tail);
   });
   const [name, size, hash, tmp] = reply.trim().split(' ');
   expect([name, Number(size), hash]).toEqual(['big.bin', GiB, expectHash.digest('hex')]);
