@@ -50,7 +50,7 @@ export class Pattern {
 }
 
 /** Encodes a JavaScript string as UTF-8 bytes, one character per byte. */
-function binaryOf(s: string): string {
+export function binaryOf(s: string): string {
   // Pure ASCII (the common case) needs no conversion.
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.from(s, 'utf8').toString('latin1');
   return s;
@@ -69,18 +69,61 @@ function validWildcardName(name: string): boolean {
   return true;
 }
 
-/** Quotes a string the way Go's `%q` does for the texts of registration errors. */
-export function goQuote(s: string): string {
+// Go's strconv.IsPrint, near enough: letters, marks, numbers, punctuation, symbols and the ASCII space.
+const printable = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+
+const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
+
+/** The code point of the UTF-8 sequence at b[i] and its length, or [-1, 1] where the bytes are not UTF-8 (as Go decodes). */
+function decodeRune(b: string, i: number): [number, number] {
+  const c = b.charCodeAt(i);
+  const cont = (k: number): number => {
+    const x = i + k < b.length ? b.charCodeAt(i + k) : 0;
+    return (x & 0xc0) === 0x80 ? x & 0x3f : -1;
+  };
+  if (c >= 0xc2 && c <= 0xdf) {
+    const c1 = cont(1);
+    return c1 < 0 ? [-1, 1] : [((c & 0x1f) << 6) | c1, 2];
+  }
+  if (c >= 0xe0 && c <= 0xef) {
+    const c1 = cont(1);
+    const c2 = cont(2);
+    if (c1 < 0 || c2 < 0) return [-1, 1];
+    const r = ((c & 0x0f) << 12) | (c1 << 6) | c2;
+    return r < 0x800 || (r >= 0xd800 && r <= 0xdfff) ? [-1, 1] : [r, 3];
+  }
+  if (c >= 0xf0 && c <= 0xf4) {
+    const c1 = cont(1);
+    const c2 = cont(2);
+    const c3 = cont(3);
+    if (c1 < 0 || c2 < 0 || c3 < 0) return [-1, 1];
+    const r = ((c & 0x07) << 18) | (c1 << 12) | (c2 << 6) | c3;
+    return r < 0x10000 || r > 0x10ffff ? [-1, 1] : [r, 4];
+  }
+  return [-1, 1];
+}
+
+/**
+ * Quotes a byte string (one character per byte) the way Go's `%q` does, for the texts of errors: printable UTF-8
+ * as it is, other runes as `\uXXXX`, and bytes that are not UTF-8 as `\xXX`.
+ */
+export function goQuote(b: string): string {
   let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"' || ch === '\\') out += '\\' + ch;
-    else if (c === 0x0a) out += '\\n';
-    else if (c === 0x0d) out += '\\r';
-    else if (c === 0x09) out += '\\t';
-    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-    else if (c >= 0x80 && c < 0xa0) out += '\\u' + c.toString(16).padStart(4, '0');
-    else out += ch;
+  for (let i = 0; i < b.length; ) {
+    const c = b.charCodeAt(i);
+    if (c < 0x80) {
+      i++;
+      if (c === 0x22 || c === 0x5c) out += '\\' + String.fromCharCode(c);
+      else if (c >= 0x20 && c < 0x7f) out += String.fromCharCode(c);
+      else if (c >= 0x07 && c <= 0x0d) out += '\\' + 'abtnvfr'[c - 7];
+      else out += '\\x' + hex(c, 2);
+      continue;
+    }
+    const [r, width] = decodeRune(b, i);
+    i += width;
+    if (r < 0) out += '\\x' + hex(c, 2);
+    else if (printable.test(String.fromCodePoint(r))) out += String.fromCodePoint(r);
+    else out += r < 0x10000 ? '\\u' + hex(r, 4) : '\\U' + hex(r, 8);
   }
   return out + '"';
 }
@@ -95,7 +138,7 @@ export function parsePattern(str: string): Pattern {
   const s = binaryOf(str);
   let off = 0;
   const fail = (why: string): never => {
-    throw new PatternError(str, `parsing ${goQuote(str)}: at offset ${off}: ${why}`);
+    throw new PatternError(str, `parsing ${goQuote(s)}: at offset ${off}: ${why}`);
   };
 
   // MUX-1: a space or tab separates the method; any run of them is skipped.
@@ -115,7 +158,7 @@ export function parsePattern(str: string): Pattern {
     while (j < s.length && (s.charCodeAt(j) === 0x20 || s.charCodeAt(j) === 0x09)) j++;
     rest = s.slice(j);
     // An empty method (the pattern starts with a space) is no method, as in Go.
-    if (method !== '' && !isToken(method)) fail(`invalid method ${goQuote(utf8(method))}`);
+    if (method !== '' && !isToken(method)) fail(`invalid method ${goQuote(method)}`);
     off = method.length + 1;
   }
 
@@ -169,8 +212,8 @@ export function parsePattern(str: string): Pattern {
     }
     if (name === '') fail('empty wildcard');
     const text = utf8(name);
-    if (!validWildcardName(text)) fail(`bad wildcard name ${goQuote(text)}`);
-    if (names.includes(text)) fail(`duplicate wildcard name ${goQuote(text)}`);
+    if (!validWildcardName(text)) fail(`bad wildcard name ${goQuote(name)}`);
+    if (names.includes(text)) fail(`duplicate wildcard name ${goQuote(name)}`);
     names.push(text);
     segments.push({ s: name, wild: true, multi });
   }
@@ -305,10 +348,10 @@ export function describeConflict(a: Pattern, b: Pattern): string {
   if (r === Rel.Equivalent) return `${a} matches the same requests as ${b}`;
   if (p === Rel.Overlaps) {
     return (
-      `${a} and ${b} both match some paths, like ${goQuote(utf8(commonPath(a, b)))}.\n` +
+      `${a} and ${b} both match some paths, like ${goQuote(commonPath(a, b))}.\n` +
       `But neither is more specific than the other.\n` +
-      `${a} matches ${goQuote(utf8(differencePath(a, b)))}, but ${b} doesn't.\n` +
-      `${b} matches ${goQuote(utf8(differencePath(b, a)))}, but ${a} doesn't.`
+      `${a} matches ${goQuote(differencePath(a, b))}, but ${b} doesn't.\n` +
+      `${b} matches ${goQuote(differencePath(b, a))}, but ${a} doesn't.`
     );
   }
   if (m === Rel.MoreGeneral && p === Rel.MoreSpecific) return `${a} matches more methods than ${b}, but has a more specific path pattern`;

@@ -57,6 +57,24 @@ export class RoutingNode {
     return c;
   }
 
+  /**
+   * The pattern already at the leaf where `p` would go, or null. Patterns that do not conflict can still share
+   * a leaf: an empty literal segment is filed under the wildcard key, so `/a//b` and `/a/{x}/b` (the first more
+   * specific, by its literal) would both end at the same node. Go panics there ("non-nil leaf fields"). Patterns
+   * ending in a multi wildcard never have an occupant: Go gives the new one a fresh multi child, which replaces
+   * the old in the tree (the old stays in the conflict index), and so does {@link RoutingNode.add}.
+   */
+  occupant(p: Pattern): Pattern | null {
+    if (p.last.multi) return null;
+    let n = this.child(p.host);
+    n = n === null ? null : n.child(p.method);
+    for (const seg of p.segments) {
+      if (n === null) return null;
+      n = n.child(seg.wild ? '' : seg.s);
+    }
+    return n === null ? null : n.pattern;
+  }
+
   /** Adds a pattern that the caller has checked for conflicts. */
   add(p: Pattern, h: Handler): void {
     const methodNode = this.addChild(p.host).addChild(p.method);
@@ -138,12 +156,17 @@ export class RoutingNode {
 /**
  * The one request path an all-literal pattern matches, as an escape-free path, or null when the pattern has a
  * wildcard, an empty segment (which the tree files under the wildcard key) or a decoded "/" inside a segment.
+ * A final segment "/" is `{$}` (or a literal `%2F` there, which the tree files under the same key and so matches
+ * the same paths, as in Go); a literal `%2F` before the end only matches a request segment that decodes to "/",
+ * and such a path has an escape.
  */
 function staticPath(p: Pattern): string | null {
   let key = '';
-  for (const seg of p.segments) {
+  const segs = p.segments;
+  for (let i = 0; i < segs.length; i++) {
+    const seg = segs[i];
     if (seg.wild || seg.s === '') return null;
-    if (seg.s === '/') return key + '/'; // `{$}`
+    if (seg.s === '/') return i === segs.length - 1 ? key + '/' : null;
     if (seg.s.includes('/') || seg.s.includes('%') || seg.s === '.' || seg.s === '..') return null;
     key += '/' + seg.s;
   }

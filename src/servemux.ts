@@ -9,7 +9,7 @@ import { PatternError } from './errors';
 import { toHandler, type Handler, type HandlerFunc, type HandlerLike, type ResponseWriter } from './handler';
 import { error, notFoundHandler } from './http-error';
 import { cleanPath } from './internal/path';
-import { conflicts, describeConflict, goQuote, parsePattern, type Pattern } from './pattern';
+import { binaryOf, conflicts, describeConflict, goQuote, parsePattern, type Pattern } from './pattern';
 import { redirectHandler } from './redirect';
 import type { Request } from './request';
 import { RoutingIndex } from './routing-index';
@@ -152,9 +152,19 @@ export class ServeMux implements Handler {
       const q: Pattern = clash;
       throw new PatternError(
         pattern,
-        `pattern ${goQuote(p.str)} (registered at ${p.loc}) conflicts with pattern ${goQuote(q.str)} (registered at ${q.loc}):\n` +
+        `pattern ${goQuote(binaryOf(p.str))} (registered at ${p.loc}) conflicts with pattern ${goQuote(binaryOf(q.str))} (registered at ${q.loc}):\n` +
           describeConflict(p, q),
         q.str,
+      );
+    }
+    const occupant = this.tree.occupant(p);
+    if (occupant !== null) {
+      throw new PatternError(
+        pattern,
+        `pattern ${goQuote(binaryOf(p.str))} (registered at ${p.loc}) would share its place in the routing tree with pattern ` +
+          `${goQuote(binaryOf(occupant.str))} (registered at ${occupant.loc}): an empty path segment is routed as a wildcard ` +
+          `(Go panics here with "non-nil leaf fields")`,
+        occupant.str,
       );
     }
     this.tree.add(p, h);
@@ -232,7 +242,12 @@ export class ServeMux implements Handler {
   private found(n: RoutingNode, values: string[]): MuxMatch {
     const p = n.pattern!;
     if (p.names.length === 0) return (n.found ??= { kind: 'found', handler: n.handler!, pattern: p.str, names: EMPTY_NAMES, values: NO_VALUES });
-    return { kind: 'found', handler: n.handler!, pattern: p.str, names: p.names, values: values.slice() };
+    const v = values.slice();
+    // An empty segment of an unclean CONNECT path, or a pattern's empty literal segment, reaches a wildcard
+    // without giving it a value, as in Go, whose values are positional too; where Go's PathValue would then index
+    // past its values and panic, the missing ones are "" (docs/differences.md).
+    while (v.length < p.names.length) v.push('');
+    return { kind: 'found', handler: n.handler!, pattern: p.str, names: p.names, values: v };
   }
 
   /** MUX-61…MUX-63: a path that is not matched exactly, but is with a slash appended, is redirected there. */
