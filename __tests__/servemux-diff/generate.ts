@@ -56,6 +56,7 @@ const LITERALS = [
   'a', 'b', 'c', 'x', 'users', 'api', 'v1', 'static', 'a.b', 'A',
   '%2F', '%2f', '%2A', '*', '%41', '%61%62', 'caf%C3%A9', 'café', '日本', '😀', '%C3', '%FF',
   'a%2Fb', '%2E', '%2E%2E', '~', '$', '%25', '+', ';', ':id', '*rest', 'a%20b', '%7B', '%7Bx%7D',
+  '%7F', '%09', '%C2%A0', '%F0%9F%98%80', 'b1', 'b2', 'ab', 'ba', 'bb', 'c.d',
 ];
 // Literals that make a pattern unclean (refused with a method) or invalidly escaped (kept as written).
 const RARE_LITERALS = ['.', '..', '', '%', '%zz'];
@@ -71,8 +72,9 @@ interface Shape {
 }
 
 function genShape(rnd: Rand, big: boolean): Shape {
-  const method = rnd.chance(0.45) ? '' : rnd.chance(0.04) ? rnd.pick(BAD_METHODS) : rnd.pick(METHODS);
-  const host = rnd.chance(0.7) ? '' : rnd.pick(PATTERN_HOSTS);
+  // Large tables mostly share one host and method, so that their nodes get many children.
+  const method = rnd.chance(big ? 0.7 : 0.45) ? '' : rnd.chance(0.04) ? rnd.pick(BAD_METHODS) : rnd.pick(METHODS);
+  const host = rnd.chance(big ? 0.9 : 0.7) ? '' : rnd.pick(PATTERN_HOSTS);
   const n = big ? 1 + rnd.int(7) : rnd.int(5);
   const segs: Shape['segs'] = [];
   for (let i = 0; i < n; i++) {
