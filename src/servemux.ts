@@ -8,6 +8,8 @@
 import { PatternError } from './errors';
 import { toHandler, type Handler, type HandlerFunc, type HandlerLike, type ResponseWriter } from './handler';
 import { error, notFoundHandler } from './http-error';
+import type { Logger } from './log';
+import { expressSyntaxHint, warnOnce } from './pattern-hint';
 import { cleanPath } from './internal/path';
 import { binaryOf, conflicts, describeConflict, goQuote, parsePattern, type Pattern } from './pattern';
 import { redirectHandler } from './redirect';
@@ -35,7 +37,7 @@ export interface MuxMatch {
   redirectTo?: string;
 }
 
-/** Options of a {@link ServeMux}. Both are off by default, so that a mux answers exactly as Go's does. */
+/** Options of a {@link ServeMux}. None changes how a mux answers: by default it answers exactly as Go's does. */
 export interface ServeMuxOptions {
   /**
    * Serves requests that match no pattern, instead of Go's `404 page not found` (a frequent wish of Go's users,
@@ -47,6 +49,15 @@ export interface ServeMuxOptions {
    * The `Allow` header is already set when it runs.
    */
   methodNotAllowed?: HandlerLike;
+  /**
+   * Whether registering a pattern in Express syntax logs a hint (default true): `GET /users/:id` and
+   * `GET /static/*` are valid Go patterns whose `:id` and `*` segments match only themselves, and `get /x` serves
+   * only the method `get`, so such routes answer 404 or 405. The mux keeps Go's matching and logs, once per
+   * pattern, the Go pattern to write instead (`GET /users/{id}`, `GET /static/{path...}`, `GET /x`).
+   */
+  warnExpressSyntax?: boolean;
+  /** Where those hints go; default stderr with Go's log prefix. */
+  errorLog?: Logger | null;
 }
 
 /** `host` without a `:port` suffix, as `net.SplitHostPort` splits it; unchanged when it does not split (MUX-40). */
@@ -125,11 +136,17 @@ export class ServeMux implements Handler {
   private readonly index = new RoutingIndex();
   private readonly notFound: Handler;
   private readonly methodNotAllowed: Handler | null;
+  /** Whether registering a pattern in Express syntax logs a hint (see {@link ServeMuxOptions.warnExpressSyntax}). */
+  warnExpressSyntax: boolean;
+  /** Where the mux logs its hints; null for stderr with Go's log prefix. */
+  errorLog: Logger | null;
 
   /** Creates an empty mux; it answers every request with 404 until patterns are registered (MUX-92). */
   constructor(options: ServeMuxOptions = {}) {
     this.notFound = options.notFound !== undefined ? toHandler(options.notFound) : notFoundHandler();
     this.methodNotAllowed = options.methodNotAllowed !== undefined ? toHandler(options.methodNotAllowed) : null;
+    this.warnExpressSyntax = options.warnExpressSyntax ?? true;
+    this.errorLog = options.errorLog ?? null;
   }
 
   /**
@@ -169,6 +186,10 @@ export class ServeMux implements Handler {
     }
     this.tree.add(p, h);
     this.index.add(p);
+    if (this.warnExpressSyntax) {
+      const hint = expressSyntaxHint(pattern);
+      if (hint !== null) warnOnce(this.errorLog, pattern, hint);
+    }
   }
 
   /** handleFunc registers a function for `pattern` (Go's `ServeMux.HandleFunc`). */

@@ -37,7 +37,8 @@ export function wildcardNames(pattern: string): string[] {
 
 /** Registers every pattern on a new mux, returning it and the registration lines. */
 export function buildMux(patterns: string[]): { mux: http.ServeMux; lines: string[] } {
-  const mux = new http.ServeMux();
+  // The route tables hold Express-looking patterns on purpose ("get /lower"): Go's answers, without hints.
+  const mux = new http.ServeMux({ warnExpressSyntax: false });
   const lines: string[] = [];
   for (const p of patterns) {
     let ok = true;

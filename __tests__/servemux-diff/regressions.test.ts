@@ -11,7 +11,7 @@ type Req = [method: string, host: string, target: string];
 
 /** Registers `patterns` on a new mux and answers `requests`: what the oracle records for Go. */
 async function outcomes(patterns: string[], requests: Req[]): Promise<{ reg: Array<string | null>; res: RequestOutcome[] }> {
-  const mux = new ServeMux();
+  const mux = new ServeMux({ warnExpressSyntax: false });
   const seen: { last: RequestOutcome | null } = { last: null };
   const reg = registerTable(mux, patterns, seen).map(normalizeRegistration);
   const res: RequestOutcome[] = [];
@@ -116,7 +116,7 @@ describe('an empty segment reaches a wildcard without a value', () => {
   test('CONNECT http://127.0.0.1/ on " /{id}/": pathValue("id") is "", not undefined', async () => {
     const { res } = await outcomes([' /{id}/'], [['CONNECT', 'a.com:8080', 'http://127.0.0.1/']]);
     expect(res).toEqual([served(0, ' /{id}/', [''])]);
-    const mux = new ServeMux();
+    const mux = new ServeMux({ warnExpressSyntax: false });
     let got: unknown = null;
     mux.handleFunc(' /{id}/', (_w, r) => void (got = r.pathValue('id')));
     await mux.serveHTTP(newRecorder(), serverRequest('CONNECT', 'a.com:8080', 'http://127.0.0.1/')!);
@@ -138,7 +138,7 @@ describe('a failed registration leaves the mux exactly as it was', () => {
   });
 
   test('no refusal changes an answer: invalid, conflicting and leaf-sharing patterns', async () => {
-    const mux = new ServeMux();
+    const mux = new ServeMux({ warnExpressSyntax: false });
     const seen: { last: RequestOutcome | null } = { last: null };
     registerTable(mux, ['GET /items/{id}', '/a//b', 'example.com/', '/{$}'], seen);
     const requests: Req[] = [

@@ -142,7 +142,7 @@ export async function replayRequest(mux: ServeMux, seen: { last: RequestOutcome 
 
 /** Registers a table on a new mux and answers all of its requests. */
 export async function replayTable(t: MuxTable): Promise<TableOutcome> {
-  const mux = new ServeMux();
+  const mux = new ServeMux({ warnExpressSyntax: false });
   const seen: { last: RequestOutcome | null } = { last: null };
   const reg = registerTable(mux, t.patterns, seen);
   const res: RequestOutcome[] = [];
