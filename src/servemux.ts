@@ -5,6 +5,7 @@
  * @module
  */
 
+import { dirname, join, sep } from 'node:path';
 import { PatternError } from './errors';
 import { toHandler, type Handler, type HandlerFunc, type HandlerLike, type ResponseWriter } from './handler';
 import { error, notFoundHandler } from './http-error';
@@ -95,11 +96,27 @@ function pathAndQuery(path: string, rawQuery: string): string {
   return rawQuery === '' ? p : p + '?' + rawQuery;
 }
 
-/** The file:line of the first caller outside the mux, for conflict messages (MUX-21). */
+/**
+ * Whether two patterns that do not conflict would still end at the same leaf of the routing tree (see
+ * {@link RoutingNode.occupant}): the same host, method and segment keys, without a final multi.
+ */
+function sameLeaf(p: Pattern, q: Pattern): boolean {
+  if (p.last.multi || q.last.multi || p.host !== q.host || p.method !== q.method || p.segments.length !== q.segments.length) return false;
+  return p.segments.every((x, i) => {
+    const y = q.segments[i];
+    return (x.wild ? '' : x.s) === (y.wild ? '' : y.s);
+  });
+}
+
+// nethttp's own sources (src/ and adapters/, beside this file's directory, compiled or not): a registration's
+// location is the first frame outside them, so a route registered through an adapter names the caller's line.
+const ownSources = [join(dirname(__dirname), 'src') + sep, join(dirname(__dirname), 'adapters') + sep];
+
+/** The file:line of the first caller outside nethttp, for conflict messages (MUX-21). */
 function callerLocation(): string {
   const stack = new Error().stack ?? '';
   for (const line of stack.split('\n').slice(1)) {
-    if (/[\\/]servemux\.[jt]s:/.test(line)) continue;
+    if (ownSources.some((dir) => line.includes(dir))) continue;
     const m = /\(?((?:[A-Za-z]:)?[^():\s]+):(\d+):\d+\)?\s*$/.exec(line.trim());
     if (m) return `${m[1]}:${m[2]}`;
   }
@@ -154,41 +171,70 @@ export class ServeMux implements Handler {
    * pattern or one that conflicts with a registered pattern (Go panics), leaving the mux unchanged (MUX-20, MUX-21).
    */
   handle(pattern: string, handler: HandlerLike): void {
-    if (pattern === '') throw new PatternError(pattern, 'http: invalid pattern');
-    if (handler === null || handler === undefined) throw new PatternError(pattern, 'http: nil handler');
-    const h = toHandler(handler);
-    const p = parsePattern(pattern);
-    p.loc = callerLocation();
+    this.register([pattern], handler);
+  }
+
+  /**
+   * @internal Registers `handler` for every pattern, or for none: each is checked against the registered patterns
+   * and the others before any is added (the Express adapter registers a route's variants so).
+   */
+  handleAll(patterns: readonly string[], handler: HandlerLike): void {
+    this.register(patterns, handler);
+  }
+
+  private register(patterns: readonly string[], handler: HandlerLike): void {
+    const loc = callerLocation();
+    const ps: Pattern[] = [];
+    let h: Handler | null = null;
+    for (const pattern of patterns) {
+      // Go's order: the pattern's presence, the handler's, then the parse.
+      if (pattern === '') throw new PatternError(pattern, 'http: invalid pattern');
+      if (handler === null || handler === undefined) throw new PatternError(pattern, 'http: nil handler');
+      h ??= toHandler(handler);
+      const p = parsePattern(pattern);
+      p.loc = loc;
+      this.check(p, ps);
+      ps.push(p);
+    }
+    // Nothing is inserted before every pattern passed (Go checks every conflict first, too).
+    for (const p of ps) {
+      this.tree.add(p, h!);
+      this.index.add(p);
+    }
+    if (this.warnExpressSyntax) {
+      for (const p of ps) {
+        const hint = expressSyntaxHint(p.str);
+        if (hint !== null) warnOnce(this.errorLog, p.str, hint);
+      }
+    }
+  }
+
+  /** Throws if `p` conflicts with a registered pattern or one of `pending`, or would take another's tree leaf. */
+  private check(p: Pattern, pending: readonly Pattern[]): void {
     let clash: Pattern | null = null;
-    this.index.someCandidate(p, (q) => {
+    const clashes = (q: Pattern): boolean => {
       if (!conflicts(p, q)) return false;
       clash = q;
       return true;
-    });
-    if (clash !== null) {
-      const q: Pattern = clash;
+    };
+    if (this.index.someCandidate(p, clashes) || pending.some(clashes)) {
+      const q: Pattern = clash!;
       throw new PatternError(
-        pattern,
+        p.str,
         `pattern ${goQuote(binaryOf(p.str))} (registered at ${p.loc}) conflicts with pattern ${goQuote(binaryOf(q.str))} (registered at ${q.loc}):\n` +
           describeConflict(p, q),
         q.str,
       );
     }
-    const occupant = this.tree.occupant(p);
+    const occupant = this.tree.occupant(p) ?? pending.find((q) => sameLeaf(p, q)) ?? null;
     if (occupant !== null) {
       throw new PatternError(
-        pattern,
+        p.str,
         `pattern ${goQuote(binaryOf(p.str))} (registered at ${p.loc}) would share its place in the routing tree with pattern ` +
           `${goQuote(binaryOf(occupant.str))} (registered at ${occupant.loc}): an empty path segment is routed as a wildcard ` +
           `(Go panics here with "non-nil leaf fields")`,
         occupant.str,
       );
-    }
-    this.tree.add(p, h);
-    this.index.add(p);
-    if (this.warnExpressSyntax) {
-      const hint = expressSyntaxHint(pattern);
-      if (hint !== null) warnOnce(this.errorLog, pattern, hint);
     }
   }
 
