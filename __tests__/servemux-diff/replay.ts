@@ -10,6 +10,7 @@ import { Header, PatternError, Request, ServeMux, type ResponseWriter } from '..
 import { parseRequestTarget, utf8 } from '../../src/url';
 import { goQuote, parsePattern } from '../../src/pattern';
 import { newRecorder } from '../../adapters/httptest';
+import { wildcardNames } from '../conformance/mux-echo-server';
 import type { MuxTable } from './generate';
 
 /** What the mux did with one request. Strings are byte strings (one character a byte), as the oracle writes them. */
@@ -79,16 +80,6 @@ function asText(b: string | undefined): string | undefined {
 /** A path value as bytes, as Go gives it (pathValue returns the bytes of the value, one character a byte). */
 function valueBytes(v: string): string {
   return v;
-}
-
-/** The wildcard names of a pattern in order, as the oracle lists them. */
-export function wildcardNames(pattern: string): string[] {
-  const out: string[] = [];
-  for (const m of pattern.matchAll(/\{([^{}]*)\}/g)) {
-    const n = m[1].endsWith('...') ? m[1].slice(0, -3) : m[1];
-    if (n !== '$') out.push(n);
-  }
-  return out;
 }
 
 /** A request as the native server hands it to its handler, or null where Go's reader refuses the request line. */

@@ -68,7 +68,8 @@ func jsonBytes(b *strings.Builder, s string) {
 
 var wildcard = regexp.MustCompile(`\{([^{}]*)\}`)
 
-// names lists a pattern's wildcard names in order, as the TypeScript side computes them.
+// names lists a pattern's wildcard names in order, as the TypeScript side computes them (wildcardNames in
+// __tests__/conformance/mux-echo-server.ts).
 func names(pattern string) []string {
 	var out []string
 	for _, m := range wildcard.FindAllStringSubmatch(pattern, -1) {
