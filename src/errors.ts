@@ -70,6 +70,19 @@ export const ErrBodyReadAfterClose = sentinel('ErrBodyReadAfterClose', 'http: in
 export const ErrAbortHandler = sentinel('ErrAbortHandler', 'net/http: abort Handler');
 /** ErrNotSupported is wrapped by {@link ResponseController} methods the writer cannot perform (RSP-90). */
 export const ErrNotSupported = sentinel('ErrNotSupported', 'feature not supported');
+/**
+ * ErrBodyConsumed is thrown by reading the body of a request served through a Node carrier when something read the
+ * Node stream before the handler, typically a body parser mounted in front (`express.json()`,
+ * `express.urlencoded()`), and left no copy of the bytes. nethttp has no Go counterpart: in Go nothing else can
+ * read the body first. Mount nethttp's middleware before the parser, or let the parser keep the bytes
+ * (`express.json({ verify: keepRawBody })` from `nethttp/adapters/express`).
+ */
+export const ErrBodyConsumed = sentinel(
+  'ErrBodyConsumed',
+  'http: the request body was read before the handler, by middleware in front of it (a body parser such as express.json()), ' +
+    'and no copy of its bytes was kept: mount the nethttp middleware before the body parser, or keep the bytes ' +
+    '(express.json({ verify: keepRawBody }))',
+);
 /** ErrMissingFile is thrown by `formFile` when the field has no file. */
 export const ErrMissingFile = sentinel('ErrMissingFile', 'http: no such file');
 /** ErrNoCookie is thrown by `r.cookie(name)` when no such cookie was sent. */

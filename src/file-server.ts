@@ -96,7 +96,7 @@ async function closeQuietly(f: File): Promise<void> {
 }
 
 /** Go's serveFile: `name` is slash-separated; `redirect` adds FileServer's canonical-path redirects (FS-12). */
-async function serveFileIn(w: ResponseWriter, r: Request, fsys: FileSystem, name: string, redirect: boolean): Promise<void> {
+async function serveFileIn(w: ResponseWriter, r: Request, fsys: FileSystem, name: string, redirect: boolean, fallThrough = false): Promise<void> {
   // Relative "./": an absolute target would be wrong under a stripped prefix (FS-10).
   if (r.url.path.endsWith(INDEX_PAGE)) {
     localRedirect(w, r, './');
@@ -107,6 +107,7 @@ async function serveFileIn(w: ResponseWriter, r: Request, fsys: FileSystem, name
     f = await fsys.open(name);
   } catch (err) {
     const [msg, code] = toHTTPError(err);
+    if (code === 404 && fallThrough && r.exchange !== null && r.exchange.decline()) return;
     serveError(w, msg, code);
     return;
   }
@@ -117,6 +118,7 @@ async function serveFileIn(w: ResponseWriter, r: Request, fsys: FileSystem, name
       d = await f.stat();
     } catch (err) {
       const [msg, code] = toHTTPError(err);
+      if (code === 404 && fallThrough && r.exchange !== null && r.exchange.decline()) return;
       serveError(w, msg, code);
       return;
     }
@@ -187,15 +189,28 @@ function nameBytes(s: string): string {
   return s;
 }
 
+/** Options of {@link fileServer} and {@link fileServerFS}. */
+export interface FileServerOptions {
+  /**
+   * Decline requests for names that do not exist instead of answering 404: served through the Express middleware
+   * the next Express route answers them (see {@link fallThrough}), as serve-static's `fallthrough` does. Elsewhere
+   * the 404 is sent as usual.
+   */
+  fallThrough?: boolean;
+}
+
 class FileHandler implements Handler {
-  constructor(private readonly root: FileSystem) {}
+  constructor(
+    private readonly root: FileSystem,
+    private readonly fallThrough: boolean,
+  ) {}
   serveHTTP(w: ResponseWriter, r: Request): Promise<void> {
     let upath = r.url.path;
     if (!upath.startsWith('/')) {
       upath = '/' + upath;
       r.url.path = upath;
     }
-    return serveFileIn(w, r, this.root, pathClean(upath), true);
+    return serveFileIn(w, r, this.root, pathClean(upath), true, this.fallThrough);
   }
 }
 
@@ -210,15 +225,16 @@ class FileHandler implements Handler {
  * - Errors: 404 `404 page not found`, 403 `403 Forbidden`, else 500 `500 Internal Server Error`.
  *
  * An {@link FS} made by {@link dirFS} or {@link memFS} is accepted too and served as by {@link fileServerFS}.
- * Mount under a prefix with `stripPrefix`.
+ * Mount under a prefix with `stripPrefix`. With `{ fallThrough: true }`, a name that does not exist is declined
+ * instead of answered 404, for the next Express route ({@link FileServerOptions}).
  */
-export function fileServer(root: FileSystem): Handler {
-  return new FileHandler(isKnownFS(root) ? fs(root) : root);
+export function fileServer(root: FileSystem, options: FileServerOptions = {}): Handler {
+  return new FileHandler(isKnownFS(root) ? fs(root) : root, options.fallThrough === true);
 }
 
 /** fileServerFS returns a handler that serves the {@link FS} `fsys` (Go's `http.FileServerFS`): `fileServer(fs(fsys))`. */
-export function fileServerFS(fsys: FS): Handler {
-  return new FileHandler(fs(fsys));
+export function fileServerFS(fsys: FS, options: FileServerOptions = {}): Handler {
+  return new FileHandler(fs(fsys), options.fallThrough === true);
 }
 
 /**

@@ -5,7 +5,7 @@
  * @internal
  */
 
-import { ErrMissingBoundary, ErrMissingFile, ErrNotMultipart, NetHTTPError } from './errors';
+import { ErrBodyConsumed, ErrMissingBoundary, ErrMissingFile, ErrNotMultipart, NetHTTPError, errorIs } from './errors';
 import { parseMediaType, MediaParameterError } from './media-type';
 import { MultipartReader, type FileHeader, type MultipartForm } from './multipart';
 import type { Request } from './request';
@@ -144,8 +144,10 @@ export async function ensureParsed(r: Request): Promise<void> {
   if (r.form === null) {
     try {
       await parseMultipartForm(r, defaultMaxMemory);
-    } catch {
-      // Go ignores the error here; what parsed is kept.
+    } catch (err) {
+      // Go ignores the error here; what parsed is kept. A body read by middleware before the handler is a mistake
+      // of the server's setup, not the client's: it is not hidden behind an empty value.
+      if (errorIs(err, ErrBodyConsumed)) throw err;
     }
   }
 }

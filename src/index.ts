@@ -19,6 +19,7 @@ export { Response, TrailerPrefix } from './response';
 export { ResponseController, newResponseController, type Hijacked, type Unwrapper } from './response-controller';
 export { ServeMux, type ServeMuxOptions, DefaultServeMux, handle, handleFunc } from './servemux';
 export { redirect, redirectHandler } from './redirect';
+export { fallThrough } from './fall-through';
 export { stripPrefix, allowQuerySemicolons } from './handlers';
 export { timeoutHandler } from './timeout-handler';
 export { MultipartReader, Part, MultipartForm, FileHeader, ErrMessageTooLarge } from './multipart';
@@ -38,5 +39,5 @@ export {
   type FileSystem, type FS, type File, type FileInfo, type DirEntry, type MemFile, dir, dirFS, memFS, fs, validPath,
 } from './fs';
 export { serveContent, parseTime, TimeFormat, type ReadSeeker, type Content } from './serve-content';
-export { fileServer, fileServerFS, serveFile, serveFileFS } from './file-server';
+export { fileServer, fileServerFS, serveFile, serveFileFS, type FileServerOptions } from './file-server';
 export { runCluster, ClusterPrimary, WorkerExitError, type ClusterOptions, type ClusterAddress } from './cluster';

@@ -8,7 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
 import { NoBody, PullBody, type BodySource } from './body';
-import { ErrUnexpectedEOF } from './errors';
+import { ErrBodyConsumed, ErrUnexpectedEOF } from './errors';
 import { Header, canonicalHeaderKey } from './header';
 import { Request, tlsInfoOf, type RawFields } from './request';
 import { joinHostPort } from './listener';
@@ -18,51 +18,140 @@ import { parseRequestTarget } from './url';
 /** @internal Either kind of Node request. */
 export type NodeRequest = IncomingMessage | Http2ServerRequest;
 
+// Where a NodeBodySource that has started reading keeps itself on its Node request (see releaseNodeBody).
+const kSource = Symbol('nethttp.bodySource');
+
+/** What body parsers leave on a Node request that this carrier looks at. */
+interface ParsedRequest {
+  /** Bytes kept by the parser: `express.json({ verify: keepRawBody })`, and the convention of several platforms. */
+  rawBody?: unknown;
+  /** express.raw() leaves the bytes themselves here. */
+  body?: unknown;
+  /** body-parser 1.x (Express 4) marks a request it has read. */
+  _body?: unknown;
+  [kSource]?: NodeBodySource;
+}
+
+// The bytes of a body read before the handler, when the reader kept them (after any Content-Encoding was undone,
+// as body parsers do); null when it did not. Strings are not taken: a parser's text was decoded with a charset.
+function keptBytes(req: ParsedRequest): Buffer | null {
+  const raw = req.rawBody;
+  if (raw instanceof Uint8Array) return Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  if (Buffer.isBuffer(req.body)) return req.body;
+  return null;
+}
+
 /**
  * Pulls body bytes from a Node readable, honouring backpressure: nothing is buffered beyond what Node holds
- * until the handler asks for more.
+ * until the handler asks for more. Nothing touches the stream before the first read, so a request the handler
+ * never reads (or declines, or a mux lets fall through) reaches the next Express route untouched.
  */
 class NodeBodySource implements BodySource {
+  private started = false;
   private ended = false;
   private err: Error | null = null;
   private rest: Buffer | null = null;
   private waiter: (() => void) | null = null;
+  /** Bytes received, against the declared Content-Length (-1: none). */
+  private got = 0;
+  private readonly wake = (): void => {
+    const w = this.waiter;
+    this.waiter = null;
+    w?.();
+  };
+  private readonly onEnd = (): void => {
+    this.ended = true;
+    this.addTrailers();
+    this.wake();
+  };
+  private readonly onError = (e: Error): void => {
+    this.err ??= e.message === 'aborted' || (e as NodeJS.ErrnoException).code === 'ECONNRESET' ? ErrUnexpectedEOF : e;
+    this.wake();
+  };
+  private readonly onClose = (): void => {
+    if (!this.ended) this.err ??= ErrUnexpectedEOF;
+    this.wake();
+  };
 
-  constructor(private readonly req: NodeRequest, r: Request) {
-    const wake = (): void => {
-      const w = this.waiter;
-      this.waiter = null;
-      w?.();
-    };
-    req.on('readable', wake);
-    req.once('end', () => {
+  constructor(
+    private readonly req: NodeRequest,
+    private readonly r: Request,
+    private readonly declared: number,
+  ) {}
+
+  private addTrailers(): void {
+    const raw = this.req.rawTrailers ?? [];
+    for (let i = 0; i + 1 < raw.length; i += 2) this.r.trailer.add(raw[i], raw[i + 1]);
+  }
+
+  private start(): void {
+    this.started = true;
+    const req = this.req;
+    const p = req as ParsedRequest;
+    if (req.readableDidRead || req.readableEnded || req.readableFlowing === true || p._body === true) {
+      // Read before the handler, by a body parser in front: its copy of the bytes if it kept one, else a named
+      // error instead of a silently empty body.
+      const kept = keptBytes(p);
+      if (kept === null) {
+        this.err = ErrBodyConsumed;
+        return;
+      }
+      this.rest = kept.length > 0 ? kept : null;
       this.ended = true;
-      const raw = req.rawTrailers ?? [];
-      for (let i = 0; i + 1 < raw.length; i += 2) r.trailer.add(raw[i], raw[i + 1]);
-      wake();
-    });
-    req.once('error', (e: Error) => {
-      this.err ??= e.message === 'aborted' || (e as NodeJS.ErrnoException).code === 'ECONNRESET' ? ErrUnexpectedEOF : e;
-      wake();
-    });
-    req.once('close', () => {
-      if (!this.ended) this.err ??= ErrUnexpectedEOF;
-      wake();
-    });
+      this.got = -1; // the copy may be decoded (gzip): its length says nothing about Content-Length
+      if (req.complete) this.addTrailers();
+      return;
+    }
+    if (req.destroyed && !req.complete) {
+      this.err = ErrUnexpectedEOF;
+      return;
+    }
+    p[kSource] = this;
+    req.on('readable', this.wake);
+    req.once('end', this.onEnd);
+    req.once('error', this.onError);
+    req.once('close', this.onClose);
+  }
+
+  /** Stops listening and gives back what was pulled and not yet handed out (a declined request goes on to Express). */
+  release(): void {
+    const req = this.req;
+    delete (req as ParsedRequest)[kSource];
+    req.removeListener('readable', this.wake);
+    req.removeListener('end', this.onEnd);
+    req.removeListener('error', this.onError);
+    req.removeListener('close', this.onClose);
+    const b = this.rest;
+    this.rest = null;
+    if (b !== null && !this.ended && !req.readableEnded) req.unshift(b);
   }
 
   async pull(max: number): Promise<Buffer | null> {
+    if (!this.started) this.start();
     for (;;) {
       let b = this.rest;
       this.rest = null;
-      b ??= this.req.read() as Buffer | null;
-      if (b !== null) {
-        if (typeof b === 'string') b = Buffer.from(b, 'latin1');
+      if (b === null && !this.ended && this.err === null) {
+        b = this.req.read() as Buffer | null;
+        if (b !== null) {
+          if (typeof b === 'string') b = Buffer.from(b, 'latin1');
+          if (this.declared >= 0) {
+            // A carrier without framing (an injected request) may hold more than was declared: Go reads no further.
+            if (this.got + b.length > this.declared) b = b.subarray(0, this.declared - this.got);
+            this.got += b.length;
+          }
+        }
+      }
+      if (b !== null && b.length > 0) {
         if (b.length <= max) return b;
         this.rest = b.subarray(max);
         return b.subarray(0, max);
       }
-      if (this.ended || this.req.readableEnded) return null;
+      if (this.ended || this.req.readableEnded) {
+        // A body shorter than its Content-Length never ends normally (Go: io.ErrUnexpectedEOF).
+        if (this.declared >= 0 && this.got >= 0 && this.got < this.declared) throw ErrUnexpectedEOF;
+        return null;
+      }
       if (this.err !== null) throw this.err;
       await new Promise<void>((resolve) => (this.waiter = resolve));
     }
@@ -72,6 +161,11 @@ class NodeBodySource implements BodySource {
     // Let Node discard the rest; it decides whether the connection can be reused.
     this.req.resume();
   }
+}
+
+/** @internal Detaches the body reader of `nreq`, if a handler started one (a declined request goes on to Express). */
+export function releaseNodeBody(nreq: NodeRequest): void {
+  (nreq as ParsedRequest)[kSource]?.release();
 }
 
 /** The header map of a Node request, built from its raw fields when the handler first asks (see Request.header). */
@@ -200,7 +294,7 @@ export function nodeToRequest(nreq: NodeRequest, target: string, requestURI: str
   } else {
     // Made now, so that copies of the request (withContext) share the map the body's trailers are read into.
     if (trailer === null) r.trailer = new Header();
-    r.body = new PullBody(new NodeBodySource(nreq, r));
+    r.body = new PullBody(new NodeBodySource(nreq, r, r.contentLength));
   }
   const sock = nreq.socket as (NodeRequest['socket'] & { [kRemoteAddr]?: string }) | null;
   if (h2 || sock === null) {

@@ -49,7 +49,6 @@ export class NodeSink implements ResponseSink {
     private readonly logger: Logger | null,
   ) {
     this.h2 = (res as Http2ServerResponse).stream !== undefined;
-    res.sendDate = false;
   }
 
   informational(status: number, lines: string[]): void {
@@ -74,16 +73,28 @@ export class NodeSink implements ResponseSink {
 
   head(h: ResponseHead): void {
     const res = this.res;
+    // The core decides Date (RSP-30). Turned off only now, so that a handler that throws or declines before its
+    // head leaves the response as it found it (Express's error page keeps its Date).
+    res.sendDate = false;
+    // Fields set on `res` before the handler (by Express middleware) are merged with the handler's; usually none.
+    let src = h.lines;
+    let date = h.date;
+    let contentType = h.contentType;
+    if (res.getHeaderNames().length !== 0) {
+      const m = mergeEarlier(res, src);
+      src = m.lines;
+      if (m.date) date = false;
+      if (m.contentType) contentType = null;
+    }
     if (this.h2) {
       const hs: Record<string, string | string[] | number> = {};
-      addObject(hs, h.lines, this.logger, true);
-      if (h.date) hs.date = httpDate();
+      addObject(hs, src, this.logger, true);
+      if (date) hs.date = httpDate();
       if (h.autoContentLength >= 0) hs['content-length'] = String(h.autoContentLength);
-      if (h.contentType !== null) hs['content-type'] = h.contentType;
+      if (contentType !== null) hs['content-type'] = contentType;
       (res as Http2ServerResponse).writeHead(h.status, hs);
       return;
     }
-    const src = h.lines;
     const out: string[] = [];
     let hasConnection = false;
     for (let i = 0; i < src.length; i += 2) {
@@ -96,9 +107,9 @@ export class NodeSink implements ResponseSink {
       if (k === 'Connection') hasConnection = true;
       out.push(k, v);
     }
-    if (h.date) out.push('Date', httpDate());
+    if (date) out.push('Date', httpDate());
     if (h.autoContentLength >= 0) out.push('Content-Length', String(h.autoContentLength));
-    if (h.contentType !== null) out.push('Content-Type', h.contentType);
+    if (contentType !== null) out.push('Content-Type', contentType);
     if ((h.closeAfterReply || this.closeAfter) && !hasConnection && !h.protocolSwitch) out.push('Connection', 'close');
     if (h.chunked) out.push('Transfer-Encoding', 'chunked');
     else if (h.closeAfterReply && h.bodyAllowed && !h.head) (res as ServerResponse).useChunkedEncodingByDefault = false;
@@ -196,6 +207,48 @@ export class NodeSink implements ResponseSink {
   disableContinue(): void {
     this.continueDisabled = true;
   }
+}
+
+// Fields whose values are lists (RFC 9110 `#` syntax, and Set-Cookie's repeated lines): values set before the
+// handler and the handler's are both sent, earlier first. Any other field the handler sets replaces the earlier one.
+const listFields = new Set([
+  'set-cookie', 'vary', 'link', 'cache-control', 'via', 'warning', 'www-authenticate', 'proxy-authenticate', 'allow',
+  'content-language', 'pragma', 'server-timing', 'access-control-allow-headers', 'access-control-allow-methods',
+  'access-control-expose-headers', 'timing-allow-origin',
+]);
+
+/**
+ * Merges the fields already set on `res` (with `setHeader`, by middleware that ran before the handler) into the
+ * handler's lines. Node's writeHead replaces a field it is given and keeps the others, so the result holds, for
+ * each list field both sides set, the earlier values first and then the handler's (without repeating a value
+ * already there). Framing belongs to the core: an earlier Content-Length or Transfer-Encoding is removed. An earlier
+ * Date or Content-Type wins over the automatic one (`date`, `contentType` are then true).
+ */
+function mergeEarlier(res: NodeResponse, lines: string[]): { lines: string[]; date: boolean; contentType: boolean } {
+  const r = res as ServerResponse;
+  if (r.hasHeader('content-length')) r.removeHeader('content-length');
+  if (r.hasHeader('transfer-encoding')) r.removeHeader('transfer-encoding');
+  // Copied only when a list field is on both sides. The handler's lines are sorted by key, so a field's lines are
+  // adjacent and the earlier values go in front of the first.
+  let merged: string[] | null = null;
+  let placed: Set<string> | null = null;
+  for (let i = 0; i < lines.length; i += 2) {
+    const k = lines[i].toLowerCase();
+    const earlier = listFields.has(k) ? r.getHeader(k) : undefined;
+    if (earlier === undefined) {
+      merged?.push(lines[i], lines[i + 1]);
+      continue;
+    }
+    if (merged === null) merged = lines.slice(0, i);
+    placed ??= new Set();
+    const vs = Array.isArray(earlier) ? earlier : [String(earlier)];
+    if (!placed.has(k)) {
+      placed.add(k);
+      for (const v of vs) merged.push(lines[i], v);
+    }
+    if (!vs.includes(lines[i + 1])) merged.push(lines[i], lines[i + 1]);
+  }
+  return { lines: merged ?? lines, date: r.hasHeader('date'), contentType: r.hasHeader('content-type') };
 }
 
 const reasons = new Map<number, string>();

@@ -39,7 +39,8 @@ function binary(s: string): string {
 /**
  * redirect replies to `r` with a redirect to `url` and status `code` (Go's `http.Redirect`). A `url` without
  * scheme and host is made absolute against the request path and cleaned, keeping a trailing slash and the query
- * (RSP-105). `Location` gets non-ASCII bytes escaped (RSP-106); GET and HEAD get `Content-Type: text/html` and GET a
+ * (RSP-105); served through the Express middleware, the mount path is kept (`'edit'` from `/api/users/7/old` under
+ * `/api` leads to `/api/users/7/edit`), while a `url` starting with `/` is a path of the whole site. `Location` gets non-ASCII bytes escaped (RSP-106); GET and HEAD get `Content-Type: text/html` and GET a
  * short HTML body naming the target, unless the handler had set a `Content-Type` key (RSP-107…RSP-109). The code is
  * not checked (RSP-110): use 301, 302, 303, 307 or 308.
  *
@@ -57,7 +58,10 @@ export function redirect(w: ResponseWriter, r: Request, url: string, code: numbe
   }
   if (isReference) {
     if (url === '' || url.charCodeAt(0) !== 0x2f) {
-      const old = r.url.path === '' ? '/' : r.url.path;
+      // Relative to the path the client asked for: under an Express mount that includes the mount path, as the
+      // browser resolves it (Go resolves against r.URL.Path, which a StripPrefix would have shortened).
+      const x = r.exchange;
+      const old = (x === null ? '' : x.mount) + (r.url.path === '' ? '/' : r.url.path);
       url = old.slice(0, old.lastIndexOf('/') + 1) + url;
     }
     let query = '';

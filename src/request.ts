@@ -24,6 +24,19 @@ export interface ContextSource {
 }
 
 /**
+ * @internal What the Express carrier attaches to a request it serves: the Node request and response, the mount path
+ * Express took off the URL, and a way to decline the request (see src/serve-node.ts). Copies of the request share it.
+ */
+export interface Exchange {
+  readonly req: object;
+  readonly res: object;
+  /** The mount path (Express's `req.baseUrl`), as the client sent it; "" at the root. */
+  readonly mount: string;
+  /** Passes the request on to the next Express route when the handler returns; false once the response was written. */
+  decline(): boolean;
+}
+
+/**
  * Request is an HTTP request received by a server, or built for a test with `httptest.newRequest`.
  *
  * Strings taken from the wire (`url.path`, `requestURI`, header values, path values) are binary strings: one
@@ -104,6 +117,8 @@ export class Request {
   ctx: Context | null = null;
   /** @internal Creates the context on first use (no AbortController for requests that never ask). */
   ctxSource: ContextSource | null = null;
+  /** @internal Set by the Express carrier (see {@link Exchange}); null on every other carrier. */
+  exchange: Exchange | null = null;
 
   constructor(method = 'GET', url: URL = new URL(), header?: Header) {
     this.method = method;
@@ -206,7 +221,10 @@ export class Request {
     const err = await parseMultipartForm(this, maxMemory);
     if (err !== null) throw err;
   }
-  /** formValue returns the first value of `key` in the query or the body, parsing them first (Go's `FormValue`). */
+  /**
+   * formValue returns the first value of `key` in the query or the body, parsing them first (Go's `FormValue`).
+   * Parse errors are ignored, as in Go, except {@link ErrBodyConsumed} (middleware read the body first), which rejects.
+   */
   async formValue(key: string): Promise<string> {
     await ensureParsed(this);
     return this.form?.get(key) ?? '';

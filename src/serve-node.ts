@@ -9,10 +9,10 @@ import type { ServerResponse } from 'node:http';
 import { background, withCancel, type CancelFunc, type Context } from './context';
 import type { Handler } from './handler';
 import { logf, panicLine, type Logger } from './log';
-import type { NodeRequest } from './node-request';
+import { releaseNodeBody, type NodeRequest } from './node-request';
 import { NodeSink, type NodeResponse } from './node-sink';
 import { NoBody } from './body';
-import type { ContextSource, Request } from './request';
+import type { ContextSource, Exchange, Request } from './request';
 import { Response } from './response';
 
 /** @internal */
@@ -21,6 +21,13 @@ export interface ServeNodeOptions {
   baseContext: ((req: NodeRequest) => Context) | null;
   /** When set, a throw goes here (Express's `next(err)`) instead of being logged and aborting the connection. */
   onThrow: ((err: unknown) => void) | null;
+  /**
+   * Express's `next`: when set, the request gets an {@link Exchange} (so handlers can decline it and reach the
+   * Express objects), and a declined request is passed on here when the handler returns.
+   */
+  onDecline?: (() => void) | null;
+  /** The mount path Express took off the URL (`req.baseUrl`). */
+  mount?: string;
 }
 
 interface ContinueState {
@@ -41,18 +48,38 @@ export function badRequest(res: NodeResponse): void {
  * One Node request in flight: the request's context source and the end of the handler's run. One object per
  * request instead of a closure for each hook.
  */
-class NodeExchange implements ContextSource {
+class NodeExchange implements ContextSource, Exchange {
   private cancel: CancelFunc | null = null;
   /** The handler returned (or the client left): the context is, or will be at birth, cancelled. */
   private over = false;
+  /** The handler declined the request (fallThrough): Express's next route answers it. */
+  private declined = false;
 
   constructor(
     private readonly r: Request,
     private readonly nreq: NodeRequest,
-    private readonly res: NodeResponse,
+    readonly res: NodeResponse,
     private readonly w: Response,
     private readonly o: ServeNodeOptions,
   ) {}
+
+  get req(): NodeRequest {
+    return this.nreq;
+  }
+
+  get mount(): string {
+    return this.o.mount ?? '';
+  }
+
+  decline(): boolean {
+    if (this.over) return false;
+    if (this.w.wroteHeader || this.w.hijacked) {
+      this.w.sink.log('http: fallThrough after the response was started: the handler\'s response is sent');
+      return false;
+    }
+    this.declined = true;
+    return true;
+  }
 
   // Cancelled when the client leaves before the response ended, or when the handler returns (Go's rule). Node's
   // response 'close' is the signal, not the request's 'end'; the listener is added only when a handler asks.
@@ -81,6 +108,17 @@ class NodeExchange implements ContextSource {
     const mf = r.multipartForm;
     if (mf !== null && typeof mf.removeAll === 'function') void mf.removeAll().catch(() => undefined);
     if (!panicked) {
+      if (this.declined) {
+        if (!this.w.wroteHeader) {
+          // Nothing of this response reaches the client: the next Express route answers from scratch.
+          this.w.discardBuffered();
+          this.w.handlerDone = true;
+          releaseNodeBody(this.nreq);
+          this.o.onDecline!();
+          return;
+        }
+        this.w.sink.log('http: response written after fallThrough: it is sent');
+      }
       this.w.finish();
       return;
     }
@@ -113,6 +151,7 @@ export function serveNode(h: Handler, r: Request, nreq: NodeRequest, res: NodeRe
   }
   const x = new NodeExchange(r, nreq, res, w, o);
   r.ctxSource = x;
+  if (o.onDecline != null) r.exchange = x;
   let ret;
   try {
     ret = h.serveHTTP(w, r);

@@ -17,10 +17,27 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ServeMux, redirectHandler, toHandler, utf8, type Context, type Handler, type HandlerLike, type Logger } from '../../src/index';
+import { Request, ServeMux, parse, redirectHandler, toHandler, utf8, type Context, type Handler, type HandlerLike, type Logger } from '../../src/index';
 import { badRequest, nodeToRequest, serveNode, type ServeNodeOptions } from '../../src/carrier';
 
 export { ExpressPathError, expressPatterns, handleExpress } from './path';
+
+declare global {
+  /**
+   * Express's global namespace, as `@types/express` declares it; the empty interfaces here merge with it (and with
+   * what `express-session`, `passport` and the like add to it), so {@link ExpressRequest} carries `req.session`
+   * and `req.user` when those types are installed.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface Request {}
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface Response {}
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface Locals {}
+  }
+}
 
 /** Options of {@link middleware}. */
 export interface MiddlewareOptions {
@@ -29,33 +46,102 @@ export interface MiddlewareOptions {
    * to the next Express route, `'respond'` answers Go's 405 with `Allow`.
    */
   methodNotAllowed?: 'next' | 'respond';
+  /**
+   * What a request for an unclean path (`/files/../index.js`, `//x`, `/a/./b`) does. `'matched'` (default): Go's
+   * 301 to the cleaned path when the mux answers the cleaned path, else it falls through and the Express routes
+   * see the path as sent. `'always'`: Go's behaviour, a 301 whatever the cleaned path.
+   */
+  uncleanPath?: 'matched' | 'always';
   /** Where error lines go (superfluous writeHeader…); default stderr with Go's log prefix. */
   errorLog?: Logger;
   /** The parent of every request context, given the Express request. */
   baseContext?: (req: IncomingMessage) => Context;
 }
 
-/** A Node request with the fields Express adds that this adapter reads or sets (Express 4 and 5 both have them). */
-export type ExpressRequest = IncomingMessage & {
-  /** The mount path of the middleware, e.g. `/api`. */
-  baseUrl?: string;
-  /** The request-target as the client sent it. */
-  originalUrl?: string;
-  /** Route parameters; path values of the matched pattern are added. */
-  params?: Record<string, unknown>;
-};
+/**
+ * The Express request as a handler can reach it ({@link expressRequest}): Node's `IncomingMessage` with the fields
+ * Express adds that this adapter reads or sets, plus whatever the global `Express.Request` interface holds
+ * (`session` from express-session, `user` from passport…, when their types are installed).
+ */
+export type ExpressRequest = IncomingMessage &
+  Express.Request & {
+    /** The mount path of the middleware, e.g. `/api`. */
+    baseUrl?: string;
+    /** The request-target as the client sent it. */
+    originalUrl?: string;
+    /** Route parameters; path values of the matched pattern are added. */
+    params?: Record<string, unknown>;
+    /** What a body parser in front left (see {@link keepRawBody}). */
+    body?: unknown;
+  };
+
+/**
+ * The Express response as a handler can reach it ({@link expressResponse}): Node's `ServerResponse` with Express's
+ * `locals` (typed by the global `Express.Locals`) and whatever the global `Express.Response` interface holds.
+ */
+export type ExpressResponse = ServerResponse &
+  Express.Response & {
+    /** Values for this request's views, set by earlier middleware. */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    locals: Express.Locals & Record<string, any>;
+  };
 
 /** An Express middleware function. */
 export type ExpressMiddleware = (req: ExpressRequest, res: ServerResponse, next: (err?: unknown) => void) => void;
 
 /**
+ * expressRequest returns the Express request of `r`, when `r` is served through {@link middleware} (`undefined`
+ * on every other carrier): `expressRequest(r)?.session`. Name Express's own type to see all its fields:
+ * `expressRequest<express.Request>(r)`. Reading its body stream is the handler's business only through `r.body`.
+ */
+export function expressRequest<Req = ExpressRequest>(r: Request): Req | undefined {
+  return (r.exchange?.req as Req | undefined) ?? undefined;
+}
+
+/**
+ * expressResponse returns the Express response of `r`, when `r` is served through {@link middleware} (`undefined`
+ * on every other carrier): `expressResponse(r)?.locals`. Write the response through the handler's
+ * `ResponseWriter`, not through this object; fields it had set before the handler are merged into the handler's
+ * head (see docs/carriers.md).
+ */
+export function expressResponse<Res = ExpressResponse>(r: Request): Res | undefined {
+  return (r.exchange?.res as Res | undefined) ?? undefined;
+}
+
+/**
+ * keepRawBody is a body parser's `verify` hook that keeps the bytes it read as `req.rawBody`, so that a nethttp
+ * handler behind the parser reads them from `r.body` too: `app.use(express.json({ verify: keepRawBody }))`. Without
+ * it, a handler behind a parser that consumed the body gets {@link nethttp!ErrBodyConsumed} when it reads.
+ * The bytes are those after any `Content-Encoding` was undone (the parser inflates gzip before `verify`).
+ */
+export function keepRawBody(req: IncomingMessage, _res: ServerResponse, buf: Buffer): void {
+  (req as IncomingMessage & { rawBody?: Buffer }).rawBody = buf;
+}
+
+// Whether the mux answers the path a redirect leads to (rather than letting it fall through).
+function muxAnswers(mux: ServeMux, r: Request, to: string, respond405: boolean): boolean {
+  let probe: Request;
+  try {
+    probe = new Request(r.method, parse(to));
+  } catch {
+    return false;
+  }
+  probe.host = r.host;
+  const k = mux.match(probe).kind;
+  return k === 'found' || k === 'redirect' || (k === 'methodNotAllowed' && respond405);
+}
+
+/**
  * middleware serves requests with `handler` inside Express. With a {@link ServeMux}, requests it does not match
  * call `next()` (and 405s too unless `methodNotAllowed: 'respond'`); mounted with `app.use('/api', …)` it routes
- * on the path below the mount point, and its redirects keep the mount prefix. Matched wildcards also appear in
- * `req.params`. A handler that throws passes the error to `next(err)`. Any other handler answers every request.
+ * on the path below the mount point, and its redirects keep the mount prefix, as do relative redirects of its
+ * handlers. Matched wildcards also appear in `req.params`. A handler that throws passes the error to `next(err)`;
+ * one that calls {@link nethttp!fallThrough} passes the request on to `next()`. Any other handler answers every
+ * request under the mount point, unless it falls through.
  */
 export function middleware(handler: HandlerLike, options: MiddlewareOptions = {}): ExpressMiddleware {
   const respond405 = options.methodNotAllowed === 'respond';
+  const alwaysClean = options.uncleanPath === 'always';
   const base: Omit<ServeNodeOptions, 'onThrow'> = {
     errorLog: options.errorLog ?? null,
     baseContext: (options.baseContext as ServeNodeOptions['baseContext']) ?? null,
@@ -66,12 +152,16 @@ export function middleware(handler: HandlerLike, options: MiddlewareOptions = {}
     const target = req.url ?? '/';
     const r = nodeToRequest(req, target, req.originalUrl ?? target);
     if (r === null) return badRequest(res);
-    const o: ServeNodeOptions = { ...base, onThrow: next };
+    const mount = req.baseUrl ?? '';
+    const o: ServeNodeOptions = { ...base, onThrow: next, onDecline: next, mount };
     if (mux === null) return serveNode(h, r, req, res, o);
     const m = mux.match(r);
     if (m.kind === 'notFound' || (m.kind === 'methodNotAllowed' && !respond405)) return next();
     if (m.kind === 'redirect' && m.redirectTo !== undefined) {
-      m.handler = redirectHandler((req.baseUrl ?? '') + m.redirectTo, 301);
+      // Go redirects an unclean path whatever the cleaned one leads to; here the routes behind the mux get it
+      // unless the mux answers the cleaned path (a trailing-slash redirect always leads to a mux pattern).
+      if (!alwaysClean && !muxAnswers(mux, r, m.redirectTo, respond405)) return next();
+      m.handler = redirectHandler(mount + m.redirectTo, 301);
     } else if (m.kind === 'found' && m.names !== null && m.names.length > 0) {
       const params: Record<string, unknown> = { ...req.params };
       for (let i = 0; i < m.names.length; i++) params[m.names[i]] = utf8(m.values![i]);
