@@ -142,12 +142,14 @@ export async function formFile(r: Request, key: string): Promise<FileHeader> {
 /** @internal Go's FormValue/PostFormValue: parse (errors ignored, as Go does), then the first value. */
 export async function ensureParsed(r: Request): Promise<void> {
   if (r.form === null) {
+    // ParseMultipartForm's first step, taken here to see its error: a body read by middleware before the handler
+    // is a mistake of the server's setup, not the client's, and is not hidden behind an empty value.
+    const formErr = await parseForm(r);
+    if (formErr !== null && errorIs(formErr, ErrBodyConsumed)) throw formErr;
     try {
       await parseMultipartForm(r, defaultMaxMemory);
-    } catch (err) {
-      // Go ignores the error here; what parsed is kept. A body read by middleware before the handler is a mistake
-      // of the server's setup, not the client's: it is not hidden behind an empty value.
-      if (errorIs(err, ErrBodyConsumed)) throw err;
+    } catch {
+      // Go ignores the error here; what parsed is kept.
     }
   }
 }

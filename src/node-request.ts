@@ -50,6 +50,8 @@ class NodeBodySource implements BodySource {
   private started = false;
   private ended = false;
   private err: Error | null = null;
+  /** Found unreadable at the first read: every read fails with this. */
+  private failed: Error | null = null;
   private rest: Buffer | null = null;
   private waiter: (() => void) | null = null;
   /** Bytes received, against the declared Content-Length (-1: none). */
@@ -93,7 +95,7 @@ class NodeBodySource implements BodySource {
       // error instead of a silently empty body.
       const kept = keptBytes(p);
       if (kept === null) {
-        this.err = ErrBodyConsumed;
+        this.failed = ErrBodyConsumed;
         return;
       }
       this.rest = kept.length > 0 ? kept : null;
@@ -103,7 +105,7 @@ class NodeBodySource implements BodySource {
       return;
     }
     if (req.destroyed && !req.complete) {
-      this.err = ErrUnexpectedEOF;
+      this.failed = ErrUnexpectedEOF;
       return;
     }
     p[kSource] = this;
@@ -128,6 +130,7 @@ class NodeBodySource implements BodySource {
 
   async pull(max: number): Promise<Buffer | null> {
     if (!this.started) this.start();
+    if (this.failed !== null) throw this.failed;
     for (;;) {
       let b = this.rest;
       this.rest = null;

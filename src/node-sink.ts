@@ -5,7 +5,7 @@
  * @internal
  */
 
-import type { ServerResponse } from 'node:http';
+import { ServerResponse } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
 import type { ResponseHead, ResponseSink } from './carrier';
 import { httpDate } from './internal/date';
@@ -80,7 +80,8 @@ export class NodeSink implements ResponseSink {
     let src = h.lines;
     let date = h.date;
     let contentType = h.contentType;
-    if (res.getHeaderNames().length !== 0) {
+    const earlier = res.getHeaderNames().length !== 0;
+    if (earlier) {
       const m = mergeEarlier(res, src);
       src = m.lines;
       if (m.date) date = false;
@@ -113,7 +114,15 @@ export class NodeSink implements ResponseSink {
     if ((h.closeAfterReply || this.closeAfter) && !hasConnection && !h.protocolSwitch) out.push('Connection', 'close');
     if (h.chunked) out.push('Transfer-Encoding', 'chunked');
     else if (h.closeAfterReply && h.bodyAllowed && !h.head) (res as ServerResponse).useChunkedEncodingByDefault = false;
-    (res as ServerResponse).writeHead(h.status, reason(h.status), out);
+    if (!earlier && res.writeHead === nodeWriteHead) {
+      (res as ServerResponse).writeHead(h.status, reason(h.status), out);
+    } else {
+      // With fields already set, writeHead applies a header array with setHeader per line, which keeps only the
+      // last of repeated lines (two Set-Cookie); and a writeHead wrapped by middleware (on-headers before 1.1)
+      // may read a flat array as pairs. Set each field with all its values instead.
+      setFields(res as ServerResponse, out);
+      (res as ServerResponse).writeHead(h.status, reason(h.status));
+    }
     // A pipelined response not yet on the socket queues its 1xx; a Buffer body would jump ahead of it, the head
     // as a string does not.
     if (this.sentInformational) {
@@ -249,6 +258,23 @@ function mergeEarlier(res: NodeResponse, lines: string[]): { lines: string[]; da
     if (!vs.includes(lines[i + 1])) merged.push(lines[i], lines[i + 1]);
   }
   return { lines: merged ?? lines, date: r.hasHeader('date'), contentType: r.hasHeader('content-type') };
+}
+
+const nodeWriteHead = ServerResponse.prototype.writeHead;
+
+// Sets header lines (key, value, …) on a response that already has fields: the first line of a field replaces
+// what was there, the others are appended to it.
+function setFields(res: ServerResponse, lines: string[]): void {
+  const seen = new Set<string>();
+  for (let i = 0; i < lines.length; i += 2) {
+    const lower = lines[i].toLowerCase();
+    if (seen.has(lower)) {
+      res.appendHeader(lines[i], lines[i + 1]);
+    } else {
+      seen.add(lower);
+      res.setHeader(lines[i], lines[i + 1]);
+    }
+  }
 }
 
 const reasons = new Map<number, string>();
