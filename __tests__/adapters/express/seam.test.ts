@@ -150,6 +150,11 @@ describe.each([
       w.write('{}');
     });
     mux.handleFunc('GET /plain', (w) => void w.write('{}'));
+    mux.handleFunc('GET /two', (w) => {
+      setCookie(w, { name: 'a', value: '1' });
+      setCookie(w, { name: 'b', value: '2' });
+      w.write('two');
+    });
 
     test('survive the handler: list fields merge, the handler wins single-valued ones', async () => {
       const a = await serve(factory, (app) => {
@@ -173,6 +178,16 @@ describe.each([
         expect(r.headers['x-frame-options']).toBe('DENY');
         expect(r.headers['content-length']).toBe('2');
         expect(r.headers.date).toBeDefined();
+      } finally {
+        await a.close();
+      }
+    });
+
+    test("the handler's repeated fields all arrive when Express has set X-Powered-By", async () => {
+      const a = await serve(factory, (app) => app.use('/api', mw(mux)));
+      try {
+        const r = await a.send({ method: 'GET', path: '/api/two' });
+        expect([r.headers['set-cookie'], r.headers['x-powered-by']]).toEqual([['a=1', 'b=2'], 'Express']);
       } finally {
         await a.close();
       }
