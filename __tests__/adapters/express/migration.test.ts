@@ -104,7 +104,7 @@ function jsonAPI(factory: Factory, mode: Mode): App {
   return app;
 }
 
-const jsonAPICases: [string, Req, (r: Reply) => void][] = [
+const jsonAPICases: Case[] = [
   ['list', { method: 'GET', path: '/api/users', headers: { Origin: 'https://app.example' } }, (r) => {
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe('application/json; charset=utf-8');
@@ -232,7 +232,7 @@ function files(factory: Factory, mode: Mode): App {
 
 const resolved = (r: Reply, from: string) => new URL(String(r.headers.location), 'http://x' + from).pathname;
 
-const filesCases: [string, Req, (r: Reply) => void][] = [
+const filesCases: Case[] = [
   ['a file', { method: 'GET', path: '/static/js/app.js' }, (r) => {
     expect([r.status, r.body.toString()]).toEqual([200, 'console.log(1);\n']);
     // Go's type table says text/javascript, Express 4's mime says application/javascript.
@@ -315,7 +315,7 @@ function errorPages(factory: Factory, mode: Mode): App {
 }
 
 const accept = (a: string) => ({ Accept: a });
-const errorCases: [string, Req, (r: Reply) => void][] = [
+const errorCases: Case[] = [
   ['home', { method: 'GET', path: '/' }, (r) => expect([r.status, r.body.toString()]).toEqual([200, '<a href="/404">404</a>'])],
   ['404 as html', { method: 'GET', path: '/404', headers: accept('text/html') }, (r) => {
     expect([r.status, r.headers['content-type'], r.body.toString()]).toEqual([404, 'text/html; charset=utf-8', '<h1>not found: /404</h1>']);
@@ -367,7 +367,7 @@ function nested(factory: Factory, mode: Mode): App {
   return app;
 }
 
-const nestedCases: [string, Req, (r: Reply) => void][] = [
+const nestedCases: Case[] = [
   ['a user', { method: 'GET', path: '/api/v1/users/7' }, (r) => expect([r.status, r.body.toString()]).toEqual([200, 'v1 user 7'])],
   ['a nested list', { method: 'GET', path: '/api/v1/users/7/pets/' }, (r) => expect([r.status, r.body.toString()]).toEqual([200, 'pets of 7'])],
   ['a nested item', { method: 'GET', path: '/api/v1/users/7/pets/3' }, (r) => expect([r.status, r.body.toString()]).toEqual([200, 'pet 3 of 7'])],
@@ -400,6 +400,25 @@ async function start(app: App, notFound = true) {
   };
 }
 
+type Case = [string, Req, (r: Reply) => void];
+
+/** Starts `app` and checks each case in order (state carries over: a created user is there for the next case). */
+async function play(app: App, cases: Case[], notFound = true): Promise<void> {
+  const a = await start(app, notFound);
+  try {
+    for (const [name, req, check] of cases) {
+      const r = await a.send(req);
+      try {
+        check(r);
+      } catch (err) {
+        throw new Error(`${name}: ${(err as Error).message}`);
+      }
+    }
+  } finally {
+    await a.close();
+  }
+}
+
 beforeAll(() => {
   root = mkdtempSync(path.join(os.tmpdir(), 'nethttp-migration-'));
   mkdirSync(path.join(root, 'public', 'js'), { recursive: true });
@@ -418,14 +437,7 @@ describe.each([
   ['express5', express5],
 ])('%s', (_v, factory) => {
   describe.each<Mode>(['express', 'mux'])('as %s', (mode) => {
-    test('JSON API behind express.json() and cors()', async () => {
-      const a = await start(jsonAPI(factory, mode));
-      try {
-        for (const [, req, check] of jsonAPICases) check(await a.send(req));
-      } finally {
-        await a.close();
-      }
-    });
+    test('JSON API behind express.json() and cors()', () => play(jsonAPI(factory, mode), jsonAPICases));
 
     test('cookies and sessions', async () => {
       const a = await start(sessions(factory, mode));
@@ -450,52 +462,10 @@ describe.each([
       }
     });
 
-    test('static files and downloads', async () => {
-      const a = await start(files(factory, mode));
-      try {
-        for (const [name, req, check] of filesCases) {
-          const r = await a.send(req);
-          try {
-            check(r);
-          } catch (err) {
-            throw new Error(`${name}: ${(err as Error).message}`);
-          }
-        }
-      } finally {
-        await a.close();
-      }
-    });
+    test('static files and downloads', () => play(files(factory, mode), filesCases));
 
-    test('error pages with content negotiation', async () => {
-      const a = await start(errorPages(factory, mode), false);
-      try {
-        for (const [name, req, check] of errorCases) {
-          const r = await a.send(req);
-          try {
-            check(r);
-          } catch (err) {
-            throw new Error(`${name}: ${(err as Error).message}`);
-          }
-        }
-      } finally {
-        await a.close();
-      }
-    });
+    test('error pages with content negotiation', () => play(errorPages(factory, mode), errorCases, false));
 
-    test('nested routers', async () => {
-      const a = await start(nested(factory, mode));
-      try {
-        for (const [name, req, check] of nestedCases) {
-          const r = await a.send(req);
-          try {
-            check(r);
-          } catch (err) {
-            throw new Error(`${name}: ${(err as Error).message}`);
-          }
-        }
-      } finally {
-        await a.close();
-      }
-    });
+    test('nested routers', () => play(nested(factory, mode), nestedCases));
   });
 });
