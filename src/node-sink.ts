@@ -5,7 +5,7 @@
  * @internal
  */
 
-import { ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
 import type { ResponseHead, ResponseSink } from './carrier';
 import { httpDate } from './internal/date';
@@ -114,7 +114,8 @@ export class NodeSink implements ResponseSink {
     if ((h.closeAfterReply || this.closeAfter) && !hasConnection && !h.protocolSwitch) out.push('Connection', 'close');
     if (h.chunked) out.push('Transfer-Encoding', 'chunked');
     else if (h.closeAfterReply && h.bodyAllowed && !h.head) (res as ServerResponse).useChunkedEncodingByDefault = false;
-    if (!earlier && res.writeHead === nodeWriteHead) {
+    // Middleware wraps writeHead on the instance (on-headers); a subclass's own (light-my-request's) passes through.
+    if (!earlier && !Object.prototype.hasOwnProperty.call(res, 'writeHead')) {
       (res as ServerResponse).writeHead(h.status, reason(h.status), out);
     } else {
       // With fields already set, writeHead applies a header array with setHeader per line, which keeps only the
@@ -259,8 +260,6 @@ function mergeEarlier(res: NodeResponse, lines: string[]): { lines: string[]; da
   }
   return { lines: merged ?? lines, date: r.hasHeader('date'), contentType: r.hasHeader('content-type') };
 }
-
-const nodeWriteHead = ServerResponse.prototype.writeHead;
 
 // Sets header lines (key, value, …) on a response that already has fields: the first line of a field replaces
 // what was there, the others are appended to it.
