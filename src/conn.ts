@@ -12,6 +12,7 @@ import { NativeSink, type ConnResponseState } from './conn-writer';
 import { StateActive, StateClosed, StateHijacked, StateIdle, type ConnState } from './conn-state';
 import { withCancel, withValue, type CancelFunc, type Context } from './context';
 import { ErrUnexpectedEOF, NetHTTPError } from './errors';
+import { answerEscaped } from './json';
 import { panicLine } from './log';
 import type { Handler } from './handler';
 import { ChunkedDecoder } from './internal/chunked';
@@ -495,7 +496,7 @@ export class Conn {
   private handlerReturned(st: RequestState, panicked: boolean, panicValue: unknown): boolean | Promise<boolean> {
     this.cancelRequest();
     if (this.hijacked) return false;
-    if (panicked) {
+    if (panicked && !answerEscaped(st.w, panicValue)) {
       this.handlePanic(panicValue, st.w, st.sink);
       return false;
     }

@@ -14,6 +14,7 @@ export * from './handler';
 export * from './request';
 export { type Logger, stderrLogger } from './log';
 export { error, notFound, notFoundHandler } from './http-error';
+export { writeJSON, readJSON, JSONBodyError, type ReadJSONOptions } from './json';
 export { detectContentType } from './sniff';
 export { Response, TrailerPrefix } from './response';
 export { ResponseController, newResponseController, type Hijacked, type Unwrapper } from './response-controller';

@@ -8,6 +8,7 @@
 import type { ServerResponse } from 'node:http';
 import { background, withCancel, type CancelFunc, type Context } from './context';
 import type { Handler } from './handler';
+import { answerEscaped } from './json';
 import { logf, panicLine, type Logger } from './log';
 import { releaseNodeBody, type NodeRequest } from './node-request';
 import { NodeSink, type NodeResponse } from './node-sink';
@@ -107,6 +108,8 @@ class NodeExchange implements ContextSource, Exchange {
     const r = this.r;
     const mf = r.multipartForm;
     if (mf !== null && typeof mf.removeAll === 'function') void mf.removeAll().catch(() => undefined);
+    // A JSONBodyError the handler let escape is answered (400/413/415), not a panic.
+    if (panicked && answerEscaped(this.w, err)) panicked = false;
     if (!panicked) {
       if (this.declined) {
         if (!this.w.wroteHeader) {
