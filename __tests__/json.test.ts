@@ -108,7 +108,7 @@ describe.each(Object.keys(carriers))('carrier %s', (name) => {
   });
 
   // node:http2's client refuses Transfer-Encoding; its bodies have no declared length anyway.
-  const te = name === 'native-h2' ? {} : { 'Transfer-Encoding': 'chunked' };
+  const te: Record<string, string> = name === 'native-h2' ? {} : { 'Transfer-Encoding': 'chunked' };
   test('readJSON: past maxBytes answers 413 and closes the connection (declared length or chunked)', async () => {
     const big = JSON.stringify({ name: 'x'.repeat(100) });
     const r = await c.send({ method: 'POST', path: '/users', headers: json, body: big });
