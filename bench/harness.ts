@@ -4,7 +4,7 @@
  */
 
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -43,12 +43,40 @@ export function start(t: Target): Promise<{ child: ChildProcess; url: string }> 
   });
 }
 
-export function wrk(url: string, seconds: number, connections: number, script?: string): { rps: number; p99ms: number } {
-  const out = execFileSync('taskset', ['-c', '1', 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', ...(script ? ['-s', script] : []), url]).toString();
+export interface WrkResult {
+  rps: number;
+  p99ms: number;
+  /** Transfer/sec in MB/s (10^6 bytes). */
+  mbps: number;
+  /** Non-2xx/3xx responses plus socket errors (connect, read, write, timeout). */
+  errors: number;
+}
+
+/** Runs wrk pinned to core 1 against `url`; `headers` are added to every request (`-H`). */
+export function wrk(url: string, seconds: number, connections: number, script?: string, headers: string[] = []): WrkResult {
+  const args = ['-c', '1', 'wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '--timeout', '10s'];
+  for (const h of headers) args.push('-H', h);
+  if (script) args.push('-s', script);
+  const out = execFileSync('taskset', [...args, url], { maxBuffer: 1 << 24 }).toString();
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
   const m = /99%\s+([\d.]+)(us|ms|s)/.exec(out);
   const p99ms = m ? Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1) : NaN;
-  return { rps, p99ms };
+  const t = /Transfer\/sec:\s+([\d.]+)(B|KB|MB|GB)/.exec(out);
+  const mbps = t ? (Number(t[1]) * { B: 1, KB: 1024, MB: 1 << 20, GB: 1 << 30 }[t[2] as 'B']) / 1e6 : 0;
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  const se = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const errors = non2xx + (se ? se.slice(1).reduce((a, b) => a + Number(b), 0) : 0);
+  return { rps, p99ms, mbps, errors };
+}
+
+/** Resident set and its peak (KiB) of a process, from /proc. */
+export function rss(pid: number): { rssKiB: number; peakKiB: number } {
+  try {
+    const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return { rssKiB: Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? NaN), peakKiB: Number(/VmHWM:\s+(\d+)/.exec(s)?.[1] ?? NaN) };
+  } catch {
+    return { rssKiB: NaN, peakKiB: NaN };
+  }
 }
 
 export function median(xs: number[]): number {
@@ -57,10 +85,29 @@ export function median(xs: number[]): number {
 }
 
 
-/** Builds a Go program of bench/go with the local Go 1.23 (offline); null when Go is not installed. */
-export function buildGo(root: string, file: string, name: string): string | null {
-  const go = ['/usr/lib/go-1.23/bin/go', 'go'].find((g) => (g.startsWith('/') ? existsSync(g) : has(g)));
+/**
+ * The Go toolchain: `$GO` when set, else `go` on PATH; null when neither is there or it is not Go 1.23 (the
+ * peer the benches compare with).
+ */
+export function goCommand(): string | null {
+  const go = process.env.GO ?? (has('go') ? 'go' : undefined);
   if (go === undefined) return null;
+  try {
+    const v = execFileSync(go, ['env', 'GOVERSION']).toString().trim();
+    if (!v.startsWith('go1.23')) {
+      console.error(`note: ${go} is ${v}, not Go 1.23; the Go column is skipped`);
+      return null;
+    }
+  } catch {
+    return null;
+  }
+  return go;
+}
+
+/** Builds a Go program of bench/go with Go 1.23 (offline); null when Go is not installed. */
+export function buildGo(root: string, file: string, name: string): string | null {
+  const go = goCommand();
+  if (go === null) return null;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nethttp-bench-go-'));
   writeFileSync(path.join(dir, 'go.mod'), `module bench${name}\n\ngo 1.23\n`);
   execFileSync(go, ['build', '-o', path.join(dir, name), path.join(root, 'bench', 'go', file)], {
@@ -80,36 +127,75 @@ export function opt(name: string, def: number): number {
 
 export interface Measured {
   name: string;
-  /** req/s and p99 (ms) of each round, in round order. */
+  /** req/s, p99 (ms), MB/s and errors of each round, in round order. */
   rps: number[];
   p99: number[];
+  mbps: number[];
+  errors: number[];
+  /** The server's resident set after the last round, and its peak over the run (KiB). */
+  rssKiB: number;
+  peakKiB: number;
+}
+
+/** One kind of request of a workload: a path (or a wrk script) and extra header lines. */
+export interface Case {
+  name: string;
+  path?: string;
+  script?: string;
+  headers?: string[];
+  connections?: number;
 }
 
 /**
- * Measures every target with wrk in interleaved rounds: all servers run at once (an idle one costs nothing),
- * each is warmed for 2 s, then each round measures them one after the other. This machine's speed drifts by
- * tens of percent within a minute; a ratio is only fair between runs taken seconds apart.
+ * Measures every target on every case with wrk in interleaved rounds: all servers run at once (an idle one costs
+ * nothing), each is warmed for 2 s on each case, then each round measures every case on every server one after
+ * the other. This machine's speed drifts by tens of percent within a minute; a ratio is only fair between runs
+ * taken seconds apart. Returns, per case, one {@link Measured} per target.
  */
-export async function interleave(targets: Target[], o: { duration: number; connections: number; runs: number; script?: string }): Promise<Measured[]> {
-  const up: Array<{ child: ChildProcess; url: string; m: Measured }> = [];
+export async function interleaveCases(
+  targets: Target[],
+  cases: Case[],
+  o: { duration: number; connections: number; runs: number; warm?: number },
+): Promise<Map<string, Measured[]>> {
+  const up: Array<{ child: ChildProcess; url: string }> = [];
+  const out = new Map<string, Measured[]>(cases.map((c) => [c.name, targets.map((t) => ({ name: t.name, rps: [], p99: [], mbps: [], errors: [], rssKiB: NaN, peakKiB: NaN }))]));
+  const run = (u: { url: string }, c: Case, seconds: number): WrkResult =>
+    wrk(u.url.replace(/\/$/, '') + (c.path ?? '/'), seconds, c.connections ?? o.connections, c.script, c.headers);
   try {
-    for (const t of targets) {
-      const { child, url } = await start(t);
-      up.push({ child, url, m: { name: t.name, rps: [], p99: [] } });
-    }
-    for (const u of up) wrk(u.url, 2, o.connections, o.script);
+    for (const t of targets) up.push(await start(t));
+    for (const c of cases) for (const u of up) run(u, c, o.warm ?? 2);
     for (let i = 0; i < o.runs; i++) {
-      for (const u of up) {
-        const r = wrk(u.url, o.duration, o.connections, o.script);
-        u.m.rps.push(r.rps);
-        u.m.p99.push(r.p99ms);
+      for (const c of cases) {
+        up.forEach((u, j) => {
+          const r = run(u, c, o.duration);
+          const m = out.get(c.name)![j];
+          m.rps.push(r.rps);
+          m.p99.push(r.p99ms);
+          m.mbps.push(r.mbps);
+          m.errors.push(r.errors);
+        });
       }
     }
+    up.forEach((u, j) => {
+      const mem = rss(u.child.pid!);
+      for (const c of cases) Object.assign(out.get(c.name)![j], mem);
+    });
   } finally {
-    for (const u of up) u.child.kill('SIGTERM');
-    await Promise.all(up.map((u) => new Promise((res) => (u.child.exitCode !== null ? res(null) : u.child.once('exit', res)))));
+    await stop(up.map((u) => u.child));
   }
-  return up.map((u) => u.m);
+  return out;
+}
+
+/** Stops bench servers (SIGTERM) and waits for them to exit. */
+export async function stop(children: ChildProcess[]): Promise<void> {
+  for (const c of children) c.kill('SIGTERM');
+  await Promise.all(children.map((c) => new Promise((res) => (c.exitCode !== null || c.signalCode !== null ? res(null) : c.once('exit', res)))));
+}
+
+/** {@link interleaveCases} with one case: the server's root, or `script`. */
+export async function interleave(targets: Target[], o: { duration: number; connections: number; runs: number; script?: string }): Promise<Measured[]> {
+  const m = await interleaveCases(targets, [{ name: 'root', script: o.script }], o);
+  return m.get('root')!;
 }
 
 /** The median of per-round ratios of `m` to `base` (both from {@link interleave}). */
