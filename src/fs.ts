@@ -12,6 +12,7 @@ import { isUtf8 } from 'node:buffer';
 import { constants as fsConstants, promises as fsp, type Stats } from 'node:fs';
 import * as posix from 'node:path/posix';
 import { ErrClosed, ErrInvalid, ErrNotExist, ErrPermission, NetHTTPError, PathError, errorIs } from './errors';
+import { openRegular } from './file-cache';
 import { pathClean } from './internal/path';
 
 /** DirEntry is one entry of a directory listing (Go's `fs.DirEntry`). */
@@ -201,9 +202,15 @@ class OSFile implements File {
 // file operation of the process (Go parks one goroutine instead). Regular files and directories are unaffected.
 const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0);
 
-async function openOS(full: string): Promise<OSFile> {
-  const fh = await fsp.open(osPath(full), OPEN_FLAGS);
-  return new OSFile(fh, full, posix.basename(full) || '/');
+// A regular file goes through the open-file cache (src/file-cache.ts: one stat per request for a file served
+// before); anything else is opened as a FileHandle.
+async function openOS(full: string): Promise<File> {
+  const p = osPath(full);
+  const base = posix.basename(full) || '/';
+  const f = await openRegular(full, p, base);
+  if (f !== null) return f;
+  const fh = await fsp.open(p, OPEN_FLAGS);
+  return new OSFile(fh, full, base);
 }
 
 // Go's mapOpenError: an error other than not-exist / permission that comes from a non-directory in the middle of

@@ -496,8 +496,10 @@ export interface Source {
 }
 
 const SNIFF_LEN = 512;
-/** Bytes per read while streaming; one chunk is in flight at a time. */
+/** Bytes per read while streaming. */
 const CHUNK = 64 * 1024;
+/** Bytes per read of a long stretch (past four chunks): fewer thread-pool round trips and larger socket writes. */
+const BIG_CHUNK = 512 * 1024;
 
 // io.ReadFull up to n bytes from 0; a read error ends it with what was read (Go ignores the error there).
 async function readHead(src: Source, n: number): Promise<Uint8Array> {
@@ -516,31 +518,51 @@ async function readHead(src: Source, n: number): Promise<Uint8Array> {
 }
 
 /**
- * Copies `length` bytes from `pos` to the response, one chunk at a time, waiting for each to drain. Stops early —
- * as io.CopyN on an error — when the content ends or fails, when a write is refused, or when the client left.
- * Buffers are not reused: the core and the socket may still hold a written one.
+ * Copies `length` bytes from `pos` to the response. Content held in memory (a cached small file: its `contents()`)
+ * is written as one view of its bytes, without a copy. Otherwise chunks are read into fresh buffers (the core and the socket may
+ * still hold a written one) and written as they come; the next read starts before waiting for the last write to
+ * drain, so that the disk and the socket work at once, with at most two chunks in flight. Stops early — as
+ * io.CopyN on an error — when the content ends or fails, when a write is refused, or when the client left.
  */
 async function copyRange(w: ResponseWriter, r: Request, src: Source, pos: number, length: number): Promise<boolean> {
+  const mem = src as Source & { contents?(): Buffer | null };
+  const whole = typeof mem.contents === 'function' ? mem.contents() : null;
+  if (whole !== null && pos + length <= whole.length) {
+    return w.write(pos === 0 && length === whole.length ? whole : whole.subarray(pos, pos + length)) === null;
+  }
   const rc = newResponseController(w);
   const ctx = r.context();
+  const chunk = length > 4 * CHUNK ? BIG_CHUNK : CHUNK;
   let left = length;
-  while (left > 0) {
-    if (ctx.err() !== null) return false;
-    const buf = Buffer.allocUnsafe(Math.min(CHUNK, left));
+  let next: Promise<[Buffer, number]> | null = readChunk(src, pos, Math.min(chunk, left));
+  while (next !== null) {
+    let buf: Buffer;
     let n: number;
     try {
-      n = await src.read(buf, pos);
+      [buf, n] = await next;
     } catch {
       return false;
     }
+    next = null;
+    if (ctx.err() !== null) return false;
     if (!(n > 0)) return false;
     n = Math.min(n, buf.length);
     if (w.write(n === buf.length ? buf : buf.subarray(0, n)) !== null) return false;
     pos += n;
     left -= n;
+    if (left > 0) {
+      next = readChunk(src, pos, Math.min(chunk, left));
+      // Settled later; an early return must not leave it unhandled.
+      next.catch(() => undefined);
+    }
     await rc.drained();
   }
   return true;
+}
+
+async function readChunk(src: Source, pos: number, len: number): Promise<[Buffer, number]> {
+  const buf = Buffer.allocUnsafe(len);
+  return [buf, await src.read(buf, pos)];
 }
 
 function writeBytes(w: ResponseWriter, b: Buffer): boolean {
