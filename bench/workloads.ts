@@ -5,6 +5,7 @@
  *
  * - `ceiling`: hello-world keep-alive; nethttp against raw node:http, a bare node:net responder, Go, Fastify, Hono, Express.
  * - `api`: the GitHub API route set (226 routes) with JSON in and out, path values and a query value.
+ * - `json`: writeJSON/readJSON against the same handler written by hand (the helpers must cost nothing).
  * - `static`: a file server over 1 KiB, 64 KiB and 4 MiB files, a conditional GET (304) and a Range request.
  * - `upload`: 256 MiB POST bodies read by the handler: MB/s and peak RSS.
  * - `connections`: 10,000 keep-alive connections at once, and 50 connections pipelining 16 requests each.
@@ -27,7 +28,7 @@ const duration = opt('duration', 5);
 const runs = opt('runs', 3);
 const connections = opt('connections', 50);
 const onlyArg = process.argv.indexOf('--only');
-const only = onlyArg >= 0 ? process.argv[onlyArg + 1].split(',') : ['ceiling', 'api', 'static', 'upload', 'connections'];
+const only = onlyArg >= 0 ? process.argv[onlyArg + 1].split(',') : ['ceiling', 'api', 'json', 'static', 'upload', 'connections'];
 const here = __dirname;
 const root = path.resolve(here, '..', '..');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'nethttp-workloads-'));
@@ -99,8 +100,10 @@ async function api(): Promise<Table> {
   const script = luaScript(
     'api.lua',
     `local reqs = {${reqs.map(([m, p, b]) => `{${JSON.stringify(m)},${JSON.stringify(p)}${b ? ',' + JSON.stringify(b) : ''}}`).join(',\n')}}\n` +
-      'local json = {["Content-Type"] = "application/json"}\nlocal i = 0\n' +
-      'request = function()\n  i = i % #reqs + 1\n  local r = reqs[i]\n  if r[3] then return wrk.format(r[1], r[2], json, r[3]) end\n  return wrk.format(r[1], r[2])\nend\n',
+      // Formatted once in init: formatting per request in Lua would make wrk the bottleneck.
+      'local json = {["Content-Type"] = "application/json"}\nlocal raw = {}\nlocal i = 0\n' +
+      'init = function(args)\n  for k, r in ipairs(reqs) do\n    if r[3] then raw[k] = wrk.format(r[1], r[2], json, r[3]) else raw[k] = wrk.format(r[1], r[2]) end\n  end\nend\n' +
+      'request = function()\n  i = i % #raw + 1\n  return raw[i]\nend\n',
   );
   const targets: Target[] = [
     native('api'), listener('api'), ...go('api', routesJSON), node('Fastify 5', 'fastify.js', 'api'), node('Fastify 5 + schema', 'fastify.js', 'api-schema'),
@@ -113,6 +116,20 @@ async function api(): Promise<Table> {
   t.targets.push({ what: 'native / Fastify', got: pair(m, 'route mix', 'nethttp native', 'Fastify 5'), want: 1.5 });
   t.targets.push({ what: 'native / Fastify + schema', got: pair(m, 'route mix', 'nethttp native', 'Fastify 5 + schema'), want: 1.5 });
   t.targets.push({ what: 'requestListener(mux) / Fastify', got: pair(m, 'route mix', 'requestListener(mux)', 'Fastify 5'), want: 1.0 });
+  return t;
+}
+
+async function jsonHelpers(): Promise<Table> {
+  const post = luaScript(
+    'post.lua',
+    `init = function(args)\n  req = wrk.format("POST", "/users/7", {["Content-Type"] = "application/json"}, ${JSON.stringify(JSON.stringify(sampleItem))})\nend\nrequest = function()\n  return req\nend\n`,
+  );
+  const targets: Target[] = [native('json-helpers'), native('json-hand')];
+  targets[1].name = 'nethttp native, by hand';
+  const m = await interleaveCases(targets, [{ name: 'GET writeJSON', path: '/users/7' }, { name: 'POST readJSON + writeJSON', script: post }], { duration, connections, runs });
+  const t = table('json', 'writeJSON/readJSON against the same handler written by hand', m, 'nethttp native, by hand');
+  t.targets.push({ what: 'GET: helpers / by hand', got: pair(m, 'GET writeJSON', 'nethttp native', 'nethttp native, by hand'), want: 0.98 });
+  t.targets.push({ what: 'POST: helpers / by hand', got: pair(m, 'POST readJSON + writeJSON', 'nethttp native', 'nethttp native, by hand'), want: 0.98 });
   return t;
 }
 
@@ -215,7 +232,7 @@ async function main(): Promise<void> {
   const load = os.loadavg()[0];
   const machine = `${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, Node ${process.version}, load average ${load.toFixed(1)} at start`;
   const tables: Table[] = [];
-  const all: Record<string, () => Promise<Table>> = { ceiling, api, static: staticFiles, upload, connections: conns };
+  const all: Record<string, () => Promise<Table>> = { ceiling, api, json: jsonHelpers, static: staticFiles, upload, connections: conns };
   for (const w of only) {
     const t = await all[w]();
     tables.push(t);

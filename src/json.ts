@@ -22,8 +22,9 @@ import { Response } from './response';
 export function writeJSON(w: ResponseWriter, status: number, value: unknown): void {
   // Encode first: an encoding error leaves the response untouched, as Go's Encode does before writing.
   const text = JSON.stringify(value);
-  const h = w.header();
-  if (!h.has('Content-Type')) h.set('Content-Type', 'application/json');
+  // The canonical key straight on the map: no canonicalisation per call.
+  const m = w.header().m;
+  if (!m.has('Content-Type')) m.set('Content-Type', ['application/json']);
   w.writeHeader(status);
   w.write(text === undefined ? 'null\n' : text + '\n');
 }

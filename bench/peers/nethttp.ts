@@ -32,6 +32,24 @@ function mux(workload: string, dir: string): http.ServeMux {
         m.handleFunc(pattern, (w, r) => http.writeJSON(w, status, reply(r)));
       }
     }
+  } else if (workload === 'json-helpers' || workload === 'json-hand') {
+    // The cost of writeJSON/readJSON against the same work written by hand (GET answers a 4-field object, POST
+    // echoes its JSON body).
+    const user = (r: http.Request): object => ({ id: Number(r.pathValue('id')), name: 'Ann', email: 'ann@example.com', admin: false });
+    if (workload === 'json-helpers') {
+      m.handleFunc('GET /users/{id}', (w, r) => http.writeJSON(w, 200, user(r)));
+      m.handleFunc('POST /users/{id}', async (w, r) => http.writeJSON(w, 200, await http.readJSON(r)));
+    } else {
+      m.handleFunc('GET /users/{id}', (w, r) => {
+        w.header().set('Content-Type', 'application/json');
+        w.write(JSON.stringify(user(r)));
+      });
+      m.handleFunc('POST /users/{id}', async (w, r) => {
+        const v: unknown = JSON.parse((await r.body.readAll()).toString('utf8'));
+        w.header().set('Content-Type', 'application/json');
+        w.write(JSON.stringify(v));
+      });
+    }
   } else if (workload === 'static') {
     m.handle('/', http.fileServer(http.dir(dir)));
   } else if (workload === 'upload') {
