@@ -69,6 +69,25 @@ export function wrk(url: string, seconds: number, connections: number, script?: 
   return { rps, p99ms, mbps, errors };
 }
 
+/** CPU time (user + system, ms) a process and all its threads used so far, from /proc. */
+export function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
+  } catch {
+    return NaN;
+  }
+}
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
 /** Resident set and its peak (KiB) of a process, from /proc. */
 export function rss(pid: number): { rssKiB: number; peakKiB: number } {
   try {
@@ -129,6 +148,12 @@ export interface Measured {
   name: string;
   /** req/s, p99 (ms), MB/s and errors of each round, in round order. */
   rps: number[];
+  /**
+   * The server's CPU time per request (µs, all its threads) of each round: what a server costs, whatever else runs
+   * on the machine. On a machine shared with other work, req/s measures the load generator's luck as much as the
+   * server; this does not.
+   */
+  cpuUs: number[];
   p99: number[];
   mbps: number[];
   errors: number[];
@@ -158,7 +183,7 @@ export async function interleaveCases(
   o: { duration: number; connections: number; runs: number; warm?: number },
 ): Promise<Map<string, Measured[]>> {
   const up: Array<{ child: ChildProcess; url: string }> = [];
-  const out = new Map<string, Measured[]>(cases.map((c) => [c.name, targets.map((t) => ({ name: t.name, rps: [], p99: [], mbps: [], errors: [], rssKiB: NaN, peakKiB: NaN }))]));
+  const out = new Map<string, Measured[]>(cases.map((c) => [c.name, targets.map((t) => ({ name: t.name, rps: [], cpuUs: [], p99: [], mbps: [], errors: [], rssKiB: NaN, peakKiB: NaN }))]));
   const run = (u: { url: string }, c: Case, seconds: number): WrkResult =>
     wrk(u.url.replace(/\/$/, '') + (c.path ?? '/'), seconds, c.connections ?? o.connections, c.script, c.headers);
   try {
@@ -167,9 +192,12 @@ export async function interleaveCases(
     for (let i = 0; i < o.runs; i++) {
       for (const c of cases) {
         up.forEach((u, j) => {
+          const cpu0 = cpuMs(u.child.pid!);
           const r = run(u, c, o.duration);
+          const cpu = cpuMs(u.child.pid!) - cpu0;
           const m = out.get(c.name)![j];
           m.rps.push(r.rps);
+          m.cpuUs.push((cpu * 1000) / (r.rps * o.duration));
           m.p99.push(r.p99ms);
           m.mbps.push(r.mbps);
           m.errors.push(r.errors);

@@ -46,11 +46,11 @@ interface Table {
   workload: string;
   title: string;
   base: string;
-  rows: Array<{ server: string; case: string; rps: number; mbps: number; p99ms: number; errors: number; rssMiB: number; peakMiB: number; ratio: number; mbRatio: number }>;
-  targets: Array<{ what: string; got: number; want: number }>;
+  rows: Array<{ server: string; case: string; rps: number; cpuUs: number; cpuRatio: number; mbps: number; p99ms: number; errors: number; rssMiB: number; peakMiB: number; ratio: number; mbRatio: number }>;
+  targets: Array<{ what: string; got: number; want: number; byCpu: number }>;
 }
 
-const perRound = (m: Measured, b: Measured, k: 'rps' | 'mbps'): number => median(m[k].map((x, i) => x / b[k][i]));
+const perRound = (m: Measured, b: Measured, k: 'rps' | 'mbps' | 'cpuUs'): number => median(m[k].map((x, i) => x / b[k][i]));
 
 function table(workload: string, title: string, measured: Map<string, Measured[]>, base: string): Table {
   const rows: Table['rows'] = [];
@@ -58,7 +58,7 @@ function table(workload: string, title: string, measured: Map<string, Measured[]
     const b = ms.find((m) => m.name === base) ?? ms[0];
     for (const m of ms) {
       rows.push({
-        server: m.name, case: c, rps: median(m.rps), mbps: median(m.mbps), p99ms: median(m.p99), errors: m.errors.reduce((a, x) => a + x, 0),
+        server: m.name, case: c, rps: median(m.rps), cpuUs: median(m.cpuUs), cpuRatio: 1 / perRound(m, b, 'cpuUs'), mbps: median(m.mbps), p99ms: median(m.p99), errors: m.errors.reduce((a, x) => a + x, 0),
         rssMiB: m.rssKiB / 1024, peakMiB: m.peakKiB / 1024, ratio: perRound(m, b, 'rps'), mbRatio: perRound(m, b, 'mbps'),
       });
     }
@@ -66,12 +66,15 @@ function table(workload: string, title: string, measured: Map<string, Measured[]
   return { workload, title, base, rows, targets: [] };
 }
 
-/** The median of per-round ratios between two servers of one case (a target check). */
-function pair(measured: Map<string, Measured[]>, c: string, a: string, b: string, k: 'rps' | 'mbps' = 'rps'): number {
+/**
+ * A target check between two servers of one case: the median of per-round ratios of req/s (or MB/s), and the
+ * same ratio judged by CPU time per request (b's over a's: what a's throughput would be on a core of its own).
+ */
+function pair(measured: Map<string, Measured[]>, c: string, a: string, b: string, want: number, what: string, k: 'rps' | 'mbps' = 'rps'): Table['targets'][number] {
   const ms = measured.get(c)!;
   const x = ms.find((m) => m.name === a);
   const y = ms.find((m) => m.name === b);
-  return x && y ? perRound(x, y, k) : NaN;
+  return { what, want, got: x && y ? perRound(x, y, k) : NaN, byCpu: x && y ? 1 / perRound(x, y, 'cpuUs') : NaN };
 }
 
 function luaScript(name: string, body: string): string {
@@ -87,8 +90,8 @@ async function ceiling(): Promise<Table> {
   ];
   const m = await interleaveCases(targets, [{ name: 'hello' }], { duration, connections, runs });
   const t = table('ceiling', 'hello-world keep-alive', m, 'node:http');
-  t.targets.push({ what: 'native / bare node:net', got: pair(m, 'hello', 'nethttp native', 'node:net bare'), want: 0.95 });
-  t.targets.push({ what: 'requestListener(mux) / node:http', got: pair(m, 'hello', 'requestListener(mux)', 'node:http'), want: 0.95 });
+  t.targets.push(pair(m, 'hello', 'nethttp native', 'node:net bare', 0.95, 'native / bare node:net'));
+  t.targets.push(pair(m, 'hello', 'requestListener(mux)', 'node:http', 0.95, 'requestListener(mux) / node:http'));
   return t;
 }
 
@@ -112,10 +115,10 @@ async function api(): Promise<Table> {
   const m = await interleaveCases(targets, [{ name: 'route mix', script }], { duration, connections, runs });
   const base = goBin !== null ? 'Go 1.23 (GOMAXPROCS=1)' : 'Fastify 5';
   const t = table('api', `JSON API: ${apiRoutes.length} routes round-robin, JSON in (POST/PUT/PATCH) and out`, m, base);
-  t.targets.push({ what: 'native / Go', got: pair(m, 'route mix', 'nethttp native', 'Go 1.23 (GOMAXPROCS=1)'), want: 1.2 });
-  t.targets.push({ what: 'native / Fastify', got: pair(m, 'route mix', 'nethttp native', 'Fastify 5'), want: 1.5 });
-  t.targets.push({ what: 'native / Fastify + schema', got: pair(m, 'route mix', 'nethttp native', 'Fastify 5 + schema'), want: 1.5 });
-  t.targets.push({ what: 'requestListener(mux) / Fastify', got: pair(m, 'route mix', 'requestListener(mux)', 'Fastify 5'), want: 1.0 });
+  t.targets.push(pair(m, 'route mix', 'nethttp native', 'Go 1.23 (GOMAXPROCS=1)', 1.2, 'native / Go'));
+  t.targets.push(pair(m, 'route mix', 'nethttp native', 'Fastify 5', 1.5, 'native / Fastify'));
+  t.targets.push(pair(m, 'route mix', 'nethttp native', 'Fastify 5 + schema', 1.5, 'native / Fastify + schema'));
+  t.targets.push(pair(m, 'route mix', 'requestListener(mux)', 'Fastify 5', 1.0, 'requestListener(mux) / Fastify'));
   return t;
 }
 
@@ -128,8 +131,8 @@ async function jsonHelpers(): Promise<Table> {
   targets[1].name = 'nethttp native, by hand';
   const m = await interleaveCases(targets, [{ name: 'GET writeJSON', path: '/users/7' }, { name: 'POST readJSON + writeJSON', script: post }], { duration, connections, runs });
   const t = table('json', 'writeJSON/readJSON against the same handler written by hand', m, 'nethttp native, by hand');
-  t.targets.push({ what: 'GET: helpers / by hand', got: pair(m, 'GET writeJSON', 'nethttp native', 'nethttp native, by hand'), want: 0.98 });
-  t.targets.push({ what: 'POST: helpers / by hand', got: pair(m, 'POST readJSON + writeJSON', 'nethttp native', 'nethttp native, by hand'), want: 0.98 });
+  t.targets.push(pair(m, 'GET writeJSON', 'nethttp native', 'nethttp native, by hand', 0.98, 'GET: helpers / by hand'));
+  t.targets.push(pair(m, 'POST readJSON + writeJSON', 'nethttp native', 'nethttp native, by hand', 0.98, 'POST: helpers / by hand'));
   return t;
 }
 
@@ -154,8 +157,8 @@ async function staticFiles(): Promise<Table> {
   const m = await interleaveCases(targets, cases, { duration, connections, runs });
   const base = goBin !== null ? 'Go 1.23 (GOMAXPROCS=1)' : 'express.static (Express 5)';
   const t = table('static', 'static files: fileServer against Go’s FileServer, express.static, @fastify/static', m, base);
-  t.targets.push({ what: 'native / Go, 1 KiB req/s', got: pair(m, '1 KiB', 'nethttp native', base), want: 1.0 });
-  t.targets.push({ what: 'native / Go, 4 MiB MB/s', got: pair(m, '4 MiB', 'nethttp native', base, 'mbps'), want: 0.9 });
+  t.targets.push(pair(m, '1 KiB', 'nethttp native', base, 1.0, 'native / Go, 1 KiB req/s'));
+  t.targets.push(pair(m, '4 MiB', 'nethttp native', base, 0.9, 'native / Go, 4 MiB MB/s', 'mbps'));
   return t;
 }
 
@@ -164,7 +167,7 @@ async function upload(): Promise<Table> {
   const count = opt('uploads', 4);
   const targets: Target[] = [node('node:http', 'node-http.js', 'upload'), native('upload'), listener('upload'), ...go('upload')];
   const up = [];
-  const ms: Measured[] = targets.map((t) => ({ name: t.name, rps: [], p99: [], mbps: [], errors: [], rssKiB: NaN, peakKiB: NaN }));
+  const ms: Measured[] = targets.map((t) => ({ name: t.name, rps: [], cpuUs: [], p99: [], mbps: [], errors: [], rssKiB: NaN, peakKiB: NaN }));
   try {
     for (const t of targets) up.push(await start(t));
     for (let round = -1; round < runs; round++) {
@@ -177,6 +180,7 @@ async function upload(): Promise<Table> {
         const secs = Number(msStr) / 1000;
         ms[j].mbps.push((mib * (1 << 20) * count) / secs / 1e6);
         ms[j].rps.push(count / secs);
+        ms[j].cpuUs.push(NaN);
         ms[j].p99.push(NaN);
         ms[j].errors.push(count - Number(ok));
       });
@@ -208,19 +212,28 @@ async function conns(): Promise<Table> {
 
 function fmt(t: Table): string {
   const mb = t.workload === 'static' || t.workload === 'upload';
-  const head = ['server', 'case', t.workload === 'upload' ? 'uploads/s' : 'req/s', 'MB/s', 'p99 ms', 'RSS MiB', 'peak MiB', `req/s vs ${t.base}`];
+  const up = t.workload === 'upload';
+  const head = ['server', 'case', up ? 'uploads/s' : 'req/s', 'MB/s', 'p99 ms', 'RSS MiB', 'peak MiB'];
+  if (!up) head.push('CPU µs/req');
+  head.push(`req/s vs ${t.base}`);
+  if (!up) head.push('by CPU/req');
   if (mb) head.push(`MB/s vs ${t.base}`);
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((h, i) => (i < 2 ? ' --- ' : ' ---: ')).join('|')}|`];
   for (const r of t.rows) {
     const cells = [
       r.server, r.case, r.rps >= 100 ? r.rps.toFixed(0) : r.rps.toFixed(2), r.mbps.toFixed(1), Number.isNaN(r.p99ms) ? '–' : r.p99ms.toFixed(2),
-      r.rssMiB.toFixed(0), r.peakMiB.toFixed(0), r.ratio.toFixed(2) + '×',
+      r.rssMiB.toFixed(0), r.peakMiB.toFixed(0),
     ];
+    if (!up) cells.push(r.cpuUs.toFixed(1));
+    cells.push(r.ratio.toFixed(2) + '×');
+    if (!up) cells.push(r.cpuRatio.toFixed(2) + '×');
     if (mb) cells.push(r.mbRatio.toFixed(2) + '×');
     if (r.errors > 0) cells[2] += ` (${r.errors} errors)`;
     lines.push(`| ${cells.join(' | ')} |`);
   }
-  for (const x of t.targets) lines.push(`\nTarget ${x.what} ≥ ${x.want}: ${Number.isNaN(x.got) ? 'not measured' : x.got.toFixed(2) + (x.got >= x.want ? ' (met)' : ' (MISSED)')}`);
+  const verdict = (v: number, want: number): string => (Number.isNaN(v) ? 'not measured' : v.toFixed(2) + (v >= want ? ' (met)' : ' (missed)'));
+  if (t.targets.length > 0) lines.push('', `| target | want | req/s ratio | by CPU per request |`, '| --- | ---: | ---: | ---: |');
+  for (const x of t.targets) lines.push(`| ${x.what} | ≥ ${x.want} | ${verdict(x.got, x.want)} | ${verdict(x.byCpu, x.want)} |`);
   return `### ${t.title}\n\n${lines.join('\n')}\n`;
 }
 
