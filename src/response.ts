@@ -391,6 +391,42 @@ export class Response implements ResponseWriter, Flusher {
     });
   }
 
+  /**
+   * sendHead for the common handler header: no field the head rules look at (see {@link ordinaryKind}) except
+   * Content-Type, and a status that allows a body. What the general path decides for such a header, without its
+   * dozen map look-ups.
+   */
+  private sendOrdinaryHead(header: Header, hasContentType: boolean, p: Buffer | null, str: string | null): void {
+    const plen = firstBytesLength(p, str);
+    let autoCL = -1;
+    if (this.handlerDone && (!this.isHEAD || plen > 0)) {
+      this.contentLength = plen;
+      autoCL = plen;
+    }
+    const hasCL = this.contentLength !== -1;
+    let closeAfterReply = false;
+    if (!this.isHEAD && this.status !== 204 && !hasCL) {
+      if (this.is11) this.chunking = true;
+      else closeAfterReply = true;
+    }
+    this.sink.head({
+      status: this.status,
+      lines: headerLines(header, null),
+      date: true,
+      autoContentLength: autoCL,
+      contentType: hasContentType || plen === 0 ? null : sniffFirstBytes(p, str),
+      chunked: this.chunking,
+      hasContentLength: hasCL,
+      closeAfterReply,
+      connection: '',
+      connectionKeyPresent: false,
+      snapshotConnection: '',
+      protocolSwitch: false,
+      head: this.isHEAD,
+      bodyAllowed: true,
+    });
+  }
+
   // Go's chunkWriter.writeHeader, less the Connection decision (the sink's, see carrier.ts).
   private sendHead(p: Buffer | null, str: string | null = null): void {
     this.headSent = true;
@@ -398,8 +434,13 @@ export class Response implements ResponseWriter, Flusher {
       this.sendPlainHead(p, str);
       return;
     }
-    // The snapshot is this response's own copy: fields the head must not carry are deleted from it.
     const header = this.snapshot;
+    const kind = ordinaryKind(header);
+    if (kind !== NOT_ORDINARY && bodyAllowedForStatus(this.status)) {
+      this.sendOrdinaryHead(header, kind === WITH_CONTENT_TYPE, p, str);
+      return;
+    }
+    // The snapshot is this response's own copy: fields the head must not carry are deleted from it.
     const delHeader = (key: string): void => header.deleteRaw(key);
     // Trailer-prefixed keys to leave out of the lines; allocated only when there is one.
     let exclude: Set<string> | null = null;
@@ -483,6 +524,30 @@ export class Response implements ResponseWriter, Flusher {
 }
 
 const NO_LINES = Object.freeze([]) as unknown as string[];
+
+const NOT_ORDINARY = 0;
+const ORDINARY = 1;
+const WITH_CONTENT_TYPE = 2;
+/**
+ * Whether a handler header holds only fields the head rules do not look at (RSP-30…RSP-44: Date, Content-Length,
+ * Transfer-Encoding, Content-Encoding, Connection, Upgrade, Trailer and `Trailer:` keys), and whether it has
+ * Content-Type; one pass over the keys.
+ */
+function ordinaryKind(h: Header): number {
+  let kind = ORDINARY;
+  for (const k of h.m.keys()) {
+    switch (k) {
+      case 'Content-Type':
+        kind = WITH_CONTENT_TYPE;
+        continue;
+      case 'Date': case 'Content-Length': case 'Transfer-Encoding': case 'Content-Encoding': case 'Connection':
+      case 'Upgrade': case 'Trailer':
+        return NOT_ORDINARY;
+    }
+    if (k.startsWith(TrailerPrefix)) return NOT_ORDINARY;
+  }
+  return kind;
+}
 
 // The head is decided on the first bytes passed on: a Buffer, or a binary string (see Response.write), or none.
 function firstBytesLength(p: Buffer | null, str: string | null): number {
