@@ -96,6 +96,18 @@ export class NodeSink implements ResponseSink {
       (res as Http2ServerResponse).writeHead(h.status, hs);
       return;
     }
+    const closing = (h.closeAfterReply || this.closeAfter) && !h.protocolSwitch;
+    if (
+      !earlier && src.length === 0 && date && h.autoContentLength >= 0 && contentType !== null && !closing && !h.chunked &&
+      !this.sentInformational && !Object.prototype.hasOwnProperty.call(res, 'writeHead')
+    ) {
+      // The usual small response (no fields anywhere, length and type automatic): its fields in one literal, not
+      // pushed one by one into an array that then has to grow.
+      (res as ServerResponse).writeHead(h.status, reason(h.status), [
+        'Date', httpDate(), 'Content-Length', String(h.autoContentLength), 'Content-Type', contentType,
+      ]);
+      return;
+    }
     const out: string[] = [];
     let hasConnection = false;
     for (let i = 0; i < src.length; i += 2) {
@@ -111,7 +123,7 @@ export class NodeSink implements ResponseSink {
     if (date) out.push('Date', httpDate());
     if (h.autoContentLength >= 0) out.push('Content-Length', String(h.autoContentLength));
     if (contentType !== null) out.push('Content-Type', contentType);
-    if ((h.closeAfterReply || this.closeAfter) && !hasConnection && !h.protocolSwitch) out.push('Connection', 'close');
+    if (closing && !hasConnection) out.push('Connection', 'close');
     if (h.chunked) out.push('Transfer-Encoding', 'chunked');
     else if (h.closeAfterReply && h.bodyAllowed && !h.head) (res as ServerResponse).useChunkedEncodingByDefault = false;
     // Middleware wraps writeHead on the instance (on-headers); a subclass's own (light-my-request's) passes through.
