@@ -355,9 +355,13 @@ export class Response implements ResponseWriter, Flusher {
     return any ? headerLines(t, null) : null;
   }
 
-  // sendHead when the handler never asked for the header: the map is empty (a snapshot is taken whenever it
-  // was asked for before the head), so only the status and the first bytes decide (RSP-30, RSP-32, RSP-40, RSP-41).
-  private sendPlainHead(p: Buffer | null, str: string | null): void {
+  /**
+   * sendHead when no field of the header bears on the head: the handler never asked for the header (no snapshot,
+   * `lines` empty), or it holds only ordinary fields and perhaps Content-Type (see {@link ordinaryKind}). Then only
+   * the status and the first bytes decide (RSP-30, RSP-32, RSP-40, RSP-41) — what the general path decides for such
+   * a header, without its dozen map look-ups.
+   */
+  private sendSimpleHead(lines: string[], hasContentType: boolean, p: Buffer | null, str: string | null): void {
     const status = this.status;
     const bodyAllowed = bodyAllowedForStatus(status);
     const plen = firstBytesLength(p, str);
@@ -367,7 +371,7 @@ export class Response implements ResponseWriter, Flusher {
       autoCL = plen;
     }
     const hasCL = this.contentLength !== -1;
-    const contentType = !bodyAllowed || plen === 0 ? null : sniffFirstBytes(p, str);
+    const contentType = hasContentType || !bodyAllowed || plen === 0 ? null : sniffFirstBytes(p, str);
     let closeAfterReply = false;
     if (!this.isHEAD && bodyAllowed && status !== 204 && !hasCL) {
       if (this.is11) this.chunking = true;
@@ -375,7 +379,7 @@ export class Response implements ResponseWriter, Flusher {
     }
     this.sink.head({
       status,
-      lines: NO_LINES,
+      lines,
       date: true,
       autoContentLength: autoCL,
       contentType,
@@ -391,53 +395,17 @@ export class Response implements ResponseWriter, Flusher {
     });
   }
 
-  /**
-   * sendHead for the common handler header: no field the head rules look at (see {@link ordinaryKind}) except
-   * Content-Type, and a status that allows a body. What the general path decides for such a header, without its
-   * dozen map look-ups.
-   */
-  private sendOrdinaryHead(header: Header, hasContentType: boolean, p: Buffer | null, str: string | null): void {
-    const plen = firstBytesLength(p, str);
-    let autoCL = -1;
-    if (this.handlerDone && (!this.isHEAD || plen > 0)) {
-      this.contentLength = plen;
-      autoCL = plen;
-    }
-    const hasCL = this.contentLength !== -1;
-    let closeAfterReply = false;
-    if (!this.isHEAD && this.status !== 204 && !hasCL) {
-      if (this.is11) this.chunking = true;
-      else closeAfterReply = true;
-    }
-    this.sink.head({
-      status: this.status,
-      lines: headerLines(header, null),
-      date: true,
-      autoContentLength: autoCL,
-      contentType: hasContentType || plen === 0 ? null : sniffFirstBytes(p, str),
-      chunked: this.chunking,
-      hasContentLength: hasCL,
-      closeAfterReply,
-      connection: '',
-      connectionKeyPresent: false,
-      snapshotConnection: '',
-      protocolSwitch: false,
-      head: this.isHEAD,
-      bodyAllowed: true,
-    });
-  }
-
   // Go's chunkWriter.writeHeader, less the Connection decision (the sink's, see carrier.ts).
   private sendHead(p: Buffer | null, str: string | null = null): void {
     this.headSent = true;
     if (this.snapshot === null) {
-      this.sendPlainHead(p, str);
+      this.sendSimpleHead(NO_LINES, false, p, str);
       return;
     }
     const header = this.snapshot;
     const kind = ordinaryKind(header);
     if (kind !== NOT_ORDINARY && bodyAllowedForStatus(this.status)) {
-      this.sendOrdinaryHead(header, kind === WITH_CONTENT_TYPE, p, str);
+      this.sendSimpleHead(headerLines(header, null), kind === WITH_CONTENT_TYPE, p, str);
       return;
     }
     // The snapshot is this response's own copy: fields the head must not carry are deleted from it.
