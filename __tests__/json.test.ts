@@ -6,7 +6,7 @@
 import * as net from 'node:net';
 import { JSONBodyError, ServeMux, maxBytesHandler, readJSON, writeJSON, type Request, type ResponseWriter } from '../src/index';
 import {
-  type Carrier, express4Carrier, express5Carrier, injectCarrier, listenerCarrier, nativeCarrier, nativeH2Carrier, quietLog, recorderCarrier,
+  type Carrier, everyCarrier, nativeCarrier, quietLog,
 } from './adapters/carriers';
 
 const seen: unknown[] = [];
@@ -47,15 +47,7 @@ function buildMux(): ServeMux {
 }
 
 const log = quietLog();
-const carriers: Record<string, () => Promise<Carrier>> = {
-  native: () => nativeCarrier(buildMux(), log),
-  requestListener: () => listenerCarrier(buildMux(), log),
-  express4: () => express4Carrier(buildMux(), log),
-  express5: () => express5Carrier(buildMux(), log),
-  inject: () => injectCarrier(buildMux(), log),
-  recorder: () => recorderCarrier(buildMux()),
-  'native-h2': () => nativeH2Carrier(buildMux(), log),
-};
+const carriers = everyCarrier(buildMux, log);
 
 const json = { 'Content-Type': 'application/json' };
 

@@ -190,3 +190,16 @@ export async function nativeH2Carrier(mux: ServeMux, log: Logger): Promise<Carri
     },
   };
 }
+
+/** Every carrier of the matrix, each serving a mux made by `build` (the recorder logs nothing: it has no server). */
+export function everyCarrier(build: () => ServeMux, log: Logger): Record<string, () => Promise<Carrier>> {
+  return {
+    native: () => nativeCarrier(build(), log),
+    requestListener: () => listenerCarrier(build(), log),
+    express4: () => express4Carrier(build(), log),
+    express5: () => express5Carrier(build(), log),
+    inject: () => injectCarrier(build(), log),
+    recorder: () => recorderCarrier(build()),
+    'native-h2': () => nativeH2Carrier(build(), log),
+  };
+}

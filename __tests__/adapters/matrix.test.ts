@@ -7,8 +7,7 @@
 import * as net from 'node:net';
 import { ErrBodyNotAllowed, ServeMux, type Request, type ResponseWriter } from '../../src/index';
 import {
-  type Carrier, type Reply, type Req, express4Carrier, express5Carrier, injectCarrier, listenerCarrier, nativeCarrier, nativeH2Carrier, quietLog,
-  recorderCarrier,
+  type Carrier, type Reply, type Req, everyCarrier, express5Carrier, listenerCarrier, nativeCarrier, quietLog,
 } from './carriers';
 
 const writeErrors: unknown[] = [];
@@ -183,15 +182,7 @@ function check(c: Carrier, reply: Reply, want: Case['want']): void {
 }
 
 const log = quietLog();
-const carriers: Record<string, () => Promise<Carrier>> = {
-  native: () => nativeCarrier(buildMux(), log),
-  requestListener: () => listenerCarrier(buildMux(), log),
-  express4: () => express4Carrier(buildMux(), log),
-  express5: () => express5Carrier(buildMux(), log),
-  inject: () => injectCarrier(buildMux(), log),
-  recorder: () => recorderCarrier(buildMux()),
-  'native-h2': () => nativeH2Carrier(buildMux(), log),
-};
+const carriers = everyCarrier(buildMux, log);
 
 describe.each(Object.keys(carriers))('carrier %s', (name) => {
   let c: Carrier;
