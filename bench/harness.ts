@@ -24,13 +24,15 @@ export interface Target {
   env?: NodeJS.ProcessEnv;
   /** Cores the server may use (taskset list); default core 0, the load generator's being core 1. */
   cpus?: string;
+  /** How long to wait for the `listening on` line (ms); default 20 s. */
+  startTimeout?: number;
 }
 
 export function start(t: Target): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('taskset', ['-c', t.cpus ?? '0', t.cmd, ...t.argv, '0'], { env: t.env ?? process.env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`${t.name}: no listening line`)), 20000);
+    const timer = setTimeout(() => reject(new Error(`${t.name}: no listening line`)), t.startTimeout ?? 20000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (\S+)/.exec(out);
@@ -131,7 +133,8 @@ export function buildGo(root: string, file: string, name: string): string | null
   writeFileSync(path.join(dir, 'go.mod'), `module bench${name}\n\ngo 1.23\n`);
   execFileSync(go, ['build', '-o', path.join(dir, name), path.join(root, 'bench', 'go', file)], {
     cwd: dir,
-    env: { ...process.env, GOPROXY: 'off', GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', GOPATH: path.join(dir, 'gopath'), GOCACHE: path.join(dir, 'gocache') },
+    // One build cache for every run: a fresh one recompiles net/http each time.
+    env: { ...process.env, GOPROXY: 'off', GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod', GOPATH: path.join(dir, 'gopath'), GOCACHE: path.join(os.tmpdir(), 'nethttp-bench-gocache') },
     stdio: 'inherit',
   });
   return path.join(dir, name);

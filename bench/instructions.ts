@@ -73,7 +73,11 @@ function callgrind(pid: number, cmd: string): void {
 
 async function count(t: Target, reqs: Buffer[]): Promise<{ name: string; perRequest: number; ok: number }> {
   const out = path.join(tmp, `cg.${t.name.replace(/\W+/g, '_')}.%p.out`);
-  const vt: Target = { ...t, cmd: 'valgrind', argv: ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${out}`, t.cmd, ...t.argv] };
+  const log = path.join(tmp, `vg.${t.name.replace(/\W+/g, '_')}.%p.log`);
+  const vt: Target = {
+    ...t, cmd: 'valgrind', startTimeout: 300_000,
+    argv: ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${out}`, `--log-file=${log}`, t.cmd, ...t.argv],
+  };
   const { child, url } = await start(vt);
   try {
     const port = Number(new URL(url).port);
