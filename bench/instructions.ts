@@ -67,8 +67,8 @@ function play(port: number, reqs: Buffer[], n: number, conns = 10): Promise<numb
   return Promise.all(Array.from({ length: conns }, one)).then(() => ok);
 }
 
-function callgrind(pid: number, cmd: string): void {
-  execFileSync('callgrind_control', [cmd, String(pid)], { stdio: 'ignore' });
+function callgrind(pid: number, ...cmd: string[]): void {
+  execFileSync('callgrind_control', [...cmd, String(pid)], { stdio: 'ignore' });
 }
 
 async function count(t: Target, reqs: Buffer[]): Promise<{ name: string; perRequest: number; ok: number }> {
@@ -82,14 +82,16 @@ async function count(t: Target, reqs: Buffer[]): Promise<{ name: string; perRequ
   try {
     const port = Number(new URL(url).port);
     for (let i = 0; i < warm; i++) await play(port, reqs, Math.min(requests, 3000));
-    callgrind(child.pid!, '-i on');
+    callgrind(child.pid!, '-i', 'on');
     const ok = await play(port, reqs, requests);
     callgrind(child.pid!, '-d');
-    callgrind(child.pid!, '-i off');
+    callgrind(child.pid!, '-i', 'off');
     const prefix = path.basename(out).replace('%p', String(child.pid));
     const dump = readdirSync(tmp).filter((f) => f.startsWith(prefix + '.')).sort().pop()!;
     const m = /^(?:summary|totals): (\d+)/m.exec(readFileSync(path.join(tmp, dump), 'utf8'));
-    return { name: t.name, perRequest: Math.round(Number(m?.[1] ?? NaN) / requests), ok };
+    const total = Number(m?.[1] ?? NaN);
+    if (!(total > 0)) throw new Error(`${t.name}: callgrind counted nothing`);
+    return { name: t.name, perRequest: Math.round(total / requests), ok };
   } finally {
     await stop([child]);
   }
