@@ -572,7 +572,7 @@ describe("Go's fs_test.go", () => {
     });
   });
 
-  test('TestFileServerFS, TestServeFileFS over memFS', async () => {
+  test('TestFileServerFS, TestServeFileFS over memFS (FS-1, FS-32)', async () => {
     const fsys = memFS({ 'index.html': 'index.html says hello' });
     await serving(fileServerFS(fsys), async (port) => {
       expect((await request(port, '/index.html')).status).toBe(301);

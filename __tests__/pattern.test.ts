@@ -1,6 +1,8 @@
 /**
- * Pattern parsing, specificity and conflicts against Go 1.23 (MUX-1…MUX-35): the inputs of Go's pattern_test.go
- * tables with the outcomes Go computed for them (__tests__/go-tables/mux.json).
+ * Pattern parsing, specificity and conflicts against Go 1.23: the inputs of Go's pattern_test.go tables with the
+ * outcomes Go computed for them (__tests__/go-tables/mux.json). Parsing: the method separator (MUX-1), decoded
+ * literals (MUX-5), unclean paths (MUX-10), the error messages (MUX-20). Relations: methods (MUX-32), segments
+ * (MUX-33), paths (MUX-34), combined (MUX-35); conflicts (MUX-30) and how they are described (MUX-21).
  */
 
 import { readFileSync } from 'node:fs';

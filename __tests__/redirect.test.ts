@@ -1,4 +1,8 @@
-/** redirect and redirectHandler against Go's serve_test.go TestRedirect, TestRedirectContentTypeAndBody, TestRedirectBadPath. */
+/**
+ * redirect and redirectHandler against Go's serve_test.go TestRedirect, TestRedirectContentTypeAndBody,
+ * TestRedirectBadPath: the target (RSP-105), its escaping (RSP-106), Content-Type and body by method (RSP-107,
+ * RSP-108, RSP-109), an unchecked code and a nil Content-Type (RSP-110), redirectHandler (RSP-111).
+ */
 
 import { redirect, redirectHandler, Request, URL } from '../src/index';
 import { newRecorder, newRequest } from '../adapters/httptest';

@@ -1,4 +1,7 @@
-/** ServeMux against Go's serve_test.go tables: TestServeMuxHandler, TestServeMuxHandlerRedirects, TestMuxRedirectLeadingSlashes, nil handlers. */
+/**
+ * ServeMux against Go's serve_test.go tables: TestServeMuxHandler and TestServeMuxHandlerRedirects (what
+ * `mux.handler(r)` returns, MUX-84), TestMuxRedirectLeadingSlashes, nil handlers (MUX-20).
+ */
 
 import { PatternError, Request, ServeMux, URL, parse, type ResponseWriter } from '../src/index';
 import { newRecorder, newRequest } from '../adapters/httptest';

@@ -60,6 +60,7 @@ function raw(port: number, data: string | string[], idleMs = 300): Promise<{ tex
 const GET = 'GET / HTTP/1.1\r\nHost: x\r\n\r\n';
 
 describe('Server', () => {
+  // The connState hook (SRV-13) reports New (SRV-41), Active (SRV-42), Idle (SRV-43) and Closed (SRV-45).
   test('SRV-46: ConnState sequences for keep-alive, Connection: close and a malformed request', async () => {
     const r = await start((w) => void w.write('ok'));
     await raw(r.port, GET + GET);
@@ -97,7 +98,7 @@ describe('Server', () => {
     await r.srv.close();
   });
 
-  test('SRV-97, SRV-99: a throwing handler is logged as Go logs a panic; ErrAbortHandler is silent', async () => {
+  test('SRV-97, SRV-99, SRV-107: a throwing handler is logged as Go logs a panic; ErrAbortHandler is silent', async () => {
     const r = await start((_w, req) => {
       if (req.url.path === '/abort') throw ErrAbortHandler;
       throw new Error('an error value');
@@ -111,7 +112,7 @@ describe('Server', () => {
     await r.srv.close();
   });
 
-  test('SRV-96: the request context is cancelled when the client goes away and when the handler returns', async () => {
+  test('SRV-95, SRV-96: the request context is cancelled when the client goes away and when the handler returns', async () => {
     let cancelledByClient: Promise<Error | null> = Promise.resolve(null);
     let afterReturn: Error | null | undefined;
     let ctxRef: ReturnType<import('../src').Request['context']> | undefined;
@@ -194,7 +195,7 @@ describe('Server', () => {
     await r.srv.close();
   });
 
-  test('SRV-30, SRV-33: shutdown waits for active requests, which finish with Connection: close', async () => {
+  test('SRV-30, SRV-33, SRV-39, SRV-84: shutdown runs the hooks and waits for active requests, which finish with Connection: close', async () => {
     let release!: () => void;
     const gate = new Promise<void>((res) => (release = res));
     const r = await start(async (w) => {

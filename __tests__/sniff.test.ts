@@ -83,6 +83,9 @@ const cases: Array<[string, string, string]> = [
   ['SNF-1 tag past 512', ' '.repeat(600) + '<html>', text],
   ['SNF-1 <p> ends at 512', ' '.repeat(509) + '<p>', html],
   ['SNF-1 <p> past 512', ' '.repeat(511) + '<p>', text],
+  // Every HTML row, in lower case and ended by a space.
+  ...['<!DOCTYPE HTML', '<HTML', '<HEAD', '<SCRIPT', '<IFRAME', '<H1', '<DIV', '<FONT', '<TABLE', '<A', '<STYLE', '<TITLE',
+    '<B', '<BODY', '<BR', '<P', '<!--'].map((p): [string, string, string] => [`SNF-10 ${p}`, p.toLowerCase() + ' ', html]),
 ];
 
 describe('detectContentType (SNF-*)', () => {

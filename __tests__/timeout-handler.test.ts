@@ -20,7 +20,7 @@ describe('timeoutHandler', () => {
     expect([res.statusCode, res.body.toString(), res.header.get('X-Inner')]).toEqual([201, 'hi there', 'yes']);
   });
 
-  test('past the deadline: 503 with the default body, later writes get ErrHandlerTimeout (TestTimeoutHandler)', async () => {
+  test('past the deadline: 503 with the default body, later writes get ErrHandlerTimeout (TestTimeoutHandler, RSP-123)', async () => {
     let writeErr: Error | null | undefined;
     let ctxErr: Error | null = null;
     const h = timeoutHandler(async (w, r) => {

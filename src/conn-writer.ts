@@ -116,6 +116,8 @@ export class NativeSink implements ResponseSink {
     const st = this.st;
     const keepAlives = st.keepAlivesEnabled();
     let setConnection = '';
+    // HTTP/1.0 keep-alive is kept only with a length, for HEAD or a status without body (SRV-77); a request's
+    // `Connection: close` closes after the reply (SRV-75); keep-alives off or shutting down close too (SRV-84).
     if (st.wants10KeepAlive && keepAlives) {
       if (h.hasContentLength && h.connection === 'keep-alive') st.closeAfterReply = false;
     }
@@ -158,6 +160,8 @@ export class NativeSink implements ResponseSink {
       setConnection = 'close';
     }
     if (h.closeAfterReply) st.closeAfterReply = true;
+    // Closing: `Connection: close` replaces the handler's, unless it already says close or this is a protocol
+    // switch (SRV-83).
     if (st.closeAfterReply && (!keepAlives || !hasToken(h.snapshotConnection, 'close')) && !h.protocolSwitch) {
       dropConnection = true;
       setConnection = st.is11 ? 'close' : '';
@@ -168,6 +172,7 @@ export class NativeSink implements ResponseSink {
       if (dropConnection && lines[i] === 'Connection') continue;
       s += lines[i] + ': ' + lines[i + 1] + CRLF;
     }
+    // The automatic lines, after the handler's, always in this order (RSP-12).
     if (h.date) s += 'Date: ' + httpDate() + CRLF;
     if (h.autoContentLength >= 0) s += 'Content-Length: ' + h.autoContentLength + CRLF;
     if (h.contentType !== null) s += 'Content-Type: ' + h.contentType + CRLF;
@@ -193,6 +198,7 @@ export class NativeSink implements ResponseSink {
       this.str = null;
     }
     if (this.chunked) {
+      // Size in lower-case hex, no extensions (RSP-4).
       const size = Buffer.from(data.length.toString(16) + CRLF, 'latin1');
       this.out.push(size, data, CRLF_BUF);
       this.outLen += size.length + data.length + 2;

@@ -259,6 +259,7 @@ export class Conn {
           // Wait for the next request's first bytes under the idle timeout (SRV-53 steps 14–16, SRV-54); a run
           // resumed after parking keeps the deadline it parked with.
           if (!resumed) {
+            // idleTimeout, or readTimeout when it is 0 (SRV-10).
             const idle = srv.idleTimeout > 0 ? srv.idleTimeout : srv.readTimeout;
             this.setReadDeadline(idle > 0 ? Date.now() + idle : 0);
           }
@@ -270,19 +271,19 @@ export class Conn {
           if (this.avail() < 4) return;
           this.setReadDeadline(0);
         }
-        // SRV-7/8: the header deadline, then the whole-request deadline.
+        // SRV-7, SRV-8: the header deadline, then the whole-request deadline.
         const hdrTO = srv.readHeaderTimeout > 0 ? srv.readHeaderTimeout : srv.readHeaderTimeout === 0 ? srv.readTimeout : 0;
         const start = hdrTO > 0 || srv.readTimeout > 0 ? Date.now() : 0;
         this.setReadDeadline(hdrTO > 0 ? start + hdrTO : 0);
         const headStart = this.pos;
         const got = this.bufferedHead() ?? (await this.readHead());
         const readAny = this.pos > headStart || got !== null;
-        if (srv.writeTimeout > 0) this.armWriteTimeout(srv.writeTimeout);
+        if (srv.writeTimeout > 0) this.armWriteTimeout(srv.writeTimeout); // once a head was read, good or bad (SRV-9)
         if (got === null) return; // silent close (SRV-69)
-        if (readAny) this.setState(StateActive);
+        if (readAny) this.setState(StateActive); // even for a request that turns out malformed (SRV-42)
         if (Buffer.isBuffer(got)) {
           this.socket.write(got);
-          if (got === reply431) await this.closeWriteAndWait();
+          if (got === reply431) await this.closeWriteAndWait(); // half-close, linger, close (SRV-60)
           return;
         }
         const rr = readRequest(got);
@@ -295,7 +296,7 @@ export class Conn {
         const served = this.serveRequest(rr.req, rr.framing, rr);
         const keepGoing = typeof served === 'boolean' ? served : await served;
         if (!keepGoing) return;
-        this.setState(StateIdle);
+        this.setState(StateIdle); // the response is out and the connection will be reused (SRV-43)
         if (!srv.keepAlivesEnabled()) return;
       }
     } catch (err) {
@@ -304,6 +305,7 @@ export class Conn {
       if (!parked) {
         this.clearTimers();
         if (!this.hijacked) {
+          // Closed, forgotten, then reported: the sequences of SRV-45, SRV-46.
           this.closeSocket();
           this.cancelConnIfGone();
           this.server.untrack(this);
@@ -340,6 +342,7 @@ export class Conn {
     const buf = this.pending;
     const start = this.pos;
     const avail = buf.length - start;
+    // maxHeaderBytes plus Go's 4096 bytes of read-buffer slack (SRV-3).
     const limit = this.server.maxHeaderBytes + 4096;
     const end = findHeadEnd(buf, start, start + Math.min(avail, limit), start);
     if (end === -1) return undefined;
@@ -453,6 +456,7 @@ export class Conn {
     // scavenge, after which every request's state was allocated in old space and the GC cost tripled.
     const st = new RequestState(this, req, body, info);
     if (info.expectContinue) {
+      // 100 Continue on the first body read, unless a response was written first (SRV-92).
       body.beforeFirstRead = () => {
         if (st.canWriteContinue && !st.continueSent) {
           st.continueSent = true;
@@ -545,7 +549,10 @@ export class Conn {
     sink.flushForAbort();
   }
 
-  /** @internal For RequestState. */
+  /**
+   * @internal For RequestState. The socket goes to the handler with any bytes already received after the request
+   * (RSP-85); the server forgets it and reports StateHijacked, its last state (SRV-44).
+   */
   hijack(w: Response, sink: NativeSink): { conn: Socket } {
     w.sendHeadForHijack();
     sink.flushForAbort();
@@ -706,6 +713,7 @@ class ConnBody implements BodySource {
       return b.subarray(0, max);
     }
     if (this.dec.done) {
+      // The trailers received, declared or not, fill r.trailer at the end of the body (REQ-55).
       const t = this.dec.trailer;
       if (t !== null) for (const [k, v] of t.m) this.req.trailer.setRaw(k, v);
       this.finish();

@@ -44,6 +44,7 @@ export function errorIs(err: unknown, target: unknown): boolean {
   return false;
 }
 
+// The sentinels below carry Go's texts exactly (RSP-150).
 function sentinel(code: string, message: string): NetHTTPError {
   return Object.freeze(new NetHTTPError(code, message)) as NetHTTPError;
 }

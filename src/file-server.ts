@@ -59,10 +59,12 @@ async function dirList(w: ResponseWriter, r: Request, f: File): Promise<void> {
   try {
     dirs = await f.readdir();
   } catch (err) {
+    // Logged, and a fixed 500 text (FS-24).
     logFor(r, `http: error reading directory: ${err instanceof Error ? err.message : String(err)}`);
     error(w, 'Error reading directory', 500);
     return;
   }
+  // An ordinary response: Content-Length or chunked by size, no ranges or entity tags (FS-23).
   const names = dirs.map((d) => (d.isDir ? d.name + '/' : d.name));
   names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   w.header().set('Content-Type', 'text/html; charset=utf-8');

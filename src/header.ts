@@ -30,7 +30,7 @@ const CANON_CACHE_MAX = 1024;
 /**
  * canonicalHeaderKey returns the canonical form of a header key: the first letter and every letter after a
  * hyphen upper-case, the rest lower-case (`accept-encoding` → `Accept-Encoding`). A key containing a space or
- * any non-token character is returned unchanged, as Go does.
+ * any non-token character is returned unchanged, as Go does (REQ-40).
  */
 export function canonicalHeaderKey(s: string): string {
   const hit = canonCache.get(s);

@@ -40,6 +40,7 @@ export function logf(logger: Logger | null | undefined, message: string): void {
  * @internal
  */
 export function panicLine(remoteAddr: string, v: unknown): string | null {
+  // Only ErrAbortHandler itself is silent; an error wrapping it is logged (SRV-99).
   if (v instanceof NetHTTPError && v.code === ErrAbortHandler.code && v.constructor === NetHTTPError) return null;
   const text = v === null || v === undefined ? 'panic called with nil argument' : v instanceof Error ? v.message : String(v);
   const stack = v instanceof Error && v.stack ? v.stack : new Error().stack ?? '';

@@ -42,12 +42,14 @@ export function readRequest(head: RequestHead): ReadRequestResult {
   req.protoMajor = head.protoMajor;
   req.protoMinor = head.protoMinor;
   req.requestURI = target;
+  // The target's host, else the Host field, port and case as sent (REQ-20).
   req.host = url.host !== '' ? url.host : hosts !== null ? hosts[0] : '';
   // Pragma: no-cache implies Cache-Control: no-cache (REQ-34).
   const pragma = header.getRaw('Pragma');
   if (pragma !== undefined && pragma.length > 0 && pragma[0] === 'no-cache' && !header.hasRaw('Cache-Control')) {
     header.setRaw('Cache-Control', ['no-cache']);
   }
+  // `close` in any Connection field, in any case, ends the connection after the reply (SRV-75).
   const conn = header.getRaw('Connection');
   const closeTok = conn !== undefined && conn.some((v) => hasToken(v, 'close'));
   if (head.protoMajor < 1) req.close = true;
@@ -62,7 +64,7 @@ export function readRequest(head: RequestHead): ReadRequestResult {
     req.contentLength = -1;
     req.close = true;
   }
-  // Server-level checks, in Go's order (SRV-59).
+  // Server-level checks, in Go's order (SRV-59); the failures with a reason get Go's status-error reply (SRV-62).
   const supported = head.protoMajor === 1 || (head.protoMajor === 2 && head.protoMinor === 0 && method === 'PRI' && target === '*');
   if (!supported) return { ok: false, reply: statusErrorReply(505, 'HTTP Version Not Supported', 'unsupported protocol version') };
   const is11 = req.protoAtLeast(1, 1);

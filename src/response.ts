@@ -153,16 +153,18 @@ export class Response implements ResponseWriter, Flusher {
   /** writeHeader sends a 1xx at once or fixes the final status (RSP-14…RSP-23). */
   writeHeader(code: number): void {
     if (this.hijacked) {
-      this.sink.log(`http: response.WriteHeader on hijacked connection from ${relevantCaller()}`);
+      this.sink.log(`http: response.WriteHeader on hijacked connection from ${relevantCaller()}`); // RSP-87
       return;
     }
     if (this.wroteHeader) {
+      // A second final status is ignored and logged (RSP-17).
       this.sink.log(`http: superfluous response.WriteHeader call from ${relevantCaller()}`);
       return;
     }
     if (!Number.isInteger(code) || code < 100 || code > 999) throw new Error(`invalid WriteHeader code ${code}`);
     if (code < 101 || code > 199) this.sink.disableContinue?.();
     if (code >= 100 && code <= 199 && code !== 101) {
+      // A 1xx goes out now with the map as it is, which stays for the final head (RSP-20).
       this.sink.informational(code, headerLines(this.handlerHeader, isLengthOrTE));
       return;
     }
@@ -185,6 +187,7 @@ export class Response implements ResponseWriter, Flusher {
   /** write buffers body bytes; it never throws (see {@link ResponseWriter.write}). */
   write(data: string | Uint8Array): Error | null {
     if (this.hijacked) {
+      // ErrHijacked; logged only when there was something to write (RSP-87).
       const len = typeof data === 'string' ? data.length : data.byteLength;
       if (len > 0) this.sink.log(`http: response.Write on hijacked connection from ${relevantCaller()}`);
       return ErrHijacked;
@@ -196,6 +199,7 @@ export class Response implements ResponseWriter, Flusher {
     const len = isString ? Buffer.byteLength(data) : data.byteLength;
     if (len === 0) return null;
     if (!bodyAllowedForStatus(this.status)) return ErrBodyNotAllowed;
+    // Refused bytes still count, so every later write past a declared length fails too (RSP-44).
     this.written += len;
     if (this.contentLength !== -1 && this.written > this.contentLength) return ErrContentLength;
     if (isString && len === data.length && this.bufLen === 0 && this.str === null && len <= BUF_SIZE && this.sink.bodyString !== undefined) {
@@ -277,6 +281,7 @@ export class Response implements ResponseWriter, Flusher {
   // Go's chunkWriter.Write: the head is decided on the first bytes passed on.
   private chunkWrite(p: Buffer): void {
     if (!this.headSent) this.sendHead(p);
+    // HEAD: counted, then dropped (RSP-63).
     if (this.isHEAD || !bodyAllowedForStatus(this.status)) return;
     this.sink.body(p);
   }
@@ -436,14 +441,17 @@ export class Response implements ResponseWriter, Flusher {
     let hasCL = this.contentLength !== -1;
     let contentType: string | null = null;
     if (bodyAllowed) {
+      // Any Content-Type key, even one without values, stops sniffing (RSP-35).
       if (!header.hasRaw('Content-Type') && firstValue(header, 'Content-Encoding') === '' && !hasTE && plen > 0) {
         contentType = sniffFirstBytes(p, str);
       }
     } else {
+      // No body: no length or framing, and a 304 no type either (RSP-62).
       if (status === 304) delHeader('Content-Type');
       delHeader('Content-Length');
       delHeader('Transfer-Encoding');
     }
+    // A Date key, even without values, means no automatic Date (RSP-31).
     const date = !header.hasRaw('Date');
     if (hasCL && hasTE && te !== 'identity') {
       this.sink.log(`http: WriteHeader called with both Transfer-Encoding of ${JSON.stringify(te)} and a Content-Length of ${this.contentLength}`);
@@ -458,6 +466,7 @@ export class Response implements ResponseWriter, Flusher {
       delHeader('Transfer-Encoding');
     } else if (this.is11) {
       if (hasTE && te === 'identity') {
+        // Neither chunked nor measured: the body ends when the connection closes (RSP-50).
         this.chunking = false;
         closeAfterReply = true;
         delHeader('Transfer-Encoding');
@@ -469,7 +478,7 @@ export class Response implements ResponseWriter, Flusher {
       closeAfterReply = true;
       delHeader('Transfer-Encoding');
     }
-    if (this.chunking) delHeader('Content-Length');
+    if (this.chunking) delHeader('Content-Length'); // RSP-52
     const connection = firstValue(header, 'Connection');
     const head: ResponseHead = {
       status,

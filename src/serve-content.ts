@@ -620,6 +620,7 @@ export async function serveContentWith(
       ranges = [];
     } else {
       if (parsed.error === 'invalid range: failed to overlap') h.set('Content-Range', `bytes */${size}`);
+      // The error reply drops the success headers, Content-Range stays (FS-72).
       serveError(w, parsed.error, 416);
       return;
     }

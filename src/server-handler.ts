@@ -30,6 +30,7 @@ export class ServerHandler implements Handler {
     private readonly disableGeneralOptionsHandler: boolean,
   ) {}
   serveHTTP(w: ResponseWriter, r: Request): void | Promise<void> {
+    // `OPTIONS *` is answered here unless turned off (SRV-12); no handler means DefaultServeMux (SRV-6).
     if (!this.disableGeneralOptionsHandler && r.requestURI === '*' && r.method === 'OPTIONS') return globalOptions(w, r);
     return (this.handler ?? DefaultServeMux).serveHTTP(w, r);
   }

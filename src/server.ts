@@ -120,7 +120,8 @@ export class Server implements ConnServer {
   /** @internal */
   setState(c: Conn, s: ConnState): void {
     c.state = s;
-    // Only a StateNew's age is ever read (shutdown treats a 5 s old new connection as idle): no clock per request.
+    // Only a StateNew's age is ever read (shutdown treats a 5 s old new connection as idle): no clock per request
+    // (SRV-48).
     if (s === StateNew) c.stateTime = Math.floor(Date.now() / 1000);
     this.options.connState?.(c.socket, s);
   }
@@ -223,6 +224,7 @@ export class Server implements ConnServer {
    */
   async serve(l: Listener): Promise<never> {
     if (this.inShutdown) {
+      // A server shut down cannot serve again (SRV-24, SRV-40).
       await l.close();
       throw ErrServerClosed;
     }
@@ -257,7 +259,7 @@ export class Server implements ConnServer {
         }
         const c = new Conn(this, sock, ctx);
         this.conns.add(c);
-        this.setState(c, StateNew);
+        this.setState(c, StateNew); // on the accept loop, before the connection is served (SRV-41)
         void c.serve();
       }
     } finally {
@@ -299,7 +301,7 @@ export class Server implements ConnServer {
   /**
    * shutdown stops the server gracefully (Go's `Server.Shutdown`, SRV-30…SRV-36): closes the listeners, starts the
    * registerOnShutdown hooks, then closes idle connections as they become idle until none is left. It resolves when
-   * all are closed, or rejects with `ctx.err()` if `ctx` ends first (active connections then go on).
+   * all are closed, or rejects with `ctx.err()` if `ctx` ends first (active connections then go on, SRV-33).
    */
   async shutdown(ctx: Context = background()): Promise<void> {
     this.inShutdown = true;

@@ -3,10 +3,12 @@
  * @module
  */
 
+// Only the first 512 bytes are looked at (SNF-1).
 const SNIFF_LEN = 512;
 const TEXT_UTF8 = 'text/plain; charset=utf-8';
 const HTML = 'text/html; charset=utf-8';
 
+// Whitespace skipped before the HTML and `<?xml` rows only (SNF-4); VT is not whitespace here.
 function isWS(b: number): boolean {
   return b === 0x09 || b === 0x0a || b === 0x0c || b === 0x0d || b === 0x20;
 }
@@ -16,6 +18,7 @@ function isBinary(b: number): boolean {
   return b <= 0x08 || b === 0x0b || (b >= 0x0e && b <= 0x1a) || (b >= 0x1c && b <= 0x1f);
 }
 
+// The HTML rows, in Go's order (SNF-10); `<svg>`, `<xml>` and the like are none of them (SNF-12).
 const htmlSigs: readonly Uint8Array[] = [
   '<!DOCTYPE HTML', '<HTML', '<HEAD', '<SCRIPT', '<IFRAME', '<H1', '<DIV', '<FONT', '<TABLE', '<A', '<STYLE',
   '<TITLE', '<B', '<BODY', '<BR', '<P', '<!--',
@@ -65,40 +68,41 @@ function mp4(d: Uint8Array, n: number): boolean {
   return false;
 }
 
-// The rows after the HTML and XML rows, in Go's order (SNF-21…SNF-53).
+// The rows after the HTML and XML rows, in Go's order: the first match wins (SNF-57). The byte-order-mark rows
+// need four bytes, so a lone BOM falls through to the text rule (SNF-56).
 const table: ReadonlyArray<[Sig, string]> = [
-  [exact('%PDF-'), 'application/pdf'],
-  [exact('%!PS-Adobe-'), 'application/postscript'],
-  [masked([0xfe, 0xff, _, _]), 'text/plain; charset=utf-16be'],
-  [masked([0xff, 0xfe, _, _]), 'text/plain; charset=utf-16le'],
-  [masked([0xef, 0xbb, 0xbf, _]), TEXT_UTF8],
-  [exact([0, 0, 1, 0]), 'image/x-icon'],
-  [exact([0, 0, 2, 0]), 'image/x-icon'],
-  [exact('BM'), 'image/bmp'],
-  [exact('GIF87a'), 'image/gif'],
-  [exact('GIF89a'), 'image/gif'],
-  [masked(['RIFF', _, _, _, _, 'WEBPVP']), 'image/webp'],
-  [exact([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), 'image/png'],
-  [exact([0xff, 0xd8, 0xff]), 'image/jpeg'],
-  [masked(['FORM', _, _, _, _, 'AIFF']), 'audio/aiff'],
-  [masked(['ID3']), 'audio/mpeg'],
-  [masked(['OggS', 0]), 'application/ogg'],
-  [masked(['MThd', 0, 0, 0, 6]), 'audio/midi'],
-  [masked(['RIFF', _, _, _, _, 'AVI ']), 'video/avi'],
-  [masked(['RIFF', _, _, _, _, 'WAVE']), 'audio/wave'],
-  [mp4, 'video/mp4'],
-  [exact([0x1a, 0x45, 0xdf, 0xa3]), 'video/webm'],
-  [masked([...new Array<number>(34).fill(_), 'LP']), 'application/vnd.ms-fontobject'],
-  [exact([0, 1, 0, 0]), 'font/ttf'],
-  [exact('OTTO'), 'font/otf'],
-  [exact('ttcf'), 'font/collection'],
-  [exact('wOFF'), 'font/woff'],
-  [exact('wOF2'), 'font/woff2'],
-  [exact([0x1f, 0x8b, 0x08]), 'application/x-gzip'],
-  [exact([0x50, 0x4b, 0x03, 0x04]), 'application/zip'],
-  [exact([0x52, 0x61, 0x72, 0x21, 0x1a, 0x07, 0x00]), 'application/x-rar-compressed'],
-  [exact([0x52, 0x61, 0x72, 0x21, 0x1a, 0x07, 0x01, 0x00]), 'application/x-rar-compressed'],
-  [exact([0x00, 0x61, 0x73, 0x6d]), 'application/wasm'],
+  [exact('%PDF-'), 'application/pdf'], // SNF-21
+  [exact('%!PS-Adobe-'), 'application/postscript'], // SNF-22
+  [masked([0xfe, 0xff, _, _]), 'text/plain; charset=utf-16be'], // SNF-23
+  [masked([0xff, 0xfe, _, _]), 'text/plain; charset=utf-16le'], // SNF-24
+  [masked([0xef, 0xbb, 0xbf, _]), TEXT_UTF8], // SNF-25
+  [exact([0, 0, 1, 0]), 'image/x-icon'], // SNF-26
+  [exact([0, 0, 2, 0]), 'image/x-icon'], // SNF-27
+  [exact('BM'), 'image/bmp'], // SNF-28
+  [exact('GIF87a'), 'image/gif'], // SNF-29
+  [exact('GIF89a'), 'image/gif'], // SNF-30
+  [masked(['RIFF', _, _, _, _, 'WEBPVP']), 'image/webp'], // SNF-31
+  [exact([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), 'image/png'], // SNF-32
+  [exact([0xff, 0xd8, 0xff]), 'image/jpeg'], // SNF-33
+  [masked(['FORM', _, _, _, _, 'AIFF']), 'audio/aiff'], // SNF-34
+  [masked(['ID3']), 'audio/mpeg'], // SNF-35
+  [masked(['OggS', 0]), 'application/ogg'], // SNF-36
+  [masked(['MThd', 0, 0, 0, 6]), 'audio/midi'], // SNF-37
+  [masked(['RIFF', _, _, _, _, 'AVI ']), 'video/avi'], // SNF-38
+  [masked(['RIFF', _, _, _, _, 'WAVE']), 'audio/wave'], // SNF-39
+  [mp4, 'video/mp4'], // SNF-50
+  [exact([0x1a, 0x45, 0xdf, 0xa3]), 'video/webm'], // SNF-41
+  [masked([...new Array<number>(34).fill(_), 'LP']), 'application/vnd.ms-fontobject'], // SNF-42
+  [exact([0, 1, 0, 0]), 'font/ttf'], // SNF-43
+  [exact('OTTO'), 'font/otf'], // SNF-44
+  [exact('ttcf'), 'font/collection'], // SNF-45
+  [exact('wOFF'), 'font/woff'], // SNF-46
+  [exact('wOF2'), 'font/woff2'], // SNF-47
+  [exact([0x1f, 0x8b, 0x08]), 'application/x-gzip'], // SNF-48
+  [exact([0x50, 0x4b, 0x03, 0x04]), 'application/zip'], // SNF-49
+  [exact([0x52, 0x61, 0x72, 0x21, 0x1a, 0x07, 0x00]), 'application/x-rar-compressed'], // SNF-51
+  [exact([0x52, 0x61, 0x72, 0x21, 0x1a, 0x07, 0x01, 0x00]), 'application/x-rar-compressed'], // SNF-52
+  [exact([0x00, 0x61, 0x73, 0x6d]), 'application/wasm'], // SNF-53
 ];
 
 // The table's rows that can match data starting with a given byte, in the table's order: the response core sniffs
@@ -152,7 +156,7 @@ export function sniffLatin1(s: string): string {
 function sniff(data: Uint8Array, n: number): string {
   let ws = 0;
   while (ws < n && isWS(data[ws])) ws++;
-  // Every HTML signature starts with `<` (SNF-1…SNF-17).
+  // Every HTML signature starts with `<` (SNF-10).
   if (ws < n && data[ws] === 0x3c && htmlAt(data, ws, n)) return HTML;
   // `<?xml` at ws, case-sensitive (SNF-20).
   if (n - ws >= 5 && data[ws] === 0x3c && data[ws + 1] === 0x3f && data[ws + 2] === 0x78 && data[ws + 3] === 0x6d &&
@@ -161,6 +165,7 @@ function sniff(data: Uint8Array, n: number): string {
   }
   const rows = n > 0 ? rowsByFirstByte[data[0]] : EMPTY_ROWS;
   for (let i = 0; i < rows.length; i++) if (rows[i][0](data, n)) return rows[i][1];
+  // The text rule: empty or all-whitespace input is text too (SNF-5, SNF-55).
   for (let i = ws; i < n; i++) if (isBinary(data[i])) return 'application/octet-stream';
   return TEXT_UTF8;
 }

@@ -105,7 +105,7 @@ export function timeoutHandler(h: HandlerLike, ms: number, msg = ''): Handler {
           w.writeHeader(503);
           if (errorIs(err, DeadlineExceeded)) {
             w.write(body);
-            tw.err = ErrHandlerTimeout;
+            tw.err = ErrHandlerTimeout; // the handler runs on; its writes fail from now on (RSP-123)
           } else {
             tw.err = err;
           }

@@ -66,7 +66,8 @@ export function bodyFramingFor(req: Request): BodyFraming | null | 'unsupported-
     req.contentLength = 0;
     framing = NONE;
   }
-  // Declared trailers move from the header to r.trailer (chunked only).
+  // Declared trailers move from the header to r.trailer, names without values until the body ends (chunked only,
+  // REQ-55).
   const tr = h.getRaw('Trailer');
   if (tr !== undefined && chunked) {
     h.deleteRaw('Trailer');

@@ -518,6 +518,7 @@ function parseReference(raw: string): URL {
  * {@link parseRequestURI}.
  */
 export function parseRequestTarget(method: string, target: string): URL | null {
+  // Origin-form, absolute-form, `*`, or authority-form for CONNECT; control bytes are refused (REQ-5).
   if (hasCTL(target)) return null;
   const authorityForm = method === 'CONNECT' && !target.startsWith('/');
   try {
@@ -544,7 +545,7 @@ export function parseRequestURI(raw: string): URL {
   // Origin-form (every request but a proxy's) has no scheme: '/' cannot start one.
   if (raw.charCodeAt(0) !== 0x2f) {
     [u.scheme, rest] = getScheme(raw);
-    u.scheme = u.scheme.toLowerCase();
+    u.scheme = u.scheme.toLowerCase(); // absolute-form: the scheme in lower case, the authority as sent (REQ-14)
   }
   const q = rest.indexOf('?');
   if (q !== -1) {

@@ -75,7 +75,7 @@ const cases: Case[] = [
     want: { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8', 'content-length': '14', 'transfer-encoding': null }, body: 'hello, gopher\n' },
   },
   {
-    name: 'HEAD: headers of GET, no body (RSP-50)',
+    name: 'HEAD: headers of GET, no body (RSP-63)',
     req: { method: 'HEAD', path: '/hello/x' },
     want: { status: 200, headers: { 'content-length': '9', 'content-type': 'text/plain; charset=utf-8' }, body: '' },
   },
@@ -158,7 +158,7 @@ const cases: Case[] = [
     want: { status: 200, headers: { 'x-a': '1', 'content-type': 'text/html; charset=utf-8', 'content-length': '6' }, body: '<html>' },
   },
   {
-    name: '204: no body, no Content-Length (RSP-52)',
+    name: '204: no body, no Content-Length (RSP-62)',
     req: { method: 'GET', path: '/nocontent' },
     want: { status: 204, headers: { 'content-length': null }, body: '' },
   },

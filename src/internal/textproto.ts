@@ -222,6 +222,7 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
       else if (c > 0xff || tokenByte[c] === 0) return null;
     }
     if (hasSpace) badName = true;
+    // Stored under the canonical key; repeated fields gather their values in order (REQ-32).
     const key = hasSpace ? keyStr : canonicalHeaderKey(keyStr);
     if (key === 'Host') (hosts ??= []).push(valStr);
     else addField(m, key, valStr);

@@ -6,7 +6,8 @@ import { httpSend } from '../carriers';
 
 type Check = (rec: ResponseRecorder) => void;
 
-// Go's recorder_test.go TestRecorder, as data: a handler and what the recorder must show.
+// Go's recorder_test.go TestRecorder, as data: a handler and what the recorder must show. The recorder runs the
+// response core, so these pin its rules too.
 const recorderCases: [string, (w: ResponseWriter) => void, Check[]][] = [
   ['200 default', () => undefined, [(r) => expect(r.code).toBe(200), (r) => expect(r.body.length).toBe(0)]],
   ['first code only', (w) => { w.writeHeader(201); w.writeHeader(202); w.write('hi'); }, [(r) => expect(r.code).toBe(201), (r) => expect(r.body.toString()).toBe('hi')]],
@@ -16,7 +17,7 @@ const recorderCases: [string, (w: ResponseWriter) => void, Check[]][] = [
   ['Content-Type detection', (w) => { w.write('<html>'); }, [(r) => expect(r.result().header.get('Content-Type')).toBe('text/html; charset=utf-8')]],
   ['no Content-Type detection with Transfer-Encoding', (w) => { w.header().set('Transfer-Encoding', 'some encoding'); w.write('<html>'); }, [(r) => expect(r.result().header.get('Content-Type')).toBe('')]],
   ['no Content-Type detection if set explicitly', (w) => { w.header().set('Content-Type', 'some/type'); w.write('<html>'); }, [(r) => expect(r.result().header.get('Content-Type')).toBe('some/type')]],
-  ['header snapshot at writeHeader', (w) => { w.header().set('X-Foo', '1'); w.writeHeader(200); w.header().set('X-Foo', '2'); }, [(r) => expect(r.result().header.get('X-Foo')).toBe('1'), (r) => expect(r.headerMap.get('X-Foo')).toBe('2')]],
+  ['header snapshot at writeHeader; header() is the one map (RSP-15, RSP-24)', (w) => { w.header().set('X-Foo', '1'); w.writeHeader(200); w.header().set('X-Foo', '2'); }, [(r) => expect(r.result().header.get('X-Foo')).toBe('1'), (r) => expect(r.headerMap.get('X-Foo')).toBe('2')]],
   ['header set after write is not sent', (w) => { w.write('x'); w.header().set('X-Late', 'y'); }, [(r) => expect(r.result().header.has('X-Late')).toBe(false)]],
   ['trailers', (w) => {
     w.header().set('Trailer', 'X-T');
@@ -28,7 +29,7 @@ const recorderCases: [string, (w: ResponseWriter) => void, Check[]][] = [
   ['large bodies are not length-delimited', (w) => { w.write(Buffer.alloc(4096, 0x61)); }, [(r) => expect(r.result().contentLength).toBe(-1), (r) => expect(r.result().body.length).toBe(4096)]],
   ['status text', (w) => { w.writeHeader(999); }, [(r) => expect(r.result().status).toBe('999 '), (r) => expect(r.result().statusCode).toBe(999)]],
   ['1xx are recorded apart', (w) => { w.header().set('Link', '</a>'); w.writeHeader(103); w.writeHeader(204); }, [(r) => expect(r.code).toBe(204), (r) => expect(r.result().informational.map((i) => [i.statusCode, i.header.get('Link')])).toEqual([[103, '</a>']])]],
-  ['superfluous writeHeader is logged', (w) => { w.writeHeader(200); w.writeHeader(500); }, [(r) => expect(r.logs[0]).toMatch(/^http: superfluous response\.WriteHeader call from /)]],
+  ['superfluous writeHeader is logged (RSP-17)', (w) => { w.writeHeader(200); w.writeHeader(500); }, [(r) => expect(r.logs[0]).toMatch(/^http: superfluous response\.WriteHeader call from /)]],
 ];
 
 describe('ResponseRecorder', () => {
@@ -47,7 +48,7 @@ describe('ResponseRecorder', () => {
     expect(() => newRecorder().writeHeader(99)).toThrow('invalid WriteHeader code 99');
     expect(() => newRecorder().writeHeader(1000)).toThrow();
   });
-  test('result() is stable and later writes are refused', () => {
+  test('result() is stable and later writes are refused (RSP-26)', () => {
     const rec = newRecorder();
     rec.write('a');
     const r1 = rec.result();

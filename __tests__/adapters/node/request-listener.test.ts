@@ -149,7 +149,7 @@ describe('requestListener on node:http', () => {
     }
   });
 
-  test('OPTIONS * gets the global options reply unless disabled (SRV-102)', async () => {
+  test('OPTIONS * gets the global options reply unless disabled (SRV-12, SRV-102)', async () => {
     const mux = new ServeMux();
     mux.handleFunc('/', (w) => void w.write('handler'));
     const s = await serve(mux);

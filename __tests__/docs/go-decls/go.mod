@@ -1,0 +1,2 @@
+module godecls
+go 1.23
