@@ -5,90 +5,13 @@
  * request (SRV-54) and the body of `OPTIONS *` (SRV-103).
  */
 
-import * as net from 'node:net';
 import {
   DefaultMaxHeaderBytes, ErrServerClosed, NetError, Server, background, connStateString, handleFunc, listen,
-  withValue, type Addr, type ConnState, type HandlerLike, type Listener, type ServerOptions,
+  withValue, type Addr, type ConnState, type Listener,
 } from '../src';
 import * as listener from '../src/listener';
 import { stderrLogger } from '../src/log';
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** A server on a loopback port whose log lines are kept. */
-async function serveOn(handler: HandlerLike | undefined, opts: ServerOptions = {}): Promise<{ srv: Server; port: number; logs: string[]; done: Promise<never> }> {
-  const logs: string[] = [];
-  const srv = new Server({ handler, errorLog: { error: (m) => logs.push(m) }, ...opts });
-  const ln = await listen('tcp', '127.0.0.1:0');
-  const done = srv.serve(ln);
-  done.catch(() => undefined);
-  return { srv, port: ln.addr().port, logs, done };
-}
-
-/** One client connection: send bytes, read what came until a pattern shows up or the server ends the connection. */
-class Client {
-  readonly sock: net.Socket;
-  text = '';
-  ended = false;
-  private waiters: Array<() => void> = [];
-
-  constructor(port: number) {
-    this.sock = net.connect(port, '127.0.0.1');
-    this.sock.on('data', (d: Buffer) => {
-      this.text += d.toString('latin1');
-      this.notify();
-    });
-    const end = (): void => {
-      this.ended = true;
-      this.notify();
-    };
-    this.sock.on('end', end);
-    this.sock.on('close', end);
-    this.sock.on('error', end);
-  }
-
-  private notify(): void {
-    for (const w of this.waiters.splice(0)) w();
-  }
-
-  send(s: string): this {
-    this.sock.write(s, 'latin1');
-    return this;
-  }
-
-  /** Resolves once `cond` holds (checked on every event), failing after `ms`. */
-  async until(cond: () => boolean, ms = 5000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!cond()) {
-      if (this.ended && !cond()) throw new Error(`connection ended; received ${JSON.stringify(this.text)}`);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out; received ${JSON.stringify(this.text)}`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
-    }
-  }
-
-  untilEnd(ms = 5000): Promise<void> {
-    return this.until(() => this.ended, ms).catch((e: Error) => {
-      if (!this.ended) throw e;
-    });
-  }
-
-  responses(): number {
-    return this.text.split('HTTP/1.1 ').length - 1;
-  }
-
-  close(): void {
-    this.sock.destroy();
-  }
-}
-
-const get = (path = '/', extra = ''): string => `GET ${path} HTTP/1.1\r\nHost: x\r\n${extra}\r\n`;
+import { Client, get, serveOn, sleep } from './raw-client';
 
 describe('defaults', () => {
   test('SRV-1, SRV-2: DefaultMaxHeaderBytes is 1 MiB, and maxHeaderBytes ≤ 0 means it', () => {
@@ -280,13 +203,16 @@ describe('keep-alives, close and shutdown', () => {
     await sleep(20);
     let finished = false;
     const sd = s.srv.shutdown().then(() => (finished = true));
-    await sleep(300);
-    expect(finished).toBe(false);
-    expect(silent.ended).toBe(false);
-    // Six seconds later, as the server's whole-second clock sees it.
+    // Move the server's whole-second clock on: 4 s is not enough, 6 s is (shutdown polls at most every 500 ms).
     const realNow = Date.now.bind(Date);
-    const spy = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 6000);
+    let skew = 0;
+    const spy = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + skew);
     try {
+      skew = 4000;
+      await sleep(700);
+      expect(finished).toBe(false);
+      expect(silent.ended).toBe(false);
+      skew = 6000;
       await sd;
       await silent.untilEnd();
     } finally {

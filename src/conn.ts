@@ -755,6 +755,11 @@ class ConnBody implements BodySource {
     this.closedEarly = true;
   }
 
+  /** Closes the handler's view of a body already read to its end (reads then reject, as after Go's Body.Close). */
+  closeReader(): void {
+    this.body?.close();
+  }
+
   /** Reads and drops up to `limit` bytes looking for the end: 'eof', 'limit' (more remains) or 'error'. */
   discard(limit: number): 'eof' | 'limit' | 'error' | Promise<'eof' | 'limit' | 'error'> {
     let n = 0;
@@ -895,7 +900,11 @@ class RequestState implements ConnResponseState {
     }
     const r = body.discard(MAX_POST_HANDLER_READ + 1);
     const map = (res: 'eof' | 'limit' | 'error'): 'ok' | 'close' | 'too-big' => {
-      if (res === 'eof') return 'ok';
+      if (res === 'eof') {
+        // Drained for the head and closed, as Go closes it: a later read fails with ErrBodyReadAfterClose (SRV-86).
+        body.closeReader();
+        return 'ok';
+      }
       if (res === 'limit') {
         this.limitHit = true;
         return 'too-big';

@@ -61,6 +61,8 @@ export class ResponseController {
     if (r === undefined || r.sink.hijack === undefined) throw notSupported();
     if (r.hijacked) throw ErrHijacked;
     if (r.handlerDone) throw new Error('net/http: Hijack called after ServeHTTP finished');
+    // The server writes nothing more on the connection: not even a pending 100 Continue (RSP-88).
+    r.sink.disableContinue?.();
     const res = r.sink.hijack(r) as Hijacked;
     r.hijacked = true;
     return res;
