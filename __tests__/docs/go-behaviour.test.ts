@@ -9,7 +9,7 @@
  *   go-decls/main.go; re-checked against a live Go when one is found on PATH or in GO);
  * - every file it names exists; an implementation file (under src/ or adapters/) and a test file (a *.test.ts)
  *   must cite the ID themselves, so that moving or deleting the code or the test breaks the link loudly;
- * - every conformance-kit or file-server golden case it names exists.
+ * - every conformance-kit or file-server golden case it names exists, and so does every path named in its prose.
  */
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -230,6 +230,19 @@ test('every test named exists and pins the ID', () => {
     if (n === 0) problems.push(`${e.id}: Test names nothing`);
   }
   expect(problems).toEqual([]);
+});
+
+test('every repository path the page names, in entries or prose, exists', () => {
+  const missing: string[] = [];
+  read(INDEX).split('\n').forEach((line, i) => {
+    for (const tok of backticked(line)) {
+      const p = tok.replace(/\/$/, '');
+      if (/^(src|adapters|__tests__|docs|examples|bench)\/[\w./-]+$/.test(p) && !existsSync(path.join(root, p))) {
+        missing.push(`${INDEX}:${i + 1} names ${tok}, which does not exist (moved? update the path)`);
+      }
+    }
+  });
+  expect(missing).toEqual([]);
 });
 
 test('README.md and docs/architecture.md link the index', () => {
