@@ -131,11 +131,16 @@ describe('sanitizing (TestCookieSanitizeValue, TestCookieSanitizePath)', () => {
   test('dropped bytes are logged with the byte quoted as Go does', () => {
     new Cookie({ name: 'n', value: 'a;b' }).string();
     new Cookie({ name: 'n', value: 'a\x00b' }).string();
-    new Cookie({ name: 'n', value: 'a\x80b' }).string();
+    new Cookie({ name: 'n', value: 'a\udc80b' }).string(); // the byte 0x80 (src/internal/text.ts)
+    // Text is checked on its UTF-8 bytes: Go names the first bad byte of `café`, 0xC3.
+    expect(new Cookie({ name: 'n', value: 'café' }).string()).toBe('n=caf');
+    expect(new Cookie({ name: 'n', value: 'v', path: '/José' }).string()).toBe('n=v; Path=/Jos');
     expect(logged).toEqual([
       "net/http: invalid byte ';' in Cookie.Value; dropping invalid bytes",
       "net/http: invalid byte '\\x00' in Cookie.Value; dropping invalid bytes",
       "net/http: invalid byte '\\u0080' in Cookie.Value; dropping invalid bytes",
+      "net/http: invalid byte 'Ã' in Cookie.Value; dropping invalid bytes",
+      "net/http: invalid byte 'Ã' in Cookie.Path; dropping invalid bytes",
     ]);
   });
 });

@@ -39,8 +39,9 @@ describe('validPath: Go io/fs isValidPathTests', () => {
     ['', false], ['..', false], ['/', false], ['x/', false], ['/x', false], ['x/y/', false], ['/x/y', false], ['./', false],
     ['./x', false], ['x/.', false], ['x/./y', false], ['../', false], ['../x', false], ['x/..', false], ['x/../y', false],
     ['x//y', false], ['x\\', true], ['x\\y', true], ['x:y', true], ['\\x', true],
-    // Beyond the table: names are bytes and must be valid UTF-8.
-    ['caf\xc3\xa9', true], ['\xc0\xae', false], ['\xff', false], ['\xed\xa0\x80', false], ['a\x00b', true],
+    // Beyond the table: names are text whose bytes must be valid UTF-8 (U+DC80–U+DCFF stand for stray bytes).
+    ['café', true], ['snow ☃/😀', true], ['\udcc0\udcae', false], ['\udcff', false], ['\udced\udca0\udc80', false],
+    ['a\x00b', true],
   ])('%j → %s', (name, ok) => {
     expect(validPath(name)).toBe(ok);
   });
@@ -57,6 +58,7 @@ describe('dir (http.Dir) and dirFS (os.DirFS) over a temporary tree', () => {
     fsn.writeFileSync(path.join(root, 'a.txt'), 'hello world');
     fsn.writeFileSync(path.join(root, 'sub', 'b.txt'), 'b');
     fsn.writeFileSync(Buffer.concat([Buffer.from(path.join(root, 'sub') + '/'), Buffer.from([0x63, 0x61, 0x66, 0xc3, 0xa9])]), 'utf8 name');
+    fsn.writeFileSync(Buffer.concat([Buffer.from(path.join(root, 'sub') + '/'), Buffer.from([0x78, 0xff])]), 'not utf8');
     fsn.symlinkSync('..', path.join(root, 'sub', 'up'));
   });
   afterAll(() => fsn.rmSync(base, { recursive: true, force: true }));
@@ -82,23 +84,28 @@ describe('dir (http.Dir) and dirFS (os.DirFS) over a temporary tree', () => {
     await d.close();
   });
 
-  test('readdir gives bytes of names and does not call a link to a directory a directory', async () => {
+  test('readdir gives names as text (a stray byte as U+DC80–U+DCFF) and does not call a link to a directory a directory', async () => {
     const d = await dir(root).open('/sub');
     const ents = (await d.readdir()).sort((a, b) => (a.name < b.name ? -1 : 1));
     expect(ents).toEqual([
       { name: 'b.txt', isDir: false },
-      { name: 'caf\xc3\xa9', isDir: false },
+      { name: 'café', isDir: false },
       { name: 'up', isDir: false },
+      { name: 'x\udcff', isDir: false },
     ]);
     await d.close();
-    // The UTF-8 name opens from its bytes.
-    const f = await dir(root).open('/sub/caf\xc3\xa9');
+    // The name opens by its UTF-8 bytes, in dir and dirFS; FileInfo names it as text.
+    const f = await dir(root).open('/sub/café');
     expect(await readAll(f)).toBe('utf8 name');
+    expect((await f.stat()).name).toBe('café');
     await f.close();
+    const g = await dirFS(root).open('sub/café');
+    expect(await readAll(g)).toBe('utf8 name');
+    await g.close();
   });
 
   test('FS-2: NUL and invalid UTF-8 are refused as unsafe (a 500 in the file server), not as not-exist', async () => {
-    for (const name of ['/a\x00b', '/\xc0\xae', '/sub/\xff']) {
+    for (const name of ['/a\x00b', '/\udcc0\udcae', '/sub/x\udcff']) {
       const e = await failure(() => dir(root).open(name));
       expect((e as Error).message).toContain('http: invalid or unsafe file path');
       expect(isNotExistErr(e)).toBe(false);
@@ -125,7 +132,7 @@ describe('dir (http.Dir) and dirFS (os.DirFS) over a temporary tree', () => {
   });
 
   test('dirFS takes only valid paths; an empty root is refused', async () => {
-    for (const name of ['/a.txt', '../secret', 'sub/../a.txt', '', 'a.txt/', 'a\x00b', '\xff']) {
+    for (const name of ['/a.txt', '../secret', 'sub/../a.txt', '', 'a.txt/', 'a\x00b', 'sub/x\udcff']) {
       const e = await failure(() => dirFS(root).open(name));
       expect(e).toBeInstanceOf(PathError);
       expect([name, errorIs(e, ErrInvalid)]).toEqual([name, true]);
@@ -196,7 +203,7 @@ describe('memFS (fstest.MapFS)', () => {
     const rootDir = await m.open('.');
     expect(await rootDir.stat()).toEqual({ name: '.', size: 0, modTime: null, isDir: true });
     expect(await rootDir.readdir()).toEqual([
-      { name: 'a', isDir: true }, { name: 'bin.dat', isDir: false }, { name: 'caf\xc3\xa9.txt', isDir: false },
+      { name: 'a', isDir: true }, { name: 'bin.dat', isDir: false }, { name: 'café.txt', isDir: false },
       { name: 'empty', isDir: true }, { name: 'explicit', isDir: true }, { name: 'hello.txt', isDir: false },
     ]);
     expect(await (await m.open('a')).readdir()).toEqual([{ name: 'b', isDir: true }]);
@@ -205,8 +212,9 @@ describe('memFS (fstest.MapFS)', () => {
     expect(await ex.readdir()).toEqual([{ name: 'x', isDir: false }]);
   });
 
-  test('names are bytes: a UTF-8 key opens by its bytes', async () => {
-    expect(await readAll(await m.open('caf\xc3\xa9.txt'))).toBe('caf\xc3\xa9');
+  test('names are text: a non-ASCII key opens by the same text, contents are UTF-8', async () => {
+    expect(await readAll(await m.open('café.txt'))).toBe('caf\xc3\xa9');
+    expect(errorIs(await failure(() => m.open('caf\xc3\xa9.txt')), ErrNotExist)).toBe(true);
   });
 
   test('invalid and missing names are not-exist (MapFS answers ErrNotExist, not ErrInvalid)', async () => {

@@ -3,6 +3,7 @@
  * @module
  */
 
+import { bytesOf } from './internal/text';
 import { ErrBodyReadAfterClose } from './errors';
 
 /**
@@ -92,7 +93,7 @@ export const NoBody: Body = Object.freeze(new EmptyBody());
 
 /** bytesBody returns a Body that yields `data` (for tests and handlers that build requests). */
 export function bytesBody(data: Buffer | Uint8Array | string): Body {
-  let rest: Buffer | null = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  let rest: Buffer | null = typeof data === 'string' ? bytesOf(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   if (rest.length === 0) rest = null;
   return new PullBody({
     async pull(max: number): Promise<Buffer | null> {

@@ -16,7 +16,11 @@ import type { Response } from './response';
  */
 export interface ResponseHead {
   status: number;
-  /** Handler header lines in wire order (sorted, values cleaned, excluded keys dropped): key, value, key, value… */
+  /**
+   * Handler header lines in wire order: key, value, key, value… Keys sorted and tokens only, values cleaned, encoded
+   * as bytes (binary strings, one character per byte) and free of control bytes (see headerLines in response.ts),
+   * excluded keys dropped. A sink writes them as latin1.
+   */
   lines: string[];
   /** Add `Date` (the handler's map had no Date key, RSP-30). */
   date: boolean;
@@ -92,3 +96,4 @@ export { nodeToRequest, type NodeRequest } from './node-request';
 export { NodeSink, type NodeResponse } from './node-sink';
 export { serveNode, badRequest, type ServeNodeOptions } from './serve-node';
 export { panicLine } from './log';
+export { textOf, binaryOf } from './internal/text';

@@ -7,6 +7,7 @@
 import { NetHTTPError } from './errors';
 import type { ResponseWriter } from './handler';
 import { isToken, type Header } from './header';
+import { binaryOf, textOfBytes } from './internal/text';
 import { logf } from './log';
 
 /** SameSite is a cookie's `SameSite` attribute (Go's `http.SameSite`); 0 means the attribute is absent. */
@@ -52,7 +53,8 @@ export interface CookieInit {
 
 /**
  * Cookie is an HTTP cookie as sent in a `Set-Cookie` header or received in a `Cookie` header (Go's
- * `http.Cookie`). Strings are binary (one character per byte), like every string from the wire.
+ * `http.Cookie`). Strings are text; they are checked and sanitised on their UTF-8 bytes, as Go checks its strings'
+ * bytes: a cookie value may hold printable ASCII only, so `café` is sent as `caf` with Go's log line.
  */
 export class Cookie {
   name: string;
@@ -131,14 +133,16 @@ export class Cookie {
   valid(): Error | null {
     if (!isToken(this.name)) return new NetHTTPError('CookieError', 'http: invalid Cookie.Name');
     if (this.expires !== null && !validCookieExpires(this.expires)) return new NetHTTPError('CookieError', 'http: invalid Cookie.Expires');
-    for (let i = 0; i < this.value.length; i++) {
-      if (!validCookieValueByte(this.value.charCodeAt(i))) {
-        return new NetHTTPError('CookieError', `http: invalid byte ${quoteByte(this.value.charCodeAt(i))} in Cookie.Value`);
+    const value = binaryOf(this.value);
+    for (let i = 0; i < value.length; i++) {
+      if (!validCookieValueByte(value.charCodeAt(i))) {
+        return new NetHTTPError('CookieError', `http: invalid byte ${quoteByte(value.charCodeAt(i))} in Cookie.Value`);
       }
     }
-    for (let i = 0; i < this.path.length; i++) {
-      if (!validCookiePathByte(this.path.charCodeAt(i))) {
-        return new NetHTTPError('CookieError', `http: invalid byte ${quoteByte(this.path.charCodeAt(i))} in Cookie.Path`);
+    const path = binaryOf(this.path);
+    for (let i = 0; i < path.length; i++) {
+      if (!validCookiePathByte(path.charCodeAt(i))) {
+        return new NetHTTPError('CookieError', `http: invalid byte ${quoteByte(path.charCodeAt(i))} in Cookie.Path`);
       }
     }
     if (this.domain.length > 0 && !validCookieDomain(this.domain)) return new NetHTTPError('CookieError', 'http: invalid Cookie.Domain');
@@ -351,7 +355,9 @@ function quoteByte(b: number): string {
   return `'${String.fromCharCode(b)}'`;
 }
 
-function sanitizeOrWarn(field: string, valid: (b: number) => boolean, v: string): string {
+// `v` is text; it is checked on its bytes (binaryOf), so the log names the first bad byte as Go's does.
+function sanitizeOrWarn(field: string, valid: (b: number) => boolean, text: string): string {
+  const v = binaryOf(text);
   let bad = -1;
   for (let i = 0; i < v.length; i++) {
     if (!valid(v.charCodeAt(i))) {
@@ -401,7 +407,7 @@ export function parseBasicAuth(auth: string): { username: string; password: stri
   if (auth.length < 6 || auth.slice(0, 6).toLowerCase() !== 'basic ') return null;
   const enc = auth.slice(6);
   if (enc.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(enc)) return null;
-  const s = Buffer.from(enc, 'base64').toString('latin1');
+  const s = textOfBytes(Buffer.from(enc, 'base64'));
   const i = s.indexOf(':');
   if (i === -1) return null;
   return { username: s.slice(0, i), password: s.slice(i + 1) };

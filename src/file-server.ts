@@ -5,10 +5,11 @@
  * @module
  */
 
-import { dirOfBinary, fs, isKnownFS, isNotExist, isPermission, type DirEntry, type File, type FileInfo, type FileSystem, type FS } from './fs';
+import { dir, fs, isKnownFS, isNotExist, isPermission, type DirEntry, type File, type FileInfo, type FileSystem, type FS } from './fs';
 import type { Handler, ResponseWriter } from './handler';
 import { error } from './http-error';
 import { pathClean } from './internal/path';
+import { compareBytes } from './internal/text';
 import { logf } from './log';
 import { htmlEscape } from './redirect';
 import type { Request } from './request';
@@ -53,7 +54,10 @@ function logFor(r: Request, message: string): void {
   else logf(null, message);
 }
 
-/** Go's directory listing (FS-22): sorted by bytes, href URL-escaped, text HTML-escaped, one write per line. */
+/**
+ * Go's directory listing (FS-22): sorted by the names' bytes, href URL-escaped (a name's UTF-8 bytes as `%XX`), text
+ * HTML-escaped and written as its bytes, one write per line.
+ */
 async function dirList(w: ResponseWriter, r: Request, f: File): Promise<void> {
   let dirs: DirEntry[];
   try {
@@ -65,8 +69,9 @@ async function dirList(w: ResponseWriter, r: Request, f: File): Promise<void> {
     return;
   }
   // An ordinary response: Content-Length or chunked by size, no ranges or entity tags (FS-23).
+  // Go sorts by the bare names, then appends the slash of directories.
+  dirs = dirs.slice().sort((a, b) => compareBytes(a.name, b.name));
   const names = dirs.map((d) => (d.isDir ? d.name + '/' : d.name));
-  names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   w.header().set('Content-Type', 'text/html; charset=utf-8');
   w.write('<!doctype html>\n');
   w.write('<meta name="viewport" content="width=device-width">\n');
@@ -79,8 +84,8 @@ async function dirList(w: ResponseWriter, r: Request, f: File): Promise<void> {
     // A first segment with a colon would read as a scheme; Go's URL.String prefixes "./" (FS-22).
     const slash = href.indexOf('/');
     if ((slash === -1 ? href : href.slice(0, slash)).indexOf(':') !== -1) href = './' + href;
-    // Names are binary strings: the bytes go out as they are, escaped for HTML only.
-    if (w.write(Buffer.from(`<a href="${href}">${htmlEscape(name)}</a>\n`, 'latin1')) !== null) return;
+    // The name goes out as its bytes (a stray byte as itself, as Go writes it), escaped for HTML only.
+    if (w.write(`<a href="${href}">${htmlEscape(name)}</a>\n`) !== null) return;
     if ((i & 255) === 255) {
       await rc.drained();
       if (ctx.err() !== null) return;
@@ -182,15 +187,6 @@ function containsDotDot(v: string): boolean {
   return v.split(/[/\\]/).some((e) => e === '..');
 }
 
-/**
- * A name from the caller as bytes: a string whose characters are all ≤ 0xFF is taken as bytes already (the form
- * of request paths and path values), anything else is encoded as UTF-8 — the convention of redirect().
- */
-function nameBytes(s: string): string {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0xff) return Buffer.from(s, 'utf8').toString('latin1');
-  return s;
-}
-
 /** Options of {@link fileServer} and {@link fileServerFS}. */
 export interface FileServerOptions {
   /**
@@ -246,17 +242,16 @@ export function fileServerFS(fsys: FS, options: FileServerOptions = {}): Handler
  * the client. A path ending in `/index.html` is redirected to `./`. A directory is listed (or its index.html
  * served) only when the request path ends in `/`.
  *
- * `name` is bytes when all its characters are ≤ 0xFF (the form of `r.url.path` and path values), else text
- * encoded as UTF-8.
+ * `name` is text, opened as its UTF-8 bytes: `serveFile(w, r, 'public/café.txt')` serves that file, and a name built
+ * from `r.url.path` or a path value names the file the client's bytes name.
  */
 export async function serveFile(w: ResponseWriter, r: Request, name: string): Promise<void> {
   if (containsDotDot(r.url.path)) {
     serveError(w, 'invalid URL path', 400);
     return;
   }
-  const b = nameBytes(name);
-  const i = b.lastIndexOf('/');
-  await serveFileIn(w, r, dirOfBinary(b.slice(0, i + 1)), b.slice(i + 1), false);
+  const i = name.lastIndexOf('/');
+  await serveFileIn(w, r, dir(name.slice(0, i + 1)), name.slice(i + 1), false);
 }
 
 /**
@@ -268,5 +263,5 @@ export async function serveFileFS(w: ResponseWriter, r: Request, fsys: FS, name:
     serveError(w, 'invalid URL path', 400);
     return;
   }
-  await serveFileIn(w, r, fs(fsys), nameBytes(name), false);
+  await serveFileIn(w, r, fs(fsys), name, false);
 }

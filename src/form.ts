@@ -5,6 +5,7 @@
  * @internal
  */
 
+import { textOfBytes } from './internal/text';
 import { ErrBodyConsumed, ErrMissingBoundary, ErrMissingFile, ErrNotMultipart, NetHTTPError, errorIs } from './errors';
 import { parseMediaType, MediaParameterError } from './media-type';
 import { MultipartReader, type FileHeader, type MultipartForm } from './multipart';
@@ -47,7 +48,7 @@ async function parsePostForm(r: Request): Promise<{ vs: Values | null; err: Erro
   } catch (e) {
     return { vs: null, err: err ?? (e as Error) };
   }
-  const q = parseQuery(Buffer.concat(parts, n).toString('latin1'));
+  const q = parseQuery(textOfBytes(Buffer.concat(parts, n)));
   return { vs: q.values, err: err ?? q.err };
 }
 

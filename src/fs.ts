@@ -3,8 +3,9 @@
  * (`dir`, Go's `http.Dir`; `dirFS`, Go's `os.DirFS`), an in-memory one (`memFS`, Go's `fstest.MapFS`) and the
  * adapter between them (`fs`, Go's `http.FS`).
  *
- * File names are binary strings, one character per byte, like request paths (`url.path`): a name can carry any
- * bytes, and an implementation over node:fs turns it into a Buffer path so that no decoding step can change it.
+ * File names are text, like request paths (`url.path`): `café.txt` is the file whose name has the bytes of
+ * `café.txt` in UTF-8. A name byte that is not UTF-8 is the lone surrogate U+DC80–U+DCFF (src/internal/text.ts),
+ * and the node:fs implementations open `bytesOf(name)` as a Buffer path, so any name on disk can be served.
  * @module
  */
 
@@ -14,10 +15,11 @@ import * as posix from 'node:path/posix';
 import { ErrClosed, ErrInvalid, ErrNotExist, ErrPermission, NetHTTPError, PathError, errorIs } from './errors';
 import { openRegular } from './file-cache';
 import { pathClean } from './internal/path';
+import { bytesOf, compareBytes, isWellFormed, textOfBytes } from './internal/text';
 
 /** DirEntry is one entry of a directory listing (Go's `fs.DirEntry`). */
 export interface DirEntry {
-  /** The base name, a binary string. */
+  /** The base name (text; a byte that is not UTF-8 is U+DC80–U+DCFF). */
   readonly name: string;
   /** Whether the entry is a directory (a symbolic link is not, whatever it points to, as in Go). */
   readonly isDir: boolean;
@@ -51,7 +53,7 @@ export interface File {
 
 /**
  * FileSystem is what {@link fileServer} serves from (Go's `http.FileSystem`). `open` receives a slash-separated
- * rooted name (`/`, `/docs/a.txt`), cleaned by the caller, as a binary string. It rejects (or throws) with an
+ * rooted name (`/`, `/docs/a.txt`), cleaned by the caller, as text (the request's decoded path). It rejects (or throws) with an
  * error that {@link errorIs} matches to {@link ErrNotExist} (404) or {@link ErrPermission} (403); any other error
  * is a 500. Node.js system errors (`ENOENT`, `EACCES`, `EPERM`) are understood as well.
  */
@@ -76,11 +78,12 @@ export function isKnownFS(x: unknown): x is FS {
 }
 
 /**
- * validPath reports whether `name` (a binary string) is a valid {@link FS} name (Go's `fs.ValidPath`): valid UTF-8,
- * unrooted, slash-separated, with no empty, `.` or `..` element, except that the root itself is `.`.
+ * validPath reports whether `name` is a valid {@link FS} name (Go's `fs.ValidPath`): its bytes valid UTF-8 (no
+ * U+DC80–U+DCFF standing for a stray byte), unrooted, slash-separated, with no empty, `.` or `..` element, except
+ * that the root itself is `.`.
  */
 export function validPath(name: string): boolean {
-  if (!isAllASCII(name) && !isUtf8(Buffer.from(name, 'latin1'))) return false;
+  if (!isWellFormed(name) && !isUtf8(bytesOf(name))) return false;
   if (name === '.') return true;
   let start = 0;
   for (;;) {
@@ -91,11 +94,6 @@ export function validPath(name: string): boolean {
     if (i === name.length) return true;
     start = i + 1;
   }
-}
-
-function isAllASCII(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
-  return true;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -136,14 +134,9 @@ function pathError(op: string, name: string, err: unknown): PathError {
 // ---------------------------------------------------------------------------------------------------------------
 // node:fs files.
 
-/** @internal Text (a root, a memFS key) as the binary string of its UTF-8 bytes. */
-export function toBinary(s: string): string {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return Buffer.from(s, 'utf8').toString('latin1');
-  return s;
-}
-
-function osPath(binary: string): Buffer {
-  return Buffer.from(binary, 'latin1');
+// A name as the bytes node:fs opens: a Buffer path, so that a name that is not UTF-8 reaches the disk unchanged.
+function osPath(name: string): Buffer {
+  return bytesOf(name);
 }
 
 class OSFile implements File {
@@ -183,7 +176,7 @@ class OSFile implements File {
         isDirectory(): boolean;
       }>;
       return ents.map((d) => ({
-        name: typeof d.name === 'string' ? toBinary(d.name) : d.name.toString('latin1'),
+        name: typeof d.name === 'string' ? d.name : textOfBytes(d.name),
         isDir: d.isDirectory(),
       }));
     } catch (err) {
@@ -241,7 +234,6 @@ const errUnsafePath = (): NetHTTPError => new NetHTTPError('ErrInvalid', 'http: 
 
 class Dir implements FileSystem {
   private readonly root: string;
-  /** `root` is a binary string. */
   constructor(root: string) {
     this.root = root === '' ? '.' : root;
   }
@@ -270,18 +262,13 @@ class Dir implements FileSystem {
  * and keep `.git` or `.htpasswd` out of it.
  */
 export function dir(root: string): FileSystem {
-  return new Dir(toBinary(root));
-}
-
-/** @internal {@link dir} over a root given as a binary string. */
-export function dirOfBinary(root: string): FileSystem {
   return new Dir(root);
 }
 
 class DirFS implements FS {
   private readonly root: string;
   constructor(root: string) {
-    this.root = toBinary(root);
+    this.root = root;
     (this as unknown as Record<symbol, boolean>)[kFS] = true;
   }
   async open(name: string): Promise<File> {
@@ -321,7 +308,7 @@ export interface MemFile {
 function memData(f: MemFile): Uint8Array {
   const d = f.data;
   if (d === undefined) return EMPTY;
-  return typeof d === 'string' ? Buffer.from(d, 'utf8') : d;
+  return typeof d === 'string' ? bytesOf(d) : d;
 }
 const EMPTY = new Uint8Array(0);
 
@@ -358,7 +345,7 @@ class MapFS implements FS {
   private readonly files = new Map<string, MemFile>();
   constructor(files: Record<string, MemFile | Uint8Array | string>) {
     for (const [k, v] of Object.entries(files)) {
-      this.files.set(toBinary(k), typeof v === 'string' || v instanceof Uint8Array ? { data: v } : v);
+      this.files.set(k, typeof v === 'string' || v instanceof Uint8Array ? { data: v } : v);
     }
     (this as unknown as Record<symbol, boolean>)[kFS] = true;
   }
@@ -384,7 +371,7 @@ class MapFS implements FS {
       else if (!seen.has(rest.slice(0, i))) seen.set(rest.slice(0, i), { name: rest.slice(0, i), isDir: true });
     }
     if (file === undefined && seen.size === 0 && name !== '.') throw new PathError('open', name, ErrNotExist);
-    const entries = [...seen.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const entries = [...seen.values()].sort((a, b) => compareBytes(a.name, b.name));
     return new MemOpenFile({ name: base, size: 0, modTime: file?.modTime ?? null, isDir: true }, EMPTY, entries, name);
   }
 }

@@ -6,12 +6,16 @@
 
 import { toHandler, type Handler, type HandlerLike, type ResponseWriter } from './handler';
 import { notFound } from './http-error';
+import { binaryOf, isASCII, textOf } from './internal/text';
 import type { Request } from './request';
 
-// Paths are binary strings (one char per byte); a prefix given as text is compared by its UTF-8 bytes.
-function binary(s: string): string {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.from(s, 'utf8').toString('latin1');
-  return s;
+// Go trims the prefix's bytes. An ASCII prefix is a prefix of text exactly when it is one of its bytes; any other
+// prefix is compared on bytes, as it may end inside a character (src/internal/text.ts).
+function trimPrefix(s: string, prefix: string, ascii: boolean): string {
+  if (ascii) return s.startsWith(prefix) ? s.slice(prefix.length) : s;
+  const b = binaryOf(s);
+  const p = binaryOf(prefix);
+  return b.startsWith(p) ? textOf(b.slice(p.length)) : s;
 }
 
 /** A shallow copy of `r` with its own URL, for handlers that change the URL (Go copies both). */
@@ -33,13 +37,13 @@ function withOwnURL(r: Request): Request {
 export function stripPrefix(prefix: string, h: HandlerLike): Handler {
   const next = toHandler(h);
   if (prefix === '') return next;
-  const pre = binary(prefix);
+  const ascii = isASCII(prefix);
   return {
     serveHTTP(w: ResponseWriter, r: Request): void | Promise<void> {
       const u = r.url;
-      const path = u.path.startsWith(pre) ? u.path.slice(pre.length) : u.path;
-      const raw = u.rawPath.startsWith(pre) ? u.rawPath.slice(pre.length) : u.rawPath;
-      if (path.length < u.path.length && (u.rawPath === '' || raw.length < u.rawPath.length)) {
+      const path = trimPrefix(u.path, prefix, ascii);
+      const raw = trimPrefix(u.rawPath, prefix, ascii);
+      if (path !== u.path && (u.rawPath === '' || raw !== u.rawPath)) {
         const r2 = withOwnURL(r);
         r2.url.path = path;
         r2.url.rawPath = raw;

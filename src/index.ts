@@ -9,6 +9,7 @@ export * from './method';
 export * from './header';
 export * from './context';
 export * from './url';
+export { bytesOf } from './internal/text';
 export { type Body, NoBody, bytesBody } from './body';
 export * from './handler';
 export * from './request';

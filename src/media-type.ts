@@ -5,6 +5,7 @@
  */
 
 import { NetHTTPError } from './errors';
+import { binaryOf, textOf } from './internal/text';
 
 /** Thrown (with the media type still usable) for a parameter that does not parse (Go's `mime.ErrInvalidMediaParameter`). */
 export const ErrInvalidMediaParameter = Object.freeze(new NetHTTPError('ErrInvalidMediaParameter', 'mime: invalid media parameter')) as NetHTTPError;
@@ -68,13 +69,15 @@ function checkMediaType(s: string): string | null {
   return null;
 }
 
+// RFC 2231 values are decoded on bytes (binary strings), as a UTF-8 sequence may be split across `%XX` escapes and
+// across the pieces of a continuation; the whole value becomes text at the end.
 function decode2231Enc(v: string): string | null {
   const parts = v.split("'");
   if (parts.length !== 3) return null;
   const charset = parts[0].toLowerCase();
   if (charset === '') return null;
   if (charset !== 'us-ascii' && charset !== 'utf-8') return null;
-  return percentHexUnescape(parts[2]);
+  return percentHexUnescape(binaryOf(parts[2]));
 }
 function percentHexUnescape(s: string): string | null {
   let out = '';
@@ -138,7 +141,7 @@ export function parseMediaType(v: string): MediaType {
       const single = pieces.get(key + '*');
       if (single !== undefined) {
         const d = decode2231Enc(single);
-        if (d !== null) params.set(key, d);
+        if (d !== null) params.set(key, textOf(d));
         continue;
       }
       let value = '';
@@ -147,16 +150,16 @@ export function parseMediaType(v: string): MediaType {
         const raw = pieces.get(`${key}*${n}`);
         if (raw !== undefined) {
           valid = true;
-          value += raw;
+          value += binaryOf(raw);
           continue;
         }
         const enc = pieces.get(`${key}*${n}*`);
         if (enc === undefined) break;
         valid = true;
-        const d = n === 0 ? decode2231Enc(enc) : percentHexUnescape(enc);
+        const d = n === 0 ? decode2231Enc(enc) : percentHexUnescape(binaryOf(enc));
         if (d !== null) value += d;
       }
-      if (valid) params.set(key, value);
+      if (valid) params.set(key, textOf(value));
     }
   }
   return { mediaType, params };

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { PullBody, bytesBody, type Body } from './body';
 import { ErrUnexpectedEOF, NetHTTPError, ProtocolError } from './errors';
 import { Header, canonicalHeaderKey } from './header';
+import { byteLengthOf, textOf, textOfBytes } from './internal/text';
 import { parseMediaType } from './media-type';
 import { goQuote } from './pattern';
 
@@ -406,7 +407,11 @@ export class MultipartReader {
       const { line, eof } = await this.br.readLine(PEEK);
       if (eof && line === '') throw ErrUnexpectedEOF;
       const text = line.endsWith('\r\n') ? line.slice(0, -2) : line.endsWith('\n') ? line.slice(0, -1) : line;
-      if (text === '') return h;
+      if (text === '') {
+        // Read and limited as bytes; handed out as text (src/internal/text.ts).
+        for (const vs of h.m.values()) for (let i = 0; i < vs.length; i++) vs[i] = textOf(vs[i]);
+        return h;
+      }
       if (text[0] === ' ' || text[0] === '\t') {
         if (first || lastKey === '') throw new ProtocolError(`malformed MIME header initial line: ${text}`);
         const vs = h.getRaw(lastKey)!;
@@ -456,7 +461,7 @@ export class MultipartReader {
       const name = p.formName();
       if (name === '') continue;
       const filename = p.fileName();
-      maxMemoryBytes -= name.length + 200;
+      maxMemoryBytes -= byteLengthOf(name) + 200;
       if (maxMemoryBytes < 0) throw ErrMessageTooLarge;
       if (filename === '') {
         const chunks: Buffer[] = [];
@@ -468,7 +473,7 @@ export class MultipartReader {
         }
         maxMemoryBytes -= n;
         const vs = form.value.get(name);
-        const v = Buffer.concat(chunks, n).toString('latin1');
+        const v = textOfBytes(Buffer.concat(chunks, n));
         if (vs === undefined) form.value.set(name, [v]);
         else vs.push(v);
         continue;

@@ -12,6 +12,7 @@ import { ErrBodyConsumed, ErrUnexpectedEOF } from './errors';
 import { Header, canonicalHeaderKey } from './header';
 import { Request, tlsInfoOf, type RawFields } from './request';
 import { joinHostPort } from './listener';
+import { textOf } from './internal/text';
 import { hasToken } from './response';
 import { parseRequestTarget } from './url';
 
@@ -83,7 +84,7 @@ class NodeBodySource implements BodySource {
 
   private addTrailers(): void {
     const raw = this.req.rawTrailers ?? [];
-    for (let i = 0; i + 1 < raw.length; i += 2) this.r.trailer.add(raw[i], raw[i + 1]);
+    for (let i = 0; i + 1 < raw.length; i += 2) this.r.trailer.add(raw[i], textOf(raw[i + 1]));
   }
 
   private start(): void {
@@ -188,9 +189,11 @@ class NodeFields implements RawFields {
       if (k.charCodeAt(0) === 0x3a) continue; // HTTP/2 pseudo-fields
       const key = canonicalHeaderKey(k);
       if (key === 'Host') continue; // moved to r.host (REQ-20, REQ-21)
+      // Node gives values one character per byte (latin1): decoded as text when a byte ≥ 0x80 is present.
+      const v = textOf(raw[i + 1]);
       const vs = m.get(key);
-      if (vs === undefined) m.set(key, [raw[i + 1]]);
-      else vs.push(raw[i + 1]);
+      if (vs === undefined) m.set(key, [v]);
+      else vs.push(v);
     }
     if (this.addNoCache) m.set('Cache-Control', ['no-cache']);
     if (this.chunked) {
@@ -228,7 +231,8 @@ function remoteAddrOf(sock: { remoteAddress?: string; remotePort?: number } | nu
 export function nodeToRequest(nreq: NodeRequest, target: string, requestURI: string): Request | null {
   const method = nreq.method ?? 'GET';
   const h2 = nreq.httpVersionMajor === 2;
-  const url = parseRequestTarget(method, target);
+  // Node's strings hold one character per byte; the request's are text (src/internal/text.ts).
+  const url = parseRequestTarget(method, textOf(target));
   if (url === null) return null;
   // One pass for the fields the request's own fields depend on; the header map itself is built only when the
   // handler asks for it (NodeFields), as Node builds `req.headers` lazily.
@@ -271,8 +275,8 @@ export function nodeToRequest(nreq: NodeRequest, target: string, requestURI: str
   }
   if (hostField !== null && (!h2 || host === '')) host = hostField;
   const r = new Request(method, url);
-  r.requestURI = requestURI;
-  r.host = url.host !== '' ? url.host : host;
+  r.requestURI = textOf(requestURI);
+  r.host = url.host !== '' ? url.host : textOf(host);
   r.protoMajor = nreq.httpVersionMajor;
   r.protoMinor = nreq.httpVersionMinor;
   r.proto = h2 ? 'HTTP/2.0' : nreq.httpVersion === '1.1' ? 'HTTP/1.1' : 'HTTP/' + nreq.httpVersion;

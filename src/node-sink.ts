@@ -16,9 +16,6 @@ import { statusText } from './status';
 /** @internal Either kind of Node response. */
 export type NodeResponse = ServerResponse | Http2ServerResponse;
 
-// Node refuses header values with these bytes (ERR_INVALID_CHAR); Go would send them, we drop the field and log.
-const invalidValue = /[^\t\x20-\x7e\x80-\xff]/;
-
 // Fields HTTP/2 forbids; Node's http2 throws on them, Go's http2 server drops them.
 const h2Forbidden = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
 
@@ -55,15 +52,12 @@ export class NodeSink implements ResponseSink {
     const res = this.res;
     if (this.h2) {
       const hs: Record<string, string | string[] | number> = { ':status': status };
-      addObject(hs, lines, this.logger, true);
+      addObject(hs, lines, true);
       (res as Http2ServerResponse).stream.additionalHeaders(hs);
       return;
     }
     let s = (this.is11 ? 'HTTP/1.1 ' : 'HTTP/1.0 ') + status + ' ' + reason(status) + '\r\n';
-    for (let i = 0; i < lines.length; i += 2) {
-      if (invalidValue.test(lines[i + 1])) continue;
-      s += lines[i] + ': ' + lines[i + 1] + '\r\n';
-    }
+    for (let i = 0; i < lines.length; i += 2) s += lines[i] + ': ' + lines[i + 1] + '\r\n';
     this.sentInformational = true;
     const raw = res as unknown as RawWriter;
     // Node's own way to put a 1xx ahead of the response (what writeContinue and writeEarlyHints use).
@@ -89,7 +83,7 @@ export class NodeSink implements ResponseSink {
     }
     if (this.h2) {
       const hs: Record<string, string | string[] | number> = {};
-      addObject(hs, src, this.logger, true);
+      addObject(hs, src, true);
       if (date) hs.date = httpDate();
       if (h.autoContentLength >= 0) hs['content-length'] = String(h.autoContentLength);
       if (contentType !== null) hs['content-type'] = contentType;
@@ -111,14 +105,10 @@ export class NodeSink implements ResponseSink {
     const out: string[] = [];
     let hasConnection = false;
     for (let i = 0; i < src.length; i += 2) {
+      // The core gave wire-ready values (bytes as latin1, no control byte node:http would refuse).
       const k = src[i];
-      const v = src[i + 1];
-      if (invalidValue.test(v)) {
-        logf(this.logger, `http: dropped header field ${k}: its value has bytes node:http refuses`);
-        continue;
-      }
       if (k === 'Connection') hasConnection = true;
-      out.push(k, v);
+      out.push(k, src[i + 1]);
     }
     if (date) out.push('Date', httpDate());
     if (h.autoContentLength >= 0) out.push('Content-Length', String(h.autoContentLength));
@@ -189,7 +179,7 @@ export class NodeSink implements ResponseSink {
     if (trailers !== null) {
       if (this.h2) {
         const t: Record<string, string | string[]> = {};
-        addObject(t, trailers, this.logger, false);
+        addObject(t, trailers, false);
         (res as Http2ServerResponse).addTrailers(t);
       } else {
         // Node takes an object or [key, value] pairs; an object unless a key repeats (light-my-request reads only objects).
@@ -197,7 +187,6 @@ export class NodeSink implements ResponseSink {
         const obj: Record<string, string> = {};
         let repeated = false;
         for (let i = 0; i < trailers.length; i += 2) {
-          if (invalidValue.test(trailers[i + 1])) continue;
           pairs.push([trailers[i], trailers[i + 1]]);
           if (obj[trailers[i]] !== undefined) repeated = true;
           obj[trailers[i]] = trailers[i + 1];
@@ -301,15 +290,12 @@ function reason(code: number): string {
 }
 
 // Header lines as an HTTP/2 header object: lower-case names, repeated names as arrays, forbidden names dropped.
-function addObject(into: Record<string, string | string[] | number>, lines: string[], logger: Logger | null, dropForbidden: boolean): void {
+// Values are bytes as latin1, which node:http2 sends as such.
+function addObject(into: Record<string, string | string[] | number>, lines: string[], dropForbidden: boolean): void {
   for (let i = 0; i < lines.length; i += 2) {
     const k = lines[i].toLowerCase();
     const v = lines[i + 1];
     if (dropForbidden && h2Forbidden.has(k)) continue;
-    if (invalidValue.test(v)) {
-      logf(logger, `http: dropped header field ${lines[i]}: its value has bytes node:http2 refuses`);
-      continue;
-    }
     const cur = into[k];
     if (cur === undefined) into[k] = v;
     else if (Array.isArray(cur)) cur.push(v);

@@ -8,7 +8,8 @@
  */
 
 import { logf, stderrLogger, type Logger } from './log';
-import { goQuote, binaryOf } from './pattern';
+import { binaryOf } from './internal/text';
+import { goQuote } from './pattern';
 
 // Methods whose lower- or mixed-case spelling is a slip: ServeMux compares methods byte for byte.
 const standardMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE']);

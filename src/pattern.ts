@@ -12,7 +12,8 @@
 import { PatternError } from './errors';
 import { isToken } from './header';
 import { cleanPath } from './internal/path';
-import { unescapeSegment, utf8 } from './url';
+import { binaryOf, textOf } from './internal/text';
+import { unescapeSegment } from './url';
 
 /**
  * One path segment of a pattern. `s` is the decoded literal, the wildcard's name ("" for the anonymous `{...}`
@@ -47,13 +48,6 @@ export class Pattern {
   toString(): string {
     return this.str;
   }
-}
-
-/** Encodes a JavaScript string as UTF-8 bytes, one character per byte. */
-export function binaryOf(s: string): string {
-  // Pure ASCII (the common case) needs no conversion.
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.from(s, 'utf8').toString('latin1');
-  return s;
 }
 
 const nameStart = /^[\p{L}_]$/u;
@@ -211,7 +205,7 @@ export function parsePattern(str: string): Pattern {
       if (path !== '') fail('{...} wildcard not at end');
     }
     if (name === '') fail('empty wildcard');
-    const text = utf8(name);
+    const text = textOf(name);
     if (!validWildcardName(text)) fail(`bad wildcard name ${goQuote(name)}`);
     if (names.includes(text)) fail(`duplicate wildcard name ${goQuote(name)}`);
     names.push(text);

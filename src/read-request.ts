@@ -10,6 +10,7 @@ import type { RequestHead } from './internal/textproto';
 import { reply400, reply501, statusErrorReply } from './internal/textproto';
 import { Request } from './request';
 import { hasToken } from './response';
+import { textOf } from './internal/text';
 import { parseRequestTarget } from './url';
 import { bodyFramingFor, type BodyFraming } from './transfer';
 
@@ -23,8 +24,9 @@ for (let c = 0; c < 128; c++) {
 }
 for (const ch of "!$%&'()*+,-.:;=[]_~") hostByte[ch.charCodeAt(0)] = 1;
 
+// `h` is text: any character ≥ 0x80 is refused, as every byte ≥ 0x80 is in Go.
 function validHost(h: string): boolean {
-  for (let i = 0; i < h.length; i++) if (hostByte[h.charCodeAt(i)] === 0) return false;
+  for (let i = 0; i < h.length; i++) if (hostByte[h.charCodeAt(i)] !== 1) return false;
   return true;
 }
 
@@ -33,7 +35,9 @@ const generic400 = { ok: false as const, reply: reply400 };
 
 /** @internal Builds the Request for a parsed head, or the exact reply Go writes for it. */
 export function readRequest(head: RequestHead): ReadRequestResult {
-  const { method, target, header, hosts } = head;
+  const { method, header, hosts } = head;
+  // The request line's bytes as text (src/internal/text.ts); ASCII, the common case, is the same string.
+  const target = textOf(head.target);
   const url = parseRequestTarget(method, target);
   if (url === null) return generic400;
   if (hosts !== null && hosts.length > 1) return generic400; // "too many Host headers"

@@ -5,6 +5,7 @@
 
 import type { Handler, ResponseWriter } from './handler';
 import { pathClean } from './internal/path';
+import { binaryOf } from './internal/text';
 import type { Request } from './request';
 import { statusText } from './status';
 import { parse } from './url';
@@ -16,7 +17,7 @@ export function htmlEscape(s: string): string {
   return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 }
 
-/** Replaces every byte ≥ 0x80 with `%` and two lower-case hex digits (RSP-106). */
+/** Replaces every byte ≥ 0x80 of a binary string with `%` and two lower-case hex digits (RSP-106). */
 function hexEscapeNonASCII(s: string): string {
   let out = '';
   let last = 0;
@@ -30,12 +31,6 @@ function hexEscapeNonASCII(s: string): string {
   return last === 0 ? s : out + s.slice(last);
 }
 
-/** A JavaScript string as UTF-8 bytes, one character per byte (the form of request paths and headers). */
-function binary(s: string): string {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0xff) return Buffer.from(s, 'utf8').toString('latin1');
-  return s;
-}
-
 /**
  * redirect replies to `r` with a redirect to `url` and status `code` (Go's `http.Redirect`). A `url` without
  * scheme and host is made absolute against the request path and cleaned, keeping a trailing slash and the query
@@ -44,11 +39,10 @@ function binary(s: string): string {
  * short HTML body naming the target, unless the handler had set a `Content-Type` key (RSP-107…RSP-109). The code is
  * not checked (RSP-110): use 301, 302, 303, 307 or 308.
  *
- * `url` is a JavaScript string; characters beyond Latin-1 are sent as UTF-8. A string whose characters are all
- * ≤ 0xFF is taken as bytes, the form in which request paths arrive.
+ * `url` is text: `Location` carries its UTF-8 bytes escaped (`/café` → `/caf%c3%a9`), the body its UTF-8. A path
+ * taken from the request (`r.url.path`, a path value) gives back the bytes the client sent, as in Go.
  */
 export function redirect(w: ResponseWriter, r: Request, url: string, code: number): void {
-  url = binary(url);
   let isReference = false;
   try {
     const u = parse(url);
@@ -78,12 +72,13 @@ export function redirect(w: ResponseWriter, r: Request, url: string, code: numbe
 
   const h = w.header();
   const hadCT = h.hasRaw('Content-Type');
-  h.set('Location', hexEscapeNonASCII(url));
+  // Escaped on its bytes, so the header is ASCII whatever the text was.
+  h.set('Location', hexEscapeNonASCII(binaryOf(url)));
   if (!hadCT && (r.method === 'GET' || r.method === 'HEAD')) h.set('Content-Type', 'text/html; charset=utf-8');
   w.writeHeader(code);
   if (!hadCT && r.method === 'GET') {
-    // The href carries the raw bytes (UTF-8), escaped for HTML only (RSP-108).
-    w.write(Buffer.from('<a href="' + htmlEscape(url) + '">' + statusText(code) + '</a>.\n\n', 'latin1'));
+    // The href carries the text as it is (written as UTF-8), escaped for HTML only (RSP-108).
+    w.write('<a href="' + htmlEscape(url) + '">' + statusText(code) + '</a>.\n\n');
   }
 }
 

@@ -10,6 +10,7 @@ import { ensureParsed, formFile, multipartReader, parseForm, parseMultipartForm 
 import type { FileHeader, MultipartForm, MultipartReader } from './multipart';
 import { background, type Context } from './context';
 import { Header } from './header';
+import { bytesOf } from './internal/text';
 import { URL, Values } from './url';
 import type { TLSSocket } from 'node:tls';
 
@@ -39,9 +40,12 @@ export interface Exchange {
 /**
  * Request is an HTTP request received by a server, or built for a test with `httptest.newRequest`.
  *
- * Strings taken from the wire (`url.path`, `requestURI`, header values, path values) are binary strings: one
- * character per byte, as Node gives `IncomingMessage.url` and header values; `utf8(s)` decodes such a string
- * as UTF-8 text. This keeps Go's byte-exact behaviour for any input (`%FF` in a path is the single byte 0xFF).
+ * Every string it hands out is text decoded from the UTF-8 the client sent: `url.path` and the other URL fields,
+ * `requestURI`, `host`, path values, query and form keys and values, header and trailer values, cookies, multipart
+ * names and file names, `basicAuth`. `GET /hello/w%C3%B6rld` gives `pathValue('name') === 'wörld'`. Bytes that are
+ * not valid UTF-8 are not lost: each becomes the lone surrogate U+DC80–U+DCFF, which {@link bytesOf}, and every
+ * string nethttp writes, turns back into that byte — so `w.write(r.pathValue('x'))` sends exactly the bytes Go
+ * sends, also for `%FF`. Routing works on the bytes, as Go's does.
  */
 export class Request {
   /** The method exactly as sent (`GET`, `get`, `PROPFIND`). */
@@ -267,7 +271,7 @@ export class Request {
   }
   /**
    * basicAuth returns the user name and password of an `Authorization: Basic` header, or null when there is none
-   * or it is malformed (Go's `Request.BasicAuth`). The strings are binary: `utf8(s)` decodes UTF-8 credentials.
+   * or it is malformed (Go's `Request.BasicAuth`). The strings are text decoded from the credentials' UTF-8.
    */
   basicAuth(): { username: string; password: string } | null {
     const auth = this.header.get('Authorization');
@@ -275,7 +279,7 @@ export class Request {
   }
   /** setBasicAuth sets `Authorization: Basic` for `username` and `password` (UTF-8 encoded; Go's `SetBasicAuth`). */
   setBasicAuth(username: string, password: string): void {
-    this.header.set('Authorization', 'Basic ' + Buffer.from(username + ':' + password, 'utf8').toString('base64'));
+    this.header.set('Authorization', 'Basic ' + bytesOf(username + ':' + password).toString('base64'));
   }
 }
 

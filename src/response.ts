@@ -10,6 +10,7 @@ import type { ResponseHead, ResponseSink } from './carrier';
 import { ErrBodyNotAllowed, ErrContentLength, ErrHijacked, NetHTTPError } from './errors';
 import type { Flusher, ResponseWriter } from './handler';
 import { Header, canonicalHeaderKey, firstValue, isToken } from './header';
+import { binaryOf, bytesOf, isWellFormed } from './internal/text';
 import { detectContentType, sniffLatin1 } from './sniff';
 
 /** The size of the per-response buffer that decides between Content-Length and chunked (RSP-1, RSP-2). */
@@ -24,22 +25,47 @@ export function bodyAllowedForStatus(status: number): boolean {
   return status !== 204 && status !== 304;
 }
 
-// Cleans a header value for the wire (RSP-13): CR and LF become spaces, then surrounding whitespace is trimmed.
-function cleanValue(v: string): string {
-  let s = v;
-  if (s.indexOf('\r') !== -1 || s.indexOf('\n') !== -1) s = s.replace(/[\r\n]/g, ' ');
-  let a = 0;
-  let b = s.length;
-  while (a < b && isSpace(s.charCodeAt(a))) a++;
-  while (b > a && isSpace(s.charCodeAt(b - 1))) b--;
-  return a === 0 && b === s.length ? s : s.slice(a, b);
+// The control bytes a value may not carry: node:http refuses them, and a NUL or a lone CR could end a field on
+// some peer. HTAB is allowed; CR and LF are not here because Go turns them into spaces (RSP-13).
+function isRefusedControl(c: number): boolean {
+  return (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f;
 }
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 }
 
-/** @internal Header lines in Go's WriteSubset order: keys sorted by bytes, invalid keys skipped (RSP-12, RSP-13). */
-export function headerLines(h: Header, exclude: ((key: string) => boolean) | null): string[] {
+/**
+ * A header value as it goes on the wire, or the refused control byte: CR and LF become spaces and surrounding
+ * whitespace is trimmed (RSP-13), the text is encoded as bytes (UTF-8; a binary string, src/internal/text.ts), and
+ * a value with another control byte is refused (a number ≥ 0). Encoding makes only bytes ≥ 0x80 of characters
+ * ≥ 0x80, so no character can turn into CR, LF or NUL on the way. Plain ASCII is returned as it is after one scan.
+ */
+function wireValue(v: string): string | number {
+  let nl = false;
+  let high = false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 0x20 && c < 0x7f) continue;
+    if (c >= 0x80) high = true;
+    else if (c === 0x0a || c === 0x0d) nl = true;
+    else if (isRefusedControl(c)) return c;
+  }
+  let s = v;
+  if (nl) s = s.replace(/[\r\n]/g, ' ');
+  let a = 0;
+  let b = s.length;
+  while (a < b && isSpace(s.charCodeAt(a))) a++;
+  while (b > a && isSpace(s.charCodeAt(b - 1))) b--;
+  if (a !== 0 || b !== s.length) s = s.slice(a, b);
+  return high ? binaryOf(s) : s;
+}
+
+/**
+ * @internal Header lines in Go's WriteSubset order (RSP-12, RSP-13), ready for the wire on every carrier: keys sorted
+ * by bytes, keys that are not tokens skipped, values cleaned and encoded by {@link wireValue}. A value with a control
+ * byte other than HTAB, CR and LF is dropped with one line to the carrier's log (Go would send it; node:http cannot).
+ */
+export function headerLines(h: Header, exclude: ((key: string) => boolean) | null, logger: { log(message: string): void }): string[] {
   const out: string[] = [];
   const m = h.m;
   if (m.size === 0) return out;
@@ -47,7 +73,11 @@ export function headerLines(h: Header, exclude: ((key: string) => boolean) | nul
   for (const k of keys) {
     if (!isToken(k) || (exclude !== null && exclude(k))) continue;
     const vs = m.get(k)!;
-    for (let i = 0; i < vs.length; i++) out.push(k, cleanValue(vs[i]));
+    for (let i = 0; i < vs.length; i++) {
+      const v = wireValue(vs[i]);
+      if (typeof v === 'string') out.push(k, v);
+      else logger.log(`http: dropped header field ${k}: its value holds the control byte 0x${v.toString(16).padStart(2, '0')}`);
+    }
   }
   return out;
 }
@@ -165,7 +195,7 @@ export class Response implements ResponseWriter, Flusher {
     if (code < 101 || code > 199) this.sink.disableContinue?.();
     if (code >= 100 && code <= 199 && code !== 101) {
       // A 1xx goes out now with the map as it is, which stays for the final head (RSP-20).
-      this.sink.informational(code, headerLines(this.handlerHeader, isLengthOrTE));
+      this.sink.informational(code, headerLines(this.handlerHeader, isLengthOrTE, this.sink));
       return;
     }
     this.wroteHeader = true;
@@ -196,7 +226,14 @@ export class Response implements ResponseWriter, Flusher {
     this.sink.disableContinue?.();
     if (!this.wroteHeader) this.writeHeader(200);
     const isString = typeof data === 'string';
-    const len = isString ? Buffer.byteLength(data) : data.byteLength;
+    let len = isString ? Buffer.byteLength(data) : data.byteLength;
+    // Text is written as its bytes (src/internal/text.ts): node's encoder agrees except for lone surrogates, whose
+    // U+DC80–U+DCFF are single bytes (a string taken from the request gives back the bytes the client sent).
+    let encoded: Buffer | null = null;
+    if (isString && len !== data.length && !isWellFormed(data)) {
+      encoded = bytesOf(data);
+      len = encoded.length;
+    }
     if (len === 0) return null;
     if (!bodyAllowedForStatus(this.status)) return ErrBodyNotAllowed;
     // Refused bytes still count, so every later write past a declared length fails too (RSP-44).
@@ -210,7 +247,7 @@ export class Response implements ResponseWriter, Flusher {
       return null;
     }
     if (this.str !== null) this.unstring();
-    const bytes = isString ? Buffer.from(data) : Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const bytes = encoded ?? (isString ? Buffer.from(data) : Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
     this.bufferWrite(bytes, isString);
     return null;
   }
@@ -357,7 +394,7 @@ export class Response implements ResponseWriter, Flusher {
         }
       }
     }
-    return any ? headerLines(t, null) : null;
+    return any ? headerLines(t, null, this.sink) : null;
   }
 
   /**
@@ -482,7 +519,7 @@ export class Response implements ResponseWriter, Flusher {
     const connection = firstValue(header, 'Connection');
     const head: ResponseHead = {
       status,
-      lines: headerLines(header, exclude === null ? null : (k) => exclude!.has(k)),
+      lines: headerLines(header, exclude === null ? null : (k) => exclude!.has(k), this.sink),
       date,
       autoContentLength: autoCL,
       contentType,

@@ -12,12 +12,13 @@ import { error, notFoundHandler } from './http-error';
 import type { Logger } from './log';
 import { expressSyntaxHint, warnOnce } from './pattern-hint';
 import { cleanPath } from './internal/path';
-import { binaryOf, conflicts, describeConflict, goQuote, parsePattern, type Pattern } from './pattern';
+import { conflicts, describeConflict, goQuote, parsePattern, type Pattern } from './pattern';
 import { redirectHandler } from './redirect';
 import type { Request } from './request';
 import { RoutingIndex } from './routing-index';
 import { RoutingNode, resetUnclean, sawUnclean } from './routing-tree';
-import { escapePath, isPlainPath, utf8, type URL } from './url';
+import { binaryOf, textOf } from './internal/text';
+import { escapePath, isPlainPath, type URL } from './url';
 
 /**
  * The outcome of a mux lookup, for carriers that must tell "nothing matched" from a response (the Express adapter
@@ -264,16 +265,17 @@ export class ServeMux implements Handler {
     let host: string;
     let path: string;
     let n: RoutingNode | null = null;
+    // The tree holds bytes (binary strings, as Go matches): hosts are encoded, the escaped path is ASCII.
     if (method === 'CONNECT') {
       // MUX-69: no cleaning, the port kept; the slash redirect looks at the target's host, matching at r.host.
-      host = u.host;
+      host = binaryOf(u.host);
       path = escaped = u.escapedPath();
       const to = this.slashRedirect(host, method, path, this.tree.match(host, method, path, []), u);
       if (to !== null) return to;
-      n = this.tree.match(r.host, method, path, values);
+      n = this.tree.match(binaryOf(r.host), method, path, values);
     } else {
       // Without host patterns the host cannot change the outcome: skip splitting it.
-      host = this.tree.children === null ? '' : stripHostPort(r.host);
+      host = this.tree.children === null ? '' : binaryOf(stripHostPort(r.host));
       const p = u.path;
       let plain = false;
       if (u.rawPath === '' && p === u.escapedFor && p.charCodeAt(0) === 0x2f) {
@@ -309,7 +311,9 @@ export class ServeMux implements Handler {
   private found(n: RoutingNode, values: string[]): MuxMatch {
     const p = n.pattern!;
     if (p.names.length === 0) return (n.found ??= { kind: 'found', handler: n.handler!, pattern: p.str, names: EMPTY_NAMES, values: NO_VALUES });
+    // The tree matched bytes; a handler gets text (an ASCII value is its own text).
     const v = values.slice();
+    for (let i = 0; i < v.length; i++) v[i] = textOf(v[i]);
     // An empty segment of an unclean CONNECT path, or a pattern's empty literal segment, reaches a wildcard
     // without giving it a value, as in Go, whose values are positional too; where Go's PathValue would then index
     // past its values and panic, the missing ones are "" (docs/differences.md).
@@ -324,7 +328,7 @@ export class ServeMux implements Handler {
     if (!exactMatch(this.tree.match(host, method, withSlash, []), withSlash)) return null;
     const target = cleanPath(u.path) + '/';
     const to = pathAndQuery(target, u.rawQuery);
-    return { kind: 'redirect', handler: redirectHandler(to, 301), pattern: utf8(target), names: null, values: null, redirectTo: to };
+    return { kind: 'redirect', handler: redirectHandler(to, 301), pattern: target, names: null, values: null, redirectTo: to };
   }
 
   /** MUX-57, MUX-75: 405 with the methods that would match (also with a slash appended), else 404. */

@@ -2,8 +2,14 @@
  * URL and Values: the parts of Go's `net/url` that a server needs — the parsed request-target of a request
  * and its query. Unlike the WHATWG `URL`, it keeps Go's split between the decoded `path` and the `rawPath`
  * as sent (REQ-10…REQ-17).
+ *
+ * Every string here is text (src/internal/text.ts): what `%XX` escapes and raw bytes stand for is decoded from
+ * UTF-8, a byte that is not UTF-8 is kept as U+DC80–U+DCFF, and escaping encodes text back to those same bytes.
+ * Escapes are decoded and made on bytes, as Go does, so a UTF-8 sequence may be split across escapes and raw bytes.
  * @module
  */
+
+import { binaryOf, textOf } from './internal/text';
 
 const enum Mode {
   Path = 1,
@@ -49,7 +55,15 @@ export class URLError extends Error {
   }
 }
 
-// Decodes %XX escapes of a latin1 ("binary") string; returns null on an invalid escape.
+// Decodes %XX escapes of text: on its bytes, and the result decoded again; returns null on an invalid escape.
+// Text without escapes is its own result (no conversion either way).
+function unescape(s: string, mode: Mode): string | null {
+  if (s.indexOf('%') === -1 && (mode !== Mode.QueryComponent || s.indexOf('+') === -1)) return unescapeBinary(s, mode);
+  const r = unescapeBinary(binaryOf(s), mode);
+  return r === null ? null : textOf(r);
+}
+
+// Decodes %XX escapes of a binary string (one character per byte); returns null on an invalid escape.
 function unescapeBinary(s: string, mode: Mode): string | null {
   const pct = s.indexOf('%');
   const plus = mode === Mode.QueryComponent && s.indexOf('+') !== -1;
@@ -105,16 +119,22 @@ export function isPlainPath(p: string, knownEscaped = false): boolean {
   return true;
 }
 
-function escapeBinary(s: string, mode: Mode): string {
+// Escapes text: the characters up to the first one that needs escaping are ASCII and kept; the rest is escaped
+// byte by byte (its UTF-8 bytes, src/internal/text.ts). The result is ASCII.
+function escapeText(t: string, mode: Mode): string {
   let i = 0;
   if (mode === Mode.Path) {
-    for (; i < s.length; i++) if (PATH_ESCAPE[s.charCodeAt(i) & 0xff] === 1 || s.charCodeAt(i) > 0xff) break;
+    for (; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      if (c > 0xff || PATH_ESCAPE[c] === 1) break;
+    }
   } else {
-    for (; i < s.length; i++) if (shouldEscape(s.charCodeAt(i), mode)) break;
+    for (; i < t.length; i++) if (shouldEscape(t.charCodeAt(i), mode)) break;
   }
-  if (i === s.length) return s;
-  let out = s.slice(0, i);
-  for (; i < s.length; i++) {
+  if (i === t.length) return t;
+  let out = t.slice(0, i);
+  const s = binaryOf(t.slice(i));
+  for (i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 0x20 && mode === Mode.QueryComponent) out += '+';
     else if (shouldEscape(c, mode)) out += '%' + HEX[c >> 4] + HEX[c & 15];
@@ -137,21 +157,16 @@ function validEncoded(s: string): boolean {
   return true;
 }
 
-/**
- * Strings in this module are "binary" strings: one character per byte (latin1), as they came off the wire, so
- * that a path may hold any bytes. {@link utf8} turns such a string into readable text.
- */
-export function utf8(binary: string): string {
-  return Buffer.from(binary, 'latin1').toString('utf8');
-}
-
 /** pathUnescape decodes `%XX` escapes (Go's `url.PathUnescape`); `+` stays `+`. Throws {@link URLError}. */
 export function pathUnescape(s: string): string {
-  const r = unescapeBinary(s, Mode.Path);
+  const r = unescape(s, Mode.Path);
   if (r === null) throw new URLError(`invalid URL escape in ${JSON.stringify(s)}`);
   return r;
 }
-/** @internal Decodes one path segment; an invalid escape leaves the text as it is (how the mux reads segments, MUX-5). */
+/**
+ * @internal Decodes one path segment of a binary string to bytes; an invalid escape leaves it as it is (how the
+ * mux reads segments, MUX-5: the mux matches bytes).
+ */
 export function unescapeSegment(s: string): string {
   if (s.indexOf('%') === -1) return s;
   const r = unescapeBinary(s, Mode.Path);
@@ -159,26 +174,26 @@ export function unescapeSegment(s: string): string {
 }
 /** pathEscape escapes `s` for use as one path segment (Go's `url.PathEscape`: `/` is escaped too). */
 export function pathEscape(s: string): string {
-  return escapeBinary(s, Mode.Path).replace(/\//g, '%2F');
+  return escapeText(s, Mode.Path).replace(/\//g, '%2F');
 }
 /** @internal Escapes a whole path the way Go's URL.EscapedPath does for a path without RawPath. */
 export function escapePath(s: string): string {
-  return escapeBinary(s, Mode.Path);
+  return escapeText(s, Mode.Path);
 }
 /** queryUnescape decodes a query component (`+` is a space). Throws {@link URLError}. */
 export function queryUnescape(s: string): string {
-  const r = unescapeBinary(s, Mode.QueryComponent);
+  const r = unescape(s, Mode.QueryComponent);
   if (r === null) throw new URLError(`invalid URL escape in ${JSON.stringify(s)}`);
   return r;
 }
 /** queryEscape escapes `s` for a query component (space becomes `+`). */
 export function queryEscape(s: string): string {
-  return escapeBinary(s, Mode.QueryComponent);
+  return escapeText(s, Mode.QueryComponent);
 }
 
 /**
- * Values maps a query or form key to its values (Go's `url.Values`). Keys and values are binary strings
- * (one character per byte) as decoded from the wire.
+ * Values maps a query or form key to its values (Go's `url.Values`). Keys and values are text, decoded from the
+ * UTF-8 the client sent (bytes that are not UTF-8 are kept as U+DC80–U+DCFF; `bytesOf` gives them back).
  */
 export class Values implements Iterable<[string, string[]]> {
   /** @internal */
@@ -264,9 +279,9 @@ export function parseQuery(query: string, into: Values = new Values()): { values
         err ??= new URLError('invalid semicolon separator in query');
       } else {
         const eq = pair.indexOf('=');
-        const k = unescapeBinary(eq === -1 ? pair : pair.slice(0, eq), Mode.QueryComponent);
-        const v = eq === -1 ? '' : unescapeBinary(pair.slice(eq + 1), Mode.QueryComponent);
-        if (k === null || v === null) err ??= new URLError(`invalid URL escape ${goQuoteASCII(badEscape(pair))}`);
+        const k = unescape(eq === -1 ? pair : pair.slice(0, eq), Mode.QueryComponent);
+        const v = eq === -1 ? '' : unescape(pair.slice(eq + 1), Mode.QueryComponent);
+        if (k === null || v === null) err ??= new URLError(`invalid URL escape ${goQuoteBytes(badEscape(binaryOf(pair)))}`);
         else into.add(k, v);
       }
     }
@@ -282,13 +297,16 @@ function badEscape(s: string): string {
   }
   return s;
 }
-function goQuoteASCII(s: string): string {
-  return JSON.stringify(s).replace(/[\u0080-\u00ff]/g, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+// Go's %q of bytes: valid UTF-8 shown as text, other bytes as \xNN.
+function goQuoteBytes(b: string): string {
+  return JSON.stringify(textOf(b)).replace(/\\udc([89a-f][0-9a-f])/g, '\\x$1');
 }
 
 /**
- * URL is a parsed request-target (Go's `url.URL`). All strings are binary strings (one character per byte).
- * `path` is decoded; `rawPath` is the path as sent when it differs from the default encoding of `path`.
+ * URL is a parsed request-target (Go's `url.URL`). Its strings are text: `path` is decoded from its `%XX` escapes
+ * and UTF-8 (`/caf%C3%A9` is `/café`; bytes that are not UTF-8, such as `%FF`, are kept as U+DC80–U+DCFF, so
+ * `bytesOf(url.path)` gives Go's bytes); `rawPath` is the path as sent when it differs from the default encoding
+ * of `path`. Escaping (`escapedPath`, `string`) encodes text back to the same bytes.
  */
 export class URL {
   scheme = '';
@@ -311,18 +329,18 @@ export class URL {
   /** escapedPath returns `rawPath` when it is a valid encoding of `path`, else the default encoding (REQ-12). */
   escapedPath(): string {
     if (this.rawPath !== '' && validEncoded(this.rawPath)) {
-      const p = unescapeBinary(this.rawPath, Mode.Path);
+      const p = unescape(this.rawPath, Mode.Path);
       if (p !== null && p === this.path) return this.rawPath;
     }
     if (this.path === '*') return '*';
-    return escapeBinary(this.path, Mode.Path);
+    return escapeText(this.path, Mode.Path);
   }
   /** setPath sets `path` from an escaped form and `rawPath` when it is not the default encoding. */
   setPath(escaped: string): void {
-    const p = unescapeBinary(escaped, Mode.Path);
+    const p = unescape(escaped, Mode.Path);
     if (p === null) throw new URLError(`invalid URL escape in ${JSON.stringify(escaped)}`);
     this.path = p;
-    this.rawPath = escapeBinary(p, Mode.Path) === escaped ? '' : escaped;
+    this.rawPath = escapeText(p, Mode.Path) === escaped ? '' : escaped;
     this.escapedFor = this.rawPath === '' && p === escaped ? p : null;
   }
   /** query parses `rawQuery`, dropping malformed pairs (Go's `URL.Query`). */
@@ -427,7 +445,7 @@ function parseHost(host: string): string {
       if (!validOptionalPort(colonPort)) throw new URLError(`invalid port ${JSON.stringify(colonPort)} after host`);
     }
   }
-  const h = unescapeBinary(host, Mode.Host);
+  const h = unescape(host, Mode.Host);
   if (h === null) throw new URLError(`invalid character in host name ${JSON.stringify(host)}`);
   return h;
 }
@@ -449,10 +467,10 @@ export function parse(raw: string): URL {
   const u = parseReference(hash === -1 ? raw : raw.slice(0, hash));
   if (hash !== -1) {
     const frag = raw.slice(hash + 1);
-    const f = unescapeBinary(frag, Mode.Path);
+    const f = unescape(frag, Mode.Path);
     if (f === null) throw new URLError(`invalid URL escape in ${JSON.stringify(frag)}`);
     u.fragment = f;
-    u.rawFragment = escapeBinary(f, Mode.Path) === frag ? '' : frag;
+    u.rawFragment = escapeText(f, Mode.Path) === frag ? '' : frag;
   }
   return u;
 }
@@ -515,7 +533,7 @@ function parseReference(raw: string): URL {
 /**
  * @internal The request-target of a request line as a server reads it, or null where Go answers 400 (SRV-63):
  * control bytes refused, a CONNECT authority-form target (`host:port`, REQ-17) parsed as a host, anything else by
- * {@link parseRequestURI}.
+ * {@link parseRequestURI}. `target` is text (the carrier decodes the request line's bytes, src/internal/text.ts).
  */
 export function parseRequestTarget(method: string, target: string): URL | null {
   // Origin-form, absolute-form, `*`, or authority-form for CONNECT; control bytes are refused (REQ-5).

@@ -243,7 +243,7 @@ const scenarios: Record<string, Scenario> = {
       `,"host":${jsonBytes(r.host)},"path":${jsonBytes(r.url.path)},"rawPath":${jsonBytes(r.url.rawPath)}` +
       `,"rawQuery":${jsonBytes(r.url.rawQuery)},"header":${jsonMultimap(r.header)}` +
       `,"contentLength":${r.contentLength},"transferEncoding":${jsonList(r.transferEncoding)}` +
-      `,"close":${r.close},"remoteAddr":${jsonBytes(maskAddr(r.remoteAddr))},"body":${jsonBytes(body.toString('latin1'))}` +
+      `,"close":${r.close},"remoteAddr":${jsonBytes(maskAddr(r.remoteAddr))},"body":${jsonBytes(body)}` +
       `,"bodyError":${err},"trailer":${jsonMultimap(r.trailer)}}`;
     w.header().set('Content-Type', 'application/json');
     w.write(j); // ASCII-only JSON; written as a string like Go's io.WriteString (RSP-4 boundaries)
@@ -372,11 +372,8 @@ function optionalScenarios(): void {
       }
       w.header().set('Content-Type', 'application/json');
       w.write(
-        Buffer.from(
-          `{"form":${jsonMultimap(r.form ?? [])},"postForm":${jsonMultimap(r.postForm ?? [])},"files":[${files.join(',')}],` +
-            `"formError":${formError},"multipartError":${multipartError}}`,
-          'latin1',
-        ),
+        `{"form":${jsonMultimap(r.form ?? [])},"postForm":${jsonMultimap(r.postForm ?? [])},"files":[${files.join(',')}],` +
+          `"formError":${formError},"multipartError":${multipartError}}`,
       );
     };
   }

@@ -7,7 +7,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Header, PatternError, Request, ServeMux, type ResponseWriter } from '../../src/index';
-import { parseRequestTarget, utf8 } from '../../src/url';
+import { parseRequestTarget } from '../../src/url';
+import { binaryOf, textOf } from '../../src/internal/text';
 import { goQuote, parsePattern } from '../../src/pattern';
 import { newRecorder } from '../../adapters/httptest';
 import { wildcardNames } from '../conformance/mux-echo-server';
@@ -64,31 +65,23 @@ export interface TableOutcome {
   res: RequestOutcome[];
 }
 
-/** The UTF-8 bytes of a text, one character a byte (how the oracle writes Go strings). */
-export function bytesOf(text: string): string {
-  return Buffer.from(text, 'utf8').toString('latin1');
-}
-
 /**
- * Go's bytes as nethttp hands them to a handler as text (`r.pattern` is text; a redirect's pattern is a decoded
- * path, which need not be UTF-8).
+ * The bytes of a text, one character a byte (how the oracle writes Go strings). nethttp's strings are text whose
+ * bytes are exactly Go's (a byte that is not UTF-8 is U+DC80–U+DCFF, src/internal/text.ts), so every field compares
+ * as bytes.
  */
-function asText(b: string | undefined): string | undefined {
-  return b === undefined ? b : bytesOf(utf8(b));
-}
-
-/** A path value as bytes, as Go gives it (pathValue returns the bytes of the value, one character a byte). */
-function valueBytes(v: string): string {
-  return v;
+export function bytesOf(text: string): string {
+  return binaryOf(text);
 }
 
 /** A request as the native server hands it to its handler, or null where Go's reader refuses the request line. */
 export function serverRequest(method: string, host: string, target: string): Request | null {
-  const url = parseRequestTarget(method, target);
+  // The request line's bytes as text, as the native reader decodes them.
+  const url = parseRequestTarget(method, textOf(target));
   if (url === null) return null;
   const r = new Request(method, url, new Header());
-  r.requestURI = target;
-  r.host = url.host !== '' ? url.host : host;
+  r.requestURI = textOf(target);
+  r.host = url.host !== '' ? url.host : textOf(host);
   return r;
 }
 
@@ -98,7 +91,7 @@ export function registerTable(mux: ServeMux, patterns: readonly string[], seen: 
     const names = wildcardNames(p);
     try {
       mux.handleFunc(p, (_w: ResponseWriter, r: Request) => {
-        seen.last = { h: i, pattern: bytesOf(r.pattern), values: names.map((n) => valueBytes(r.pathValue(n))) };
+        seen.last = { h: i, pattern: bytesOf(r.pattern), values: names.map((n) => bytesOf(r.pathValue(n))) };
       });
       return null;
     } catch (err) {
@@ -119,7 +112,7 @@ export async function replayRequest(mux: ServeMux, seen: { last: RequestOutcome 
     await mux.serveHTTP(w, r);
     const out: RequestOutcome = {
       code: w.code,
-      location: w.header().get('Location'),
+      location: bytesOf(w.header().get('Location')),
       allow: w.header().get('Allow'),
       handlerPattern,
     };
@@ -211,7 +204,7 @@ export function compareTables(t: MuxTable, go: TableOutcome, ours: TableOutcome,
     fields.delete('panic');
     const diffs: string[] = [];
     for (const f of fields) {
-      const x = JSON.stringify(f === 'pattern' || f === 'handlerPattern' ? asText(a[f] as string | undefined) : a[f]);
+      const x = JSON.stringify(a[f]);
       const y = JSON.stringify(b[f]);
       if (x !== y) diffs.push(`${f}: Go ${x ?? '-'}, nethttp ${y ?? '-'}`);
     }

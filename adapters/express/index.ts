@@ -17,7 +17,7 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Request, ServeMux, parse, redirectHandler, toHandler, utf8, type Context, type Handler, type HandlerLike, type Logger } from '../../src/index';
+import { Request, ServeMux, parse, redirectHandler, toHandler, type Context, type Handler, type HandlerLike, type Logger } from '../../src/index';
 import { badRequest, nodeToRequest, serveNode, type ServeNodeOptions } from '../../src/carrier';
 
 export { ExpressPathError, expressPatterns, handleExpress } from './path';
@@ -164,7 +164,7 @@ export function middleware(handler: HandlerLike, options: MiddlewareOptions = {}
       m.handler = redirectHandler(mount + m.redirectTo, 301);
     } else if (m.kind === 'found' && m.names !== null && m.names.length > 0) {
       const params: Record<string, unknown> = { ...req.params };
-      for (let i = 0; i < m.names.length; i++) params[m.names[i]] = utf8(m.values![i]);
+      for (let i = 0; i < m.names.length; i++) params[m.names[i]] = m.values![i];
       req.params = params;
     }
     serveNode({ serveHTTP: (w, rr) => mux.serveMatch(w, rr, m) }, r, req, res, o);

@@ -5,8 +5,8 @@
  * @internal
  */
 
-import { Header, statusText, type Flusher, type ResponseWriter, type Unwrapper } from '../../src/index';
-import { Response, type ResponseHead, type ResponseSink } from '../../src/carrier';
+import { Header, bytesOf, statusText, type Flusher, type ResponseWriter, type Unwrapper } from '../../src/index';
+import { Response, textOf, type ResponseHead, type ResponseSink } from '../../src/carrier';
 
 /** The response a {@link ResponseRecorder} recorded, as a client would read it (Go's `*http.Response`). */
 export interface RecordedResponse {
@@ -18,7 +18,9 @@ export interface RecordedResponse {
   protoMinor: 1;
   /**
    * The head as the server would send it: the handler's header as of the first write or `writeHeader`, plus the
-   * automatic `Content-Length` and sniffed `Content-Type`; no `Date`, `Connection` or framing fields.
+   * automatic `Content-Length` and sniffed `Content-Type`; no `Date`, `Connection` or framing fields. Values are
+   * cleaned as on the wire (CR and LF made spaces, a value with another control byte dropped) and are text:
+   * `bytesOf(value)` are the bytes a server sends.
    */
   header: Header;
   /** The body bytes. */
@@ -31,8 +33,9 @@ export interface RecordedResponse {
   informational: { statusCode: number; header: Header }[];
 }
 
+// The core gives the lines as they go on the wire (bytes); the recorded header holds text, as a request's does.
 function linesToHeader(lines: string[], into: Header = new Header()): Header {
-  for (let i = 0; i < lines.length; i += 2) into.add(lines[i], lines[i + 1]);
+  for (let i = 0; i < lines.length; i += 2) into.add(lines[i], textOf(lines[i + 1]));
   return into;
 }
 
@@ -103,7 +106,7 @@ export class ResponseRecorder implements ResponseWriter, Flusher, Unwrapper {
   write(data: string | Uint8Array): Error | null {
     const err = this.w.write(data);
     this.code = this.w.status;
-    if (err === null) this.written.push(typeof data === 'string' ? Buffer.from(data) : Buffer.from(data));
+    if (err === null) this.written.push(typeof data === 'string' ? bytesOf(data) : Buffer.from(data));
     return err;
   }
   /** flush marks the recorder flushed (Go's `Flushed`) and decides the head as a server would. */

@@ -4,7 +4,7 @@
  * @internal
  */
 
-import { Header, NoBody, Request, background, bytesBody, parseRequestURI, type Body, type Context } from '../../src/index';
+import { Header, NoBody, Request, background, bytesBody, bytesOf, parseRequestURI, type Body, type Context } from '../../src/index';
 import { PullBody } from '../../src/carrier';
 
 /** A request body for {@link newRequest}: bytes (length known) or any async iterable of chunks (length unknown). */
@@ -18,7 +18,7 @@ function iterableBody(src: AsyncIterable<Uint8Array | string>): Body {
       while (rest === null || rest.length === 0) {
         const n = await it.next();
         if (n.done === true) return null;
-        rest = typeof n.value === 'string' ? Buffer.from(n.value) : Buffer.from(n.value.buffer, n.value.byteOffset, n.value.byteLength);
+        rest = typeof n.value === 'string' ? bytesOf(n.value) : Buffer.from(n.value.buffer, n.value.byteOffset, n.value.byteLength);
       }
       const out: Buffer = rest.length <= max ? rest : rest.subarray(0, max);
       rest = rest.length <= max ? null : rest.subarray(max);
@@ -52,8 +52,9 @@ export function newRequest(method: string, target: string, body?: RequestBody | 
   r.ctx = ctx;
   if (body !== undefined && body !== null) {
     if (typeof body === 'string' || body instanceof Uint8Array) {
-      r.body = bytesBody(body);
-      r.contentLength = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+      const bytes = typeof body === 'string' ? bytesOf(body) : body;
+      r.body = bytesBody(bytes);
+      r.contentLength = bytes.byteLength;
       if (r.contentLength === 0) r.body = NoBody;
     } else {
       r.body = iterableBody(body);

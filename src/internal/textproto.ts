@@ -6,8 +6,12 @@
  */
 
 import { Header, canonicalHeaderKey } from '../header';
+import { textOf, textOfBytes } from './text';
 
-/** One parsed request head. Strings are binary (latin1). */
+/**
+ * One parsed request head. The method, target and names are binary strings (latin1: the caller decodes the target);
+ * field values are text (src/internal/text.ts), decoded here only when a value has a byte ≥ 0x80.
+ */
 export interface RequestHead {
   method: string;
   target: string;
@@ -190,20 +194,31 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
       if (colon === -1) return null;
       keyStr = folded.slice(0, colon);
       valStr = folded.slice(colon + 1);
-      for (let k = 0; k < valStr.length; k++) if (!validValueByte(valStr.charCodeAt(k))) return null;
+      let high = false;
+      for (let k = 0; k < valStr.length; k++) {
+        const c = valStr.charCodeAt(k);
+        if (!validValueByte(c)) return null;
+        if (c >= 0x80) high = true;
+      }
       let a = 0;
       while (a < valStr.length && isSP(valStr.charCodeAt(a))) a++;
-      valStr = valStr.slice(a);
+      valStr = high ? textOf(valStr.slice(a)) : valStr.slice(a);
     } else {
       // trim the whole line (textproto trims it before splitting at the colon)
       while (lineStart < lineStop && isASCIISpace(buf[lineStart])) lineStart++;
       while (lineStop > lineStart && isASCIISpace(buf[lineStop - 1])) lineStop--;
       colon = buf.indexOf(0x3a, lineStart);
       if (colon === -1 || colon >= lineStop) return null;
-      for (let k = colon + 1; k < lineStop; k++) if (!validValueByte(buf[k])) return null;
+      // The validity walk also notes a byte ≥ 0x80: only such a value needs decoding as text.
+      let high = 0;
+      for (let k = colon + 1; k < lineStop; k++) {
+        const c = buf[k];
+        if (!validValueByte(c)) return null;
+        high |= c;
+      }
       let a = colon + 1;
       while (a < lineStop && isSP(buf[a])) a++;
-      valStr = latin1(buf, a, lineStop);
+      valStr = high < 0x80 ? latin1(buf, a, lineStop) : textOfBytes(buf, a, lineStop);
       const known = intern(KEYS, buf, lineStart, colon, true);
       if (known !== null) {
         if (known === 'Host') (hosts ??= []).push(valStr);

@@ -1,0 +1,196 @@
+/**
+ * Text and bytes: the one rule by which every string crosses between a handler and the wire.
+ *
+ * Go's strings are bytes; JavaScript's are UTF-16 text. The reader, the router and the framing work on bytes (in
+ * "binary" strings, one character per byte, where a string is handier than a Buffer). Every string handed to a
+ * handler is those bytes decoded from UTF-8 with a lossless mapping, and every string a handler hands back is
+ * encoded by its inverse:
+ *
+ * - valid UTF-8 decodes as usual;
+ * - each byte that is not part of a valid UTF-8 sequence (0x80–0xFF) becomes the lone surrogate U+DC00+byte
+ *   (U+DC80–U+DCFF), as Python's `surrogateescape` does (PEP 383);
+ * - encoding is UTF-8, except that a lone U+DC80–U+DCFF becomes its one byte again; any other lone surrogate
+ *   encodes as U+FFFD (EF BF BD), as `TextEncoder` does.
+ *
+ * So decoding and encoding again gives back exactly the bytes that came in, whatever they were. ASCII, the common
+ * case, is the same string in every form: each conversion first scans for a character ≥ 0x80 and returns its
+ * input unchanged when there is none.
+ * @module
+ * @internal
+ */
+
+import { isUtf8 } from 'node:buffer';
+
+type Sliceable = { latin1Slice(start: number, end: number): string; utf8Slice(start: number, end: number): string };
+type WellFormed = { isWellFormed(): boolean };
+
+/** @internal Whether every character of `s` is ASCII (< 0x80). */
+export function isASCII(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+/** @internal Whether `s` has no lone surrogate (so that node's UTF-8 encoder gives exactly our bytes). */
+export function isWellFormed(s: string): boolean {
+  return (s as unknown as WellFormed).isWellFormed();
+}
+
+/**
+ * bytesOf returns the bytes a string stands for: its UTF-8 encoding, except that each lone surrogate
+ * U+DC80–U+DCFF becomes the single byte 0x80–0xFF (other lone surrogates become U+FFFD).
+ *
+ * Strings nethttp hands to a handler (path values, `url.path`, query and form values, header values, cookie and
+ * multipart names) are decoded from the request's bytes with the inverse rule, so `bytesOf` of any of them gives
+ * exactly the bytes the client sent — also when they were not valid UTF-8, e.g. `%FF` in a path:
+ *
+ * ```ts
+ * mux.handleFunc('GET /raw/{x}', (w, r) => {
+ *   const raw = bytesOf(r.pathValue('x')); // GET /raw/%FF → <Buffer ff>; GET /raw/caf%C3%A9 → <Buffer 63 61 66 c3 a9>
+ *   w.write(raw.toString('hex'));
+ * });
+ * ```
+ *
+ * Every string a handler gives nethttp (body writes, header values, cookies, `Location`, patterns, file names) is
+ * encoded by this same function.
+ */
+export function bytesOf(s: string): Buffer {
+  if (isWellFormed(s)) return Buffer.from(s, 'utf8');
+  return encodeEscaped(s);
+}
+
+/** @internal The bytes of text `s` as a binary string (one character per byte); `s` itself when it is ASCII. */
+export function binaryOf(s: string): string {
+  if (isASCII(s)) return s;
+  const b = bytesOf(s);
+  return (b as unknown as Sliceable).latin1Slice(0, b.length);
+}
+
+/** @internal The text of a binary string (one character per byte); `b` itself when it is ASCII. */
+export function textOf(b: string): string {
+  if (isASCII(b)) return b;
+  const buf = Buffer.from(b, 'latin1');
+  return decodeBytes(buf, 0, buf.length);
+}
+
+/** @internal The text of `buf[start, end)`: UTF-8, each stray byte 0x80–0xFF as U+DC80–U+DCFF. */
+export function textOfBytes(buf: Uint8Array, start = 0, end = buf.length): string {
+  return decodeBytes(Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength), start, end);
+}
+
+/** @internal The length in bytes of text `s` (Go's `len(s)`). */
+export function byteLengthOf(s: string): number {
+  if (isWellFormed(s)) return Buffer.byteLength(s, 'utf8');
+  return encodeEscaped(s).length;
+}
+
+/** @internal Orders two texts by their bytes, as Go orders strings (UTF-16 order differs past U+D7FF). */
+export function compareBytes(a: string, b: string): number {
+  if (isASCII(a) && isASCII(b)) return a < b ? -1 : a > b ? 1 : 0;
+  return Buffer.compare(bytesOf(a), bytesOf(b));
+}
+
+function decodeBytes(buf: Buffer, start: number, end: number): string {
+  const view = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
+  // Valid UTF-8 (ASCII included) is what node decodes natively; only the rest needs the escaping loop.
+  if (isUtf8(view)) return (buf as unknown as Sliceable).utf8Slice(start, end);
+  return decodeEscaped(buf, start, end);
+}
+
+// The decoder for input that is not valid UTF-8: well-formed sequences (Unicode Table 3-7: no overlongs, no
+// surrogates, nothing past U+10FFFF) decode to their code point, every other byte ≥ 0x80 to U+DC00+byte.
+function decodeEscaped(b: Uint8Array, start: number, end: number): string {
+  let out = '';
+  const units: number[] = [];
+  let i = start;
+  while (i < end) {
+    const c = b[i];
+    if (c < 0x80) {
+      units.push(c);
+      i++;
+    } else {
+      let n = 0;
+      let cp = 0;
+      let lo = 0x80;
+      let hi = 0xbf;
+      if (c >= 0xc2 && c <= 0xdf) {
+        n = 1;
+        cp = c & 0x1f;
+      } else if (c >= 0xe0 && c <= 0xef) {
+        n = 2;
+        cp = c & 0x0f;
+        if (c === 0xe0) lo = 0xa0;
+        else if (c === 0xed) hi = 0x9f;
+      } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 3;
+        cp = c & 0x07;
+        if (c === 0xf0) lo = 0x90;
+        else if (c === 0xf4) hi = 0x8f;
+      }
+      // A sequence cut short by the end of the input is stray bytes too.
+      let ok = n > 0 && i + n < end;
+      if (ok) {
+        for (let k = 1; k <= n; k++) {
+          const d = b[i + k];
+          if (d < (k === 1 ? lo : 0x80) || d > (k === 1 ? hi : 0xbf)) {
+            ok = false;
+            break;
+          }
+          cp = (cp << 6) | (d & 0x3f);
+        }
+      }
+      if (ok) {
+        if (cp >= 0x10000) {
+          cp -= 0x10000;
+          units.push(0xd800 | (cp >> 10), 0xdc00 | (cp & 0x3ff));
+        } else {
+          units.push(cp);
+        }
+        i += n + 1;
+      } else {
+        units.push(0xdc00 | c);
+        i++;
+      }
+    }
+    if (units.length >= 4096) {
+      out += String.fromCharCode.apply(null, units);
+      units.length = 0;
+    }
+  }
+  return units.length === 0 ? out : out + String.fromCharCode.apply(null, units);
+}
+
+// The encoder for strings with lone surrogates (well-formed ones go through node's UTF-8 encoder).
+function encodeEscaped(s: string): Buffer {
+  const out = Buffer.allocUnsafe(s.length * 3);
+  let o = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) {
+      out[o++] = c;
+    } else if (c < 0x800) {
+      out[o++] = 0xc0 | (c >> 6);
+      out[o++] = 0x80 | (c & 0x3f);
+    } else if (c < 0xd800 || c > 0xdfff) {
+      out[o++] = 0xe0 | (c >> 12);
+      out[o++] = 0x80 | ((c >> 6) & 0x3f);
+      out[o++] = 0x80 | (c & 0x3f);
+    } else {
+      const d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+        const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        out[o++] = 0xf0 | (cp >> 18);
+        out[o++] = 0x80 | ((cp >> 12) & 0x3f);
+        out[o++] = 0x80 | ((cp >> 6) & 0x3f);
+        out[o++] = 0x80 | (cp & 0x3f);
+        i++;
+      } else if (c >= 0xdc80 && c <= 0xdcff) {
+        out[o++] = c & 0xff;
+      } else {
+        out[o++] = 0xef;
+        out[o++] = 0xbf;
+        out[o++] = 0xbd;
+      }
+    }
+  }
+  return out.subarray(0, o);
+}
