@@ -43,7 +43,19 @@ const files: Record<string, string | Buffer> = {
   'root/list/caf\u00e9.txt': 'cafe',
   'root/idxdir/index.html/inside.txt': 'index.html is a directory here',
   'root/big.bin': Buffer.alloc(5000, 'x'),
+  // Names that are text beyond ASCII (written as their UTF-8 bytes), and a bare name that sorts before `a-b.txt`
+  // though `a/` would not.
+  'root/intl/café.txt': 'café\n',
+  'root/intl/José/inner.txt': 'inside José\n',
+  'root/intl/snow ☃.txt': 'snow\n',
+  'root/intl/😀.txt': 'emoji\n',
+  'root/intl/\uff21.txt': 'fullwidth A\n',
+  'root/intl/a-b.txt': 'a-b\n',
+  'root/intl/a/x.txt': 'x\n',
 };
+
+/** Files whose names are not UTF-8, as raw bytes relative to the base directory. */
+const rawNames: Array<[Buffer, string]> = [[Buffer.from('root/intl/x\xff.txt', 'latin1'), 'not utf-8\n']];
 
 /** Creates the tree under a new temporary directory; returns its base (the served root is `base/root`). */
 export function makeTree(): string {
@@ -53,6 +65,11 @@ export function makeTree(): string {
     const p = path.join(base, rel);
     fsn.mkdirSync(path.dirname(p), { recursive: true });
     for (let d = path.dirname(p); d.startsWith(base); d = path.dirname(d)) dirs.add(d);
+    fsn.writeFileSync(p, data);
+    fsn.utimesSync(p, TREE_TIME, TREE_TIME);
+  }
+  for (const [rel, data] of rawNames) {
+    const p = Buffer.concat([Buffer.from(base + '/'), rel]);
     fsn.writeFileSync(p, data);
     fsn.utimesSync(p, TREE_TIME, TREE_TIME);
   }

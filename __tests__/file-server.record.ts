@@ -172,6 +172,27 @@ function cases(): Array<[string, string]> {
     ['static-file', get('/_static/hello.txt')],
     ['static-index-redirect', get('/_static/sub/index.html')],
   );
+  // Names beyond ASCII: found by their UTF-8 bytes (escaped or raw in the target), listed and escaped as Go does.
+  out.push(
+    ['intl-listing', get('/intl/')],
+    ['intl-file', get('/intl/caf%C3%A9.txt')],
+    ['intl-file-raw-target', get('/intl/caf\xc3\xa9.txt')],
+    ['intl-dir-redirect', get('/intl/Jos%C3%A9')],
+    ['intl-dir-listing', get('/intl/Jos%C3%A9/')],
+    ['intl-dir-file', get('/intl/Jos%C3%A9/inner.txt')],
+    ['intl-snow', get('/intl/snow%20%E2%98%83.txt')],
+    ['intl-emoji', get('/intl/%F0%9F%98%80.txt')],
+    ['intl-not-utf8-500', get('/intl/x%FF.txt')],
+    ['intl-file-trailing-slash', get('/intl/caf%C3%A9.txt/')],
+    ['intl-servefile', get('/_servefile/?f=intl/caf%C3%A9.txt')],
+    ['intl-servefile-dir', get('/_servefile/x?f=intl/Jos%C3%A9')],
+    ['intl-servefilefs', get('/_servefilefs/?f=intl/Jos%C3%A9/inner.txt')],
+    ['intl-servefilefs-not-utf8', get('/_servefilefs/?f=intl/x%FF.txt')],
+    ['intl-fsfs', get('/_fsfs/intl/snow%20%E2%98%83.txt')],
+    ['intl-fsfs-listing', get('/_fsfs/intl/')],
+    ['intl-static', get('/_static/intl/caf%C3%A9.txt')],
+    ['intl-static-redirect', get('/_static/intl/Jos%C3%A9')],
+  );
   return out;
 }
 
