@@ -24,6 +24,17 @@ const SMALL_BODY = 2048;
 
 interface RawWriter {
   _writeRaw?(data: string, encoding: BufferEncoding): boolean;
+  _send?(data: string, encoding: BufferEncoding): boolean;
+}
+
+/**
+ * Sends the stored head now. `flushHeaders()` sends it as UTF-8 (it calls `_send('')` with no encoding), which
+ * would encode the head's bytes ≥ 0x80 twice; the head is latin1, as node:http writes it everywhere else.
+ */
+function flushHead(res: NodeResponse): void {
+  const raw = res as unknown as RawWriter;
+  if (typeof raw._send === 'function' && (res as unknown as { _header?: unknown })._header) raw._send('', 'latin1');
+  else (res as ServerResponse).flushHeaders();
 }
 
 /** @internal */
@@ -130,7 +141,7 @@ export class NodeSink implements ResponseSink {
     // as a string does not.
     if (this.sentInformational) {
       this.headOut = true;
-      (res as ServerResponse).flushHeaders();
+      flushHead(res);
     }
   }
 
@@ -170,7 +181,7 @@ export class NodeSink implements ResponseSink {
     // A held piece carries the head out with it; with none, the head goes alone.
     const headOnly = this.held === null && !this.headOut;
     this.release();
-    if (headOnly) (res as ServerResponse).flushHeaders();
+    if (headOnly) flushHead(res);
   }
 
   end(trailers: string[] | null): void {

@@ -10,24 +10,28 @@ import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import express5 from 'express';
 import express4 from 'express4';
-import { Server, ServeMux, listen, type Logger } from '../../src/index';
+import { Server, ServeMux, listen, type Header, type Logger } from '../../src/index';
 import { requestListener } from '../../adapters/node';
 import { middleware } from '../../adapters/express';
 import { inject, newRecorder, newRequest, newServer } from '../../adapters/httptest';
+import { binaryOf, textOf } from '../../src/internal/text';
 
 export interface Reply {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
   trailers: Record<string, string | undefined>;
+  /** 1xx responses before the final one, where the carrier shows them. */
+  informational?: { status: number; headers: Record<string, string | string[] | undefined> }[];
   aborted?: boolean;
 }
 
 export interface Req {
   method: string;
   path: string;
+  /** Header values as node:http's client takes them: one character per byte. */
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | Buffer;
 }
 
 export interface Carrier {
@@ -54,11 +58,13 @@ export function httpSend(port: number, req: Req): Promise<Reply> {
         const parts: Buffer[] = [];
         res.on('data', (d: Buffer) => parts.push(d));
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts), trailers: res.trailers }),
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts), trailers: res.trailers, informational }),
         );
         res.on('error', () => resolve({ status: 0, headers: {}, body: Buffer.alloc(0), trailers: {}, aborted: true }));
       },
     );
+    const informational: NonNullable<Reply['informational']> = [];
+    cr.on('information', (info: http.InformationEvent) => informational.push({ status: info.statusCode, headers: info.headers }));
     cr.on('error', () => resolve({ status: 0, headers: {}, body: Buffer.alloc(0), trailers: {}, aborted: true }));
     cr.end(req.body);
   });
@@ -87,9 +93,9 @@ export async function listenerCarrier(mux: ServeMux, log: Logger): Promise<Carri
 
 type ExpressFactory = typeof express5;
 
-export async function expressCarrier(name: string, factory: ExpressFactory, mux: ServeMux, log: Logger): Promise<Carrier> {
+export async function expressCarrier(name: string, factory: ExpressFactory, mux: ServeMux, log: Logger, mount = '/api'): Promise<Carrier> {
   const app = factory();
-  app.use('/api', middleware(mux, { methodNotAllowed: 'respond', errorLog: log }) as never);
+  app.use(mount, middleware(mux, { methodNotAllowed: 'respond', errorLog: log }) as never);
   app.use((_req: http.IncomingMessage, res: http.ServerResponse) => {
     res.statusCode = 404;
     res.end('fell through');
@@ -100,7 +106,8 @@ export async function expressCarrier(name: string, factory: ExpressFactory, mux:
   });
   const server = http.createServer(app as unknown as http.RequestListener);
   const port = await listenNode(server);
-  return { name, prefix: '/api', port, send: (r) => httpSend(port, { ...r, path: '/api' + r.path }), close: () => closeNode(server) };
+  const prefix = mount === '/' ? '' : mount;
+  return { name, prefix, port, send: (r) => httpSend(port, { ...r, path: prefix + r.path }), close: () => closeNode(server) };
 }
 
 export const express4Carrier = (mux: ServeMux, log: Logger) => expressCarrier('express4', express4 as unknown as ExpressFactory, mux, log);
@@ -112,7 +119,8 @@ export async function injectCarrier(mux: ServeMux, log: Logger): Promise<Carrier
     prefix: '',
     async send(r) {
       try {
-        const res = await inject(mux, { method: r.method as 'GET', url: r.path, headers: r.headers, payload: r.body }, { errorLog: log });
+        // inject takes header values as text (it encodes them): the bytes of `r.headers` decoded.
+        const res = await inject(mux, { method: r.method as 'GET', url: r.path, headers: textValues(r.headers), payload: r.body }, { errorLog: log });
         return { status: res.statusCode, headers: res.headers as Reply['headers'], body: res.rawPayload, trailers: res.trailers };
       } catch {
         return { status: 0, headers: {}, body: Buffer.alloc(0), trailers: {}, aborted: true };
@@ -128,7 +136,7 @@ export async function recorderCarrier(mux: ServeMux): Promise<Carrier> {
     prefix: '',
     async send(r) {
       const req = newRequest(r.method, r.path, r.body);
-      for (const [k, v] of Object.entries(r.headers ?? {})) {
+      for (const [k, v] of Object.entries(textValues(r.headers) ?? {})) {
         if (k.toLowerCase() === 'host') req.host = v;
         else req.header.add(k, v);
       }
@@ -139,15 +147,25 @@ export async function recorderCarrier(mux: ServeMux): Promise<Carrier> {
         return { status: 0, headers: {}, body: Buffer.alloc(0), trailers: {}, aborted: true };
       }
       const res = w.result();
-      const headers: Record<string, string | string[]> = {};
-      for (const [k, vv] of res.header) headers[k.toLowerCase()] = vv.length === 1 ? vv[0] : vv;
+      // The recorder's values are text; a Reply holds them as a client reads them, one character per byte.
+      const wire = (h: Header): Record<string, string | string[]> => {
+        const out: Record<string, string | string[]> = {};
+        for (const [k, vv] of h) out[k.toLowerCase()] = vv.length === 1 ? binaryOf(vv[0]) : vv.map(binaryOf);
+        return out;
+      };
       const trailers: Record<string, string> = {};
-      for (const [k, vv] of res.trailer ?? []) trailers[k.toLowerCase()] = vv.join(', ');
+      for (const [k, vv] of res.trailer ?? []) trailers[k.toLowerCase()] = vv.map(binaryOf).join(', ');
+      const informational = res.informational.map((i) => ({ status: i.statusCode, headers: wire(i.header) }));
       // The recorder records a HEAD reply's body as Go's does; a server sends none.
-      return { status: res.statusCode, headers, body: r.method === 'HEAD' ? Buffer.alloc(0) : res.body, trailers };
+      return { status: res.statusCode, headers: wire(res.header), body: r.method === 'HEAD' ? Buffer.alloc(0) : res.body, trailers, informational };
     },
     close: async () => undefined,
   };
+}
+
+/** Header values given one character per byte, as text (what a request hands a handler). */
+function textValues(h: Record<string, string> | undefined): Record<string, string> | undefined {
+  return h === undefined ? undefined : Object.fromEntries(Object.entries(h).map(([k, v]) => [k, textOf(v)]));
 }
 
 const fixtures = path.join(__dirname, '..', 'fixtures');
@@ -172,13 +190,15 @@ export async function nativeH2Carrier(mux: ServeMux, log: Logger): Promise<Carri
         let headers: http2.IncomingHttpHeaders = {};
         let trailers: Record<string, string | undefined> = {};
         const parts: Buffer[] = [];
+        const informational: NonNullable<Reply['informational']> = [];
+        st.on('headers', (h) => informational.push({ status: Number(h[':status']), headers: h as Reply['headers'] }));
         st.on('response', (h) => (headers = h));
         st.on('trailers', (t) => (trailers = t as Record<string, string | undefined>));
         st.on('data', (d: Buffer) => parts.push(d));
         st.on('error', aborted);
         st.on('close', () => {
           if (st.rstCode !== http2.constants.NGHTTP2_NO_ERROR || headers[':status'] === undefined) return aborted();
-          resolve({ status: Number(headers[':status']), headers: headers as Reply['headers'], body: Buffer.concat(parts), trailers });
+          resolve({ status: Number(headers[':status']), headers: headers as Reply['headers'], body: Buffer.concat(parts), trailers, informational });
         });
         if (r.body !== undefined) st.end(r.body);
       });
