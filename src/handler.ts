@@ -18,8 +18,9 @@ export interface ResponseWriter {
   /** header returns the header map that {@link ResponseWriter.writeHeader} will send; the same object every call. */
   header(): Header;
   /**
-   * write sends body bytes, calling `writeHeader(200)` first if no status was set. A string is sent as UTF-8.
-   * Returns null, or the error Go would return.
+   * write sends body bytes, calling `writeHeader(200)` first if no status was set. A string is sent as its bytes
+   * ({@link bytesOf}: UTF-8, so text from the request goes back byte for byte). Returns null, or the error Go would
+   * return.
    */
   write(data: string | Uint8Array): Error | null;
   /**

@@ -2,9 +2,9 @@
  * Patterns of the Go 1.22+ ServeMux: parsing `[METHOD ][HOST]/[PATH]`, and the "more specific" relation that
  * decides precedence and conflicts (MUX-1…MUX-36).
  *
- * Pattern text is taken as UTF-8 and worked on as a binary string (one character per byte), the form request
- * paths and hosts have, so literals compare byte for byte with decoded request segments and error offsets are
- * byte offsets as Go reports them.
+ * Pattern text is encoded as UTF-8 (src/internal/text.ts) and worked on as a binary string (one character per
+ * byte), the form in which the mux matches request paths and hosts, so literals compare byte for byte with decoded
+ * request segments (`/café` matches `/caf%C3%A9`) and error offsets are byte offsets as Go reports them.
  * @module
  * @internal
  */

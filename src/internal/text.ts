@@ -14,9 +14,8 @@
  *
  * So decoding and encoding again gives back exactly the bytes that came in, whatever they were. ASCII, the common
  * case, is the same string in every form: each conversion first scans for a character ≥ 0x80 and returns its
- * input unchanged when there is none.
+ * input unchanged when there is none. Only {@link bytesOf} is public; the rest is machinery.
  * @module
- * @internal
  */
 
 import { isUtf8 } from 'node:buffer';
