@@ -123,6 +123,22 @@ describe('inject', () => {
     const res = await inject(mux, '/nope');
     expect([res.statusCode, res.payload]).toEqual([404, '404 page not found\n']);
   });
+  test('text in: header values and the URL are text, as the handler gets them back', async () => {
+    const res = await inject(mux, { method: 'GET', url: '/hello/José', headers: { 'x-who': 'Zoë ☃' } });
+    expect(res.rawPayload.equals(Buffer.from('hello José Zoë ☃'))).toBe(true);
+    // The chainable API goes through the same dispatch.
+    const chained = await inject(mux).get('/hello/w%C3%B6rld').headers({ 'x-who': '€' });
+    expect(chained.payload).toBe('hello wörld €');
+  });
+  test('text out: header values as a Node client reads them, one character per byte', async () => {
+    const m = new ServeMux();
+    m.handleFunc('/', (w) => {
+      w.header().set('X-Euro', '€');
+      w.write('ok');
+    });
+    const res = await inject(m, '/');
+    expect(Buffer.from(res.headers['x-euro'] as string, 'latin1')).toEqual(Buffer.from('€'));
+  });
 });
 
 test('newServer and node:http agree on a trailer-bearing reply', async () => {
