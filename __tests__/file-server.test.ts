@@ -10,7 +10,7 @@ import * as fsn from 'node:fs';
 import * as path from 'node:path';
 import {
   ErrNotExist, ErrPermission, ServeMux, dir, dirFS, errorIs, fileServer, fileServerFS, fs, memFS, newResponseController,
-  serveContent, serveFile, serveFileFS, NetHTTPError, type File, type FileInfo, type FileSystem, type Handler,
+  serveContent, serveFile, serveFileFS, stripPrefix, NetHTTPError, type File, type FileInfo, type FileSystem, type Handler,
   type HandlerLike, type Request, type ResponseWriter,
 } from '../src';
 import {
@@ -618,6 +618,35 @@ describe("Go's fs_test.go", () => {
 });
 
 describe('beyond Go’s tests', () => {
+  test('names given as text: serveFile, serveFileFS and the FS types find café.txt, José/ and snow ☃ by their UTF-8 bytes', async () => {
+    const mux = new ServeMux();
+    mux.handleFunc('GET /sf/{name...}', (w, r) => serveFile(w, r, path.join(root, 'intl', r.pathValue('name'))));
+    mux.handleFunc('GET /lit/', (w, r) => serveFile(w, r, `${root}/intl/café.txt`));
+    const mem = memFS({ 'José/inner.txt': 'inside', 'snow ☃.txt': 'snow' });
+    mux.handleFunc('GET /sfs/', (w, r) => serveFileFS(w, r, mem, 'José/inner.txt'));
+    mux.handle('/mem/', stripPrefix('/mem', fileServer(mem)));
+    mux.handle('/dir/', stripPrefix('/dir', fileServer(dir(path.join(root, 'intl')))));
+    await serving(mux, async (port) => {
+      for (const [target, status, body] of [
+        ['/sf/caf%C3%A9.txt', 200, 'caf\xc3\xa9\n'],
+        ['/sf/Jos%C3%A9/inner.txt', 200, 'inside Jos\xc3\xa9\n'],
+        ['/sf/snow%20%E2%98%83.txt', 200, 'snow\n'],
+        ['/lit/', 200, 'caf\xc3\xa9\n'],
+        ['/sfs/', 200, 'inside'],
+        ['/mem/snow%20%E2%98%83.txt', 200, 'snow'],
+        ['/mem/Jos%C3%A9/inner.txt', 200, 'inside'],
+        ['/dir/%F0%9F%98%80.txt', 200, 'emoji\n'],
+      ] as const) {
+        const res = await request(port, target);
+        expect([target, res.status, res.body]).toEqual([target, status, body]);
+      }
+      const redirect = await request(port, '/mem/Jos%C3%A9');
+      expect([redirect.status, redirect.header('Location')]).toEqual([301, 'Jos\xc3\xa9/']);
+      const listing = await request(port, '/mem/');
+      expect(listing.body).toContain('<a href="Jos%C3%A9/">Jos\xc3\xa9/</a>\n<a href="snow%20%E2%98%83.txt">snow \xe2\x98\x83.txt</a>');
+    });
+  });
+
   test('FS-24: a directory that cannot be read logs and answers 500, keeping Last-Modified', async () => {
     const fsys: FileSystem = {
       open: () => ({
