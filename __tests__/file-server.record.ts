@@ -1,18 +1,16 @@
 /**
  * Re-records __tests__/file-server.golden.json from Go 1.23 (the oracle in __tests__/file-server-oracle/):
  *
- *   npx jest --testMatch '**' __tests__/file-server.record.ts
+ *   npx jest --testMatch '<rootDir>/__tests__/file-server.record.ts'
  *
  * needs Go 1.23: the `go` on PATH, or the binary named by the GO environment variable. Not part of `npm test`.
  */
 
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fsn from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { exchange, makeTree, mask, removeTree } from './file-server-util';
-
-const GO = process.env.GO ?? 'go';
+import { buildOracle, startOracle } from './go-oracle';
 
 /** Functional cases: [id, raw request] against the "mux" mode. */
 function cases(): Array<[string, string]> {
@@ -232,21 +230,11 @@ export function traversalRaw(): Array<[string, string]> {
 }
 
 function oracle(root: string, mode: string, bin: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(bin, ['-root', root, '-mode', mode], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve({ child, port: Number(m[1]) });
-    });
-    child.on('error', reject);
-  });
+  return startOracle(bin, ['-root', root, '-mode', mode]);
 }
 
 test('record goldens from Go', async () => {
-  const bin = path.join(fsn.mkdtempSync(path.join(os.tmpdir(), 'fs-oracle-')), 'oracle');
-  execFileSync(GO, ['build', '-o', bin, '.'], { cwd: path.join(__dirname, 'file-server-oracle') });
+  const bin = buildOracle('file-server-oracle');
   const base = makeTree();
   const root = path.join(base, 'root');
   const golden: {

@@ -10,7 +10,7 @@ import * as fsn from 'node:fs';
 import * as path from 'node:path';
 import {
   ErrNotExist, ErrPermission, ServeMux, dir, dirFS, errorIs, fileServer, fileServerFS, fs, memFS, newResponseController,
-  serveContent, serveFile, serveFileFS, stripPrefix, NetHTTPError, type File, type FileInfo, type FileSystem, type Handler,
+  serveContent, serveFile, serveFileFS, NetHTTPError, type File, type FileInfo, type FileSystem, type Handler,
   type HandlerLike, type Request, type ResponseWriter,
 } from '../src';
 import {

@@ -8,13 +8,11 @@
  * needs Go 1.23: the `go` on PATH, or the binary named by the GO environment variable. Not part of `npm test`.
  */
 
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import * as fsn from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import type { TextGolden } from './adapters/text-matrix.test';
 import { httpSend, type Req } from './adapters/carriers';
-
-const GO = process.env.GO ?? 'go';
+import { buildOracle, startOracle } from './go-oracle';
 
 /** UTF-8 bytes of text, one character per byte (how node:http's client takes header values). */
 const b = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
@@ -86,34 +84,8 @@ function textCases(): Array<[string, Req]> {
   ];
 }
 
-/** The recorded answer of one case, as node:http's client reads it. */
-interface TextGolden {
-  id: string;
-  request: Req & { body?: string };
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-  trailers: Record<string, string | undefined>;
-  informational: { status: number; headers: Record<string, string | string[] | undefined> }[];
-}
-
-function oracle(bin: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(bin, [], { stdio: ['ignore', 'pipe', 'ignore'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve({ child, port: Number(m[1]) });
-    });
-    child.on('error', reject);
-  });
-}
-
 test('record the text table from Go', async () => {
-  const bin = path.join(fsn.mkdtempSync(path.join(os.tmpdir(), 'text-oracle-')), 'oracle');
-  execFileSync(GO, ['build', '-o', bin, '.'], { cwd: path.join(__dirname, 'text-oracle') });
-  const go = await oracle(bin);
+  const go = await startOracle(buildOracle('text-oracle'), [], 'ignore');
   const out: TextGolden[] = [];
   try {
     for (const [id, req] of textCases()) {

@@ -68,6 +68,11 @@ export function canonicalHeaderKey(s: string): string {
  * raw methods ({@link Header.setRaw}, {@link Header.getRaw}, {@link Header.deleteRaw}), which keep the key as
  * given. A key mapped to an empty list is present but has no values: it suppresses the automatic `Date` and
  * `Content-Type` of a response, as a nil slice does in Go (RSP-31, RSP-35).
+ *
+ * Values are text. A request's are decoded from the UTF-8 the client sent (a byte that is not UTF-8 is kept as
+ * U+DC80–U+DCFF); a response's go out as their bytes ({@link bytesOf}) with CR and LF made spaces and the ends
+ * trimmed, as Go writes them, and a value holding another control byte (NUL, 0x01–0x1F but HTAB, 0x7F) is left out
+ * with a log line, on every carrier. Keys that are not tokens are not sent.
  */
 export class Header implements Iterable<[string, string[]]> {
   /** @internal The backing map; keys as stored, values in order. */

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { File } from './fs';
 import type { ResponseWriter } from './handler';
 import { error } from './http-error';
+import { bytesOf } from './internal/text';
 import { extOf, typeByExtension } from './mime';
 import type { Request } from './request';
 import { newResponseController } from './response-controller';
@@ -688,7 +689,7 @@ export async function serveContent(w: ResponseWriter, r: Request, name: string, 
   let src: Source;
   let sizeFunc: () => Promise<number>;
   if (typeof content === 'string' || content instanceof Uint8Array) {
-    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    const bytes = typeof content === 'string' ? bytesOf(content) : content;
     src = {
       read(buf, position) {
         if (position >= bytes.length) return 0;

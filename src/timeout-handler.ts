@@ -10,6 +10,7 @@ import { Header } from './header';
 import { logf } from './log';
 import type { Request } from './request';
 import { Response, relevantCaller } from './response';
+import { bytesOf } from './internal/text';
 
 const defaultBody = '<html><head><title>Timeout</title></head><body><h1>Timeout</h1></body></html>';
 
@@ -29,7 +30,7 @@ class TimeoutWriter implements ResponseWriter {
   write(data: string | Uint8Array): Error | null {
     if (this.err !== null) return this.err;
     if (!this.wroteHeader) this.writeHeader(200);
-    this.buf.push(typeof data === 'string' ? Buffer.from(data) : Buffer.from(data));
+    this.buf.push(typeof data === 'string' ? bytesOf(data) : Buffer.from(data));
     return null;
   }
   writeHeader(code: number): void {

@@ -15,7 +15,8 @@ import {
   type Carrier, type Reply, type Req, expressCarrier, injectCarrier, listenerCarrier, nativeCarrier, nativeH2Carrier, quietLog, recorderCarrier,
 } from './carriers';
 
-interface Golden {
+/** One recorded case (__tests__/text.record.ts): the request and Go's answer, strings holding bytes. */
+export interface TextGolden {
   id: string;
   request: Req & { body?: string };
   status: number;
@@ -26,7 +27,7 @@ interface Golden {
 }
 
 // Strings in the golden hold bytes, one character per byte (as node:http's client reads them).
-const golden = JSON.parse(readFileSync(path.join(__dirname, '..', 'text.golden.json'), 'utf8')) as Golden[];
+const golden = JSON.parse(readFileSync(path.join(__dirname, '..', 'text.golden.json'), 'utf8')) as TextGolden[];
 
 /** The Go oracle's handlers (__tests__/text-oracle/main.go), line for line. */
 export function textMux(): ServeMux {

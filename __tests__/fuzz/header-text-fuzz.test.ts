@@ -20,21 +20,10 @@ import { middleware } from '../../adapters/express';
 import { requestListener } from '../../adapters/node';
 import { inject, newRecorder, newRequest, newServer } from '../../adapters/httptest';
 import { nativeH2Carrier, quietLog } from '../adapters/carriers';
+import { xorshift32 } from './xorshift';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20250613);
 const CASES = 150;
-
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
 
 // The characters most likely to break a head, drawn often.
 const SPECIAL = ['\r', '\n', '\r\n', '\0', '\t', ' ', ':', '\u010d', '\u010a', '\u0100', '\u2028', '\u0085', '\ud800', '\udbff', '\udc80',
@@ -62,7 +51,7 @@ interface FuzzCase {
 }
 
 function makeCases(): FuzzCase[] {
-  const next = rng(SEED);
+  const next = xorshift32(SEED);
   const out: FuzzCase[] = [];
   for (let i = 0; i < CASES; i++) {
     const fields: [string, string][] = [];

@@ -9,18 +9,12 @@ import { findHeadEnd, parseHead, resumePoint } from '../../src/internal/textprot
 import { ChunkedDecoder } from '../../src/internal/chunked';
 import { readRequest } from '../../src/read-request';
 import { Server, listen } from '../../src';
+import { xorshift32 } from './xorshift';
 
-// xorshift32: small, seeded, reproducible.
+// Seeded and reproducible: [0, 1).
 function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x100000000;
-  };
+  const next = xorshift32(seed);
+  return () => next() / 0x100000000;
 }
 
 const seeds = [

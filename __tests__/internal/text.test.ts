@@ -11,19 +11,7 @@ import {
 } from '../../src/index';
 import { binaryOf, byteLengthOf, bytesOf, textOf, textOfBytes } from '../../src/internal/text';
 import { newServer } from '../../adapters/httptest';
-
-/** A seeded xorshift generator, so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
+import { xorshift32 } from '../fuzz/xorshift';
 
 describe('text', () => {
   test('valid UTF-8 decodes as UTF-8, stray bytes as U+DC80–U+DCFF', () => {
@@ -56,7 +44,7 @@ describe('text', () => {
   });
 
   test('bytes → text → bytes is the identity (seeded random bytes)', () => {
-    const next = rng(13);
+    const next = xorshift32(13);
     const bad: string[] = [];
     for (let n = 0; n < 5000; n++) {
       const len = next() % 24;
@@ -78,7 +66,7 @@ describe('text', () => {
     }
   })();
   (python ? test : test.skip)("decoding equals Python's surrogateescape (when python3 is present)", () => {
-    const next = rng(7);
+    const next = xorshift32(7);
     const samples: Buffer[] = [];
     for (let n = 0; n < 300; n++) {
       const b = Buffer.alloc(next() % 16);
