@@ -120,8 +120,8 @@ export function isPlainPath(p: string, knownEscaped = false): boolean {
 }
 
 // Escapes text: the characters up to the first one that needs escaping are ASCII and kept; the rest is escaped
-// byte by byte (its UTF-8 bytes, src/internal/text.ts). The result is ASCII.
-function escapeText(t: string, mode: Mode): string {
+// byte by byte (its UTF-8 bytes, src/internal/text.ts; `bytes`: `t` is a binary string already). The result is ASCII.
+function escapeText(t: string, mode: Mode, bytes = false): string {
   let i = 0;
   if (mode === Mode.Path) {
     for (; i < t.length; i++) {
@@ -133,7 +133,7 @@ function escapeText(t: string, mode: Mode): string {
   }
   if (i === t.length) return t;
   let out = t.slice(0, i);
-  const s = binaryOf(t.slice(i));
+  const s = bytes ? t.slice(i) : binaryOf(t.slice(i));
   for (i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 0x20 && mode === Mode.QueryComponent) out += '+';
@@ -325,9 +325,14 @@ export class URL {
    * skips scanning it again. A path changed later no longer equals it, so the shortcut cannot go stale.
    */
   escapedFor: string | null = null;
+  /** @internal The escaped form setPath was given, while `path` is still the one it made from it (`pathOf`). */
+  private escaped = '';
+  private pathOf: string | null = null;
 
   /** escapedPath returns `rawPath` when it is a valid encoding of `path`, else the default encoding (REQ-12). */
   escapedPath(): string {
+    // What setPath found to be the default encoding of this very path needs no second encoding.
+    if (this.rawPath === '' && this.path === this.pathOf) return this.escaped;
     if (this.rawPath !== '' && validEncoded(this.rawPath)) {
       const p = unescape(this.rawPath, Mode.Path);
       if (p !== null && p === this.path) return this.rawPath;
@@ -337,11 +342,17 @@ export class URL {
   }
   /** setPath sets `path` from an escaped form and `rawPath` when it is not the default encoding. */
   setPath(escaped: string): void {
-    const p = unescape(escaped, Mode.Path);
-    if (p === null) throw new URLError(`invalid URL escape in ${JSON.stringify(escaped)}`);
+    // Decoded and re-encoded on its bytes, converted to text once.
+    const b = unescapeBinary(binaryOf(escaped), Mode.Path);
+    if (b === null) throw new URLError(`invalid URL escape in ${JSON.stringify(escaped)}`);
+    const isDefault = escapeText(b, Mode.Path, true) === escaped;
+    // A path that is its own default encoding has no byte ≥ 0x80 (those are escaped): it is its own text.
+    const p = isDefault && b === escaped ? b : textOf(b);
     this.path = p;
-    this.rawPath = escapeText(p, Mode.Path) === escaped ? '' : escaped;
-    this.escapedFor = this.rawPath === '' && p === escaped ? p : null;
+    this.rawPath = isDefault ? '' : escaped;
+    this.escapedFor = isDefault && p === escaped ? p : null;
+    this.pathOf = isDefault ? p : null;
+    this.escaped = escaped;
   }
   /** query parses `rawQuery`, dropping malformed pairs (Go's `URL.Query`). */
   query(): Values {

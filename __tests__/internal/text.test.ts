@@ -9,7 +9,7 @@ import {
   ServeMux, parse, parseMediaType, parseQuery, parseRequestURI, pathEscape, pathUnescape, queryEscape, queryUnescape, stripPrefix,
   type Request, type ResponseWriter,
 } from '../../src/index';
-import { binaryOf, byteLengthOf, bytesOf, textOf, textOfBytes } from '../../src/internal/text';
+import { binaryOf, byteLengthOf, bytesOf, isWellFormed, textOf, textOfBytes } from '../../src/internal/text';
 import { newServer } from '../../adapters/httptest';
 import { xorshift32 } from '../fuzz/xorshift';
 
@@ -53,6 +53,21 @@ describe('text', () => {
       for (let i = 0; i < len; i++) b[i] = next() % 3 === 0 ? next() & 0x7f : 0x80 + (next() % 0x80);
       const t = textOfBytes(b);
       if (!bytesOf(t).equals(b) || textOf(b.toString('latin1')) !== t || binaryOf(t) !== b.toString('latin1')) bad.push(b.toString('hex'));
+    }
+    expect(bad).toEqual([]);
+  });
+
+  test('long strings (the native path) agree with short ones (the JavaScript path)', () => {
+    const next = xorshift32(29);
+    const bad: string[] = [];
+    for (let n = 0; n < 300; n++) {
+      const b = Buffer.alloc(65 + (next() % 400));
+      for (let i = 0; i < b.length; i++) b[i] = next() % 2 === 0 ? next() & 0x7f : 0x80 + (next() % 0x80);
+      const t = textOfBytes(b);
+      const pieces = [...t.matchAll(/[\s\S]{1,20}/g)].map((m) => m[0]);
+      if (!bytesOf(t).equals(b) || textOf(b.toString('latin1')) !== t || binaryOf(t) !== b.toString('latin1')) bad.push(b.toString('hex'));
+      // Pieces short enough for the JavaScript path encode to the same bytes (a piece may split a surrogate pair).
+      if (pieces.every(isWellFormed) && pieces.map(binaryOf).join('') !== b.toString('latin1')) bad.push('pieces ' + b.toString('hex'));
     }
     expect(bad).toEqual([]);
   });

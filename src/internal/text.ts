@@ -57,16 +57,26 @@ export function bytesOf(s: string): Buffer {
   return encodeEscaped(s);
 }
 
+// Up to this length a string is converted in JavaScript, without a Buffer: for the short strings of heads, paths and
+// values that is about twice as fast; longer ones go through node's native UTF-8 code.
+const SHORT = 64;
+
 /** @internal The bytes of text `s` as a binary string (one character per byte); `s` itself when it is ASCII. */
 export function binaryOf(s: string): string {
-  if (isASCII(s)) return s;
+  let i = 0;
+  while (i < s.length && s.charCodeAt(i) < 0x80) i++;
+  if (i === s.length) return s;
+  if (s.length <= SHORT) return s.slice(0, i) + encodeFrom(s, i);
   const b = bytesOf(s);
   return (b as unknown as Sliceable).latin1Slice(0, b.length);
 }
 
 /** @internal The text of a binary string (one character per byte); `b` itself when it is ASCII. */
 export function textOf(b: string): string {
-  if (isASCII(b)) return b;
+  let i = 0;
+  while (i < b.length && b.charCodeAt(i) < 0x80) i++;
+  if (i === b.length) return b;
+  if (b.length <= SHORT) return decodeFrom(b, i);
   const buf = Buffer.from(b, 'latin1');
   return decodeBytes(buf, 0, buf.length);
 }
@@ -88,108 +98,100 @@ export function compareBytes(a: string, b: string): number {
   return Buffer.compare(bytesOf(a), bytesOf(b));
 }
 
+// The length of the well-formed UTF-8 sequence starting at b[i] (a binary string's byte ≥ 0x80), or 0; sets `seqCP`.
+// Unicode Table 3-7: no overlongs, no surrogates, nothing past U+10FFFF; a sequence cut by the end is not one.
+let seqCP = 0;
+function sequence(b: string, i: number): number {
+  const c = b.charCodeAt(i);
+  let n = 0;
+  let cp = 0;
+  let lo = 0x80;
+  let hi = 0xbf;
+  if (c >= 0xc2 && c <= 0xdf) {
+    n = 1;
+    cp = c & 0x1f;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    n = 2;
+    cp = c & 0x0f;
+    if (c === 0xe0) lo = 0xa0;
+    else if (c === 0xed) hi = 0x9f;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    n = 3;
+    cp = c & 0x07;
+    if (c === 0xf0) lo = 0x90;
+    else if (c === 0xf4) hi = 0x8f;
+  }
+  if (n === 0 || i + n >= b.length) return 0;
+  for (let k = 1; k <= n; k++) {
+    const d = b.charCodeAt(i + k);
+    if (d < (k === 1 ? lo : 0x80) || d > (k === 1 ? hi : 0xbf)) return 0;
+    cp = (cp << 6) | (d & 0x3f);
+  }
+  seqCP = cp;
+  return n + 1;
+}
+
+// The text of binary string `b` from offset i (the rest of `b` is ASCII before i), in JavaScript: ASCII runs are
+// copied as slices, each well-formed sequence decoded, each stray byte made U+DC00+byte.
+function decodeFrom(b: string, i: number): string {
+  let out = '';
+  let run = 0;
+  while (i < b.length) {
+    const c = b.charCodeAt(i);
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    out += b.slice(run, i);
+    const n = sequence(b, i);
+    if (n > 0) {
+      out += seqCP >= 0x10000 ? String.fromCharCode(0xd800 | ((seqCP - 0x10000) >> 10), 0xdc00 | ((seqCP - 0x10000) & 0x3ff)) : String.fromCharCode(seqCP);
+      i += n;
+    } else {
+      out += String.fromCharCode(0xdc00 | c);
+      i++;
+    }
+    run = i;
+  }
+  return out + b.slice(run);
+}
+
+// The bytes of text `s` from offset i as a binary string, in JavaScript: UTF-8, a lone U+DC80–U+DCFF as its byte,
+// any other lone surrogate as U+FFFD.
+function encodeFrom(s: string, i: number): string {
+  let out = '';
+  let run = i;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    out += s.slice(run, i);
+    if (c < 0x800) out += String.fromCharCode(0xc0 | (c >> 6), 0x80 | (c & 0x3f));
+    else if (c < 0xd800 || c > 0xdfff) out += String.fromCharCode(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f));
+    else {
+      const d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+        const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        out += String.fromCharCode(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 0x3f), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
+        i++;
+      } else if (c >= 0xdc80 && c <= 0xdcff) {
+        out += String.fromCharCode(c & 0xff);
+      } else {
+        out += '\xef\xbf\xbd';
+      }
+    }
+    run = i + 1;
+  }
+  return out + s.slice(run);
+}
+
 function decodeBytes(buf: Buffer, start: number, end: number): string {
   const view = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
   // Valid UTF-8 (ASCII included) is what node decodes natively; only the rest needs the escaping loop.
   if (isUtf8(view)) return (buf as unknown as Sliceable).utf8Slice(start, end);
-  return decodeEscaped(buf, start, end);
-}
-
-// The decoder for input that is not valid UTF-8: well-formed sequences (Unicode Table 3-7: no overlongs, no
-// surrogates, nothing past U+10FFFF) decode to their code point, every other byte ≥ 0x80 to U+DC00+byte.
-function decodeEscaped(b: Uint8Array, start: number, end: number): string {
-  let out = '';
-  const units: number[] = [];
-  let i = start;
-  while (i < end) {
-    const c = b[i];
-    if (c < 0x80) {
-      units.push(c);
-      i++;
-    } else {
-      let n = 0;
-      let cp = 0;
-      let lo = 0x80;
-      let hi = 0xbf;
-      if (c >= 0xc2 && c <= 0xdf) {
-        n = 1;
-        cp = c & 0x1f;
-      } else if (c >= 0xe0 && c <= 0xef) {
-        n = 2;
-        cp = c & 0x0f;
-        if (c === 0xe0) lo = 0xa0;
-        else if (c === 0xed) hi = 0x9f;
-      } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 3;
-        cp = c & 0x07;
-        if (c === 0xf0) lo = 0x90;
-        else if (c === 0xf4) hi = 0x8f;
-      }
-      // A sequence cut short by the end of the input is stray bytes too.
-      let ok = n > 0 && i + n < end;
-      if (ok) {
-        for (let k = 1; k <= n; k++) {
-          const d = b[i + k];
-          if (d < (k === 1 ? lo : 0x80) || d > (k === 1 ? hi : 0xbf)) {
-            ok = false;
-            break;
-          }
-          cp = (cp << 6) | (d & 0x3f);
-        }
-      }
-      if (ok) {
-        if (cp >= 0x10000) {
-          cp -= 0x10000;
-          units.push(0xd800 | (cp >> 10), 0xdc00 | (cp & 0x3ff));
-        } else {
-          units.push(cp);
-        }
-        i += n + 1;
-      } else {
-        units.push(0xdc00 | c);
-        i++;
-      }
-    }
-    if (units.length >= 4096) {
-      out += String.fromCharCode.apply(null, units);
-      units.length = 0;
-    }
-  }
-  return units.length === 0 ? out : out + String.fromCharCode.apply(null, units);
+  return decodeFrom((buf as unknown as Sliceable).latin1Slice(start, end), 0);
 }
 
 // The encoder for strings with lone surrogates (well-formed ones go through node's UTF-8 encoder).
 function encodeEscaped(s: string): Buffer {
-  const out = Buffer.allocUnsafe(s.length * 3);
-  let o = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) {
-      out[o++] = c;
-    } else if (c < 0x800) {
-      out[o++] = 0xc0 | (c >> 6);
-      out[o++] = 0x80 | (c & 0x3f);
-    } else if (c < 0xd800 || c > 0xdfff) {
-      out[o++] = 0xe0 | (c >> 12);
-      out[o++] = 0x80 | ((c >> 6) & 0x3f);
-      out[o++] = 0x80 | (c & 0x3f);
-    } else {
-      const d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
-      if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
-        const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-        out[o++] = 0xf0 | (cp >> 18);
-        out[o++] = 0x80 | ((cp >> 12) & 0x3f);
-        out[o++] = 0x80 | ((cp >> 6) & 0x3f);
-        out[o++] = 0x80 | (cp & 0x3f);
-        i++;
-      } else if (c >= 0xdc80 && c <= 0xdcff) {
-        out[o++] = c & 0xff;
-      } else {
-        out[o++] = 0xef;
-        out[o++] = 0xbf;
-        out[o++] = 0xbd;
-      }
-    }
-  }
-  return out.subarray(0, o);
+  return Buffer.from(encodeFrom(s, 0), 'latin1');
 }
