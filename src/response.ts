@@ -74,7 +74,9 @@ export function headerLines(h: Header, exclude: ((key: string) => boolean) | nul
     if (!isToken(k) || (exclude !== null && exclude(k))) continue;
     const vs = m.get(k)!;
     for (let i = 0; i < vs.length; i++) {
-      const v = wireValue(vs[i]);
+      // A number set from JavaScript is sent as its text, as node:http would.
+      const x: unknown = vs[i];
+      const v = wireValue(typeof x === 'string' ? x : String(x));
       if (typeof v === 'string') out.push(k, v);
       else logger.log(`http: dropped header field ${k}: its value holds the control byte 0x${v.toString(16).padStart(2, '0')}`);
     }
