@@ -68,55 +68,22 @@ const printable = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
 
 const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
 
-/** The code point of the UTF-8 sequence at b[i] and its length, or [-1, 1] where the bytes are not UTF-8 (as Go decodes). */
-function decodeRune(b: string, i: number): [number, number] {
-  const c = b.charCodeAt(i);
-  const cont = (k: number): number => {
-    const x = i + k < b.length ? b.charCodeAt(i + k) : 0;
-    return (x & 0xc0) === 0x80 ? x & 0x3f : -1;
-  };
-  if (c >= 0xc2 && c <= 0xdf) {
-    const c1 = cont(1);
-    return c1 < 0 ? [-1, 1] : [((c & 0x1f) << 6) | c1, 2];
-  }
-  if (c >= 0xe0 && c <= 0xef) {
-    const c1 = cont(1);
-    const c2 = cont(2);
-    if (c1 < 0 || c2 < 0) return [-1, 1];
-    const r = ((c & 0x0f) << 12) | (c1 << 6) | c2;
-    return r < 0x800 || (r >= 0xd800 && r <= 0xdfff) ? [-1, 1] : [r, 3];
-  }
-  if (c >= 0xf0 && c <= 0xf4) {
-    const c1 = cont(1);
-    const c2 = cont(2);
-    const c3 = cont(3);
-    if (c1 < 0 || c2 < 0 || c3 < 0) return [-1, 1];
-    const r = ((c & 0x07) << 18) | (c1 << 12) | (c2 << 6) | c3;
-    return r < 0x10000 || r > 0x10ffff ? [-1, 1] : [r, 4];
-  }
-  return [-1, 1];
-}
-
 /**
  * Quotes a byte string (one character per byte) the way Go's `%q` does, for the texts of errors: printable UTF-8
  * as it is, other runes as `\uXXXX`, and bytes that are not UTF-8 as `\xXX`.
  */
 export function goQuote(b: string): string {
   let out = '"';
-  for (let i = 0; i < b.length; ) {
-    const c = b.charCodeAt(i);
-    if (c < 0x80) {
-      i++;
-      if (c === 0x22 || c === 0x5c) out += '\\' + String.fromCharCode(c);
-      else if (c >= 0x20 && c < 0x7f) out += String.fromCharCode(c);
-      else if (c >= 0x07 && c <= 0x0d) out += '\\' + 'abtnvfr'[c - 7];
-      else out += '\\x' + hex(c, 2);
-      continue;
-    }
-    const [r, width] = decodeRune(b, i);
-    i += width;
-    if (r < 0) out += '\\x' + hex(c, 2);
-    else if (printable.test(String.fromCodePoint(r))) out += String.fromCodePoint(r);
+  // Decoded as a handler would get it (src/internal/text.ts): a byte that is not UTF-8 is U+DC80–U+DCFF.
+  for (const ch of textOf(b)) {
+    const r = ch.codePointAt(0)!;
+    if (r < 0x80) {
+      if (r === 0x22 || r === 0x5c) out += '\\' + ch;
+      else if (r >= 0x20 && r < 0x7f) out += ch;
+      else if (r >= 0x07 && r <= 0x0d) out += '\\' + 'abtnvfr'[r - 7];
+      else out += '\\x' + hex(r, 2);
+    } else if (r >= 0xdc80 && r <= 0xdcff) out += '\\x' + hex(r & 0xff, 2);
+    else if (printable.test(ch)) out += ch;
     else out += r < 0x10000 ? '\\u' + hex(r, 4) : '\\U' + hex(r, 8);
   }
   return out + '"';
