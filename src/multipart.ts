@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { PullBody, bytesBody, type Body } from './body';
 import { ErrUnexpectedEOF, NetHTTPError, ProtocolError } from './errors';
 import { Header, canonicalHeaderKey } from './header';
-import { byteLengthOf, textOf, textOfBytes } from './internal/text';
+import { byteLengthOf, bytesOf, textOf, textOfBytes } from './internal/text';
 import { parseMediaType } from './media-type';
 import { goQuote } from './pattern';
 
@@ -314,12 +314,12 @@ export class MultipartReader {
   /** Where temporary files go; default the OS's temporary directory. */
   tempDir = os.tmpdir();
 
-  /** newReader: a reader of `body` with the given boundary (Go's `multipart.NewReader`). */
+  /** newReader: a reader of `body` with the given boundary (Go's `multipart.NewReader`); the boundary is matched as its bytes. */
   constructor(body: Body, boundary: string) {
     this.br = new Buffered(body);
-    this.nlDashBoundary = Buffer.from('\r\n--' + boundary, 'latin1');
-    this.dashBoundary = Buffer.from('--' + boundary, 'latin1');
-    this.dashBoundaryDash = Buffer.from('--' + boundary + '--', 'latin1');
+    this.nlDashBoundary = bytesOf('\r\n--' + boundary);
+    this.dashBoundary = bytesOf('--' + boundary);
+    this.dashBoundaryDash = bytesOf('--' + boundary + '--');
   }
 
   /** @internal How many bytes of `buf` are part content, and whether the part ends there (Go's scanUntilBoundary). */
