@@ -449,7 +449,7 @@ export class Response implements ResponseWriter, Flusher {
     const header = this.snapshot;
     const kind = ordinaryKind(header);
     if (kind !== NOT_ORDINARY && bodyAllowedForStatus(this.status)) {
-      this.sendSimpleHead(headerLines(header, null), kind === WITH_CONTENT_TYPE, p, str);
+      this.sendSimpleHead(headerLines(header, null, this.sink), kind === WITH_CONTENT_TYPE, p, str);
       return;
     }
     // The snapshot is this response's own copy: fields the head must not carry are deleted from it.

@@ -480,12 +480,10 @@ function contentRange(ra: HTTPRange, size: number): string {
   return `bytes ${ra.start}-${ra.start + ra.length - 1}/${size}`;
 }
 
-// The part head mime/multipart writes for a range: keys sorted, first part without the leading CRLF (FS-75).
+// The part head mime/multipart writes for a range: keys sorted, first part without the leading CRLF (FS-75). The
+// type is the handler's text, written as its bytes.
 function partHead(boundary: string, first: boolean, ra: HTTPRange, ctype: string, size: number): Buffer {
-  return Buffer.from(
-    `${first ? '' : '\r\n'}--${boundary}\r\nContent-Range: ${contentRange(ra, size)}\r\nContent-Type: ${ctype}\r\n\r\n`,
-    'latin1',
-  );
+  return bytesOf(`${first ? '' : '\r\n'}--${boundary}\r\nContent-Range: ${contentRange(ra, size)}\r\nContent-Type: ${ctype}\r\n\r\n`);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
