@@ -145,6 +145,8 @@ describe('Request form API', () => {
       const res = await httpSend(ts.listener.addr().port, { method: 'POST', path: '/up', body, headers: { 'content-type': 'multipart/form-data; boundary=b' } });
       expect(res.body.toString()).toBe('true');
       expect(spooled).not.toBe('');
+      // Removed after the response went out (Go's finishRequest), so the client may read the reply first.
+      for (let i = 0; i < 100 && existsSync(spooled); i++) await new Promise((r) => setTimeout(r, 20));
       expect(existsSync(spooled)).toBe(false);
     } finally {
       await ts.close();
