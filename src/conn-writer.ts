@@ -6,7 +6,7 @@
  */
 
 import type { Socket } from 'node:net';
-import type { ResponseHead, ResponseSink } from './carrier';
+import type { ResponseHead, ResponseSink } from './sink';
 import { httpDate } from './internal/date';
 import { whenDrained } from './internal/drain';
 import { hasToken, type Response } from './response';

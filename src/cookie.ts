@@ -5,7 +5,6 @@
  */
 
 import { NetHTTPError } from './errors';
-import type { ResponseWriter } from './handler';
 import { isToken, type Header } from './header';
 import { binaryOf, textOfBytes } from './internal/text';
 import { logf } from './log';
@@ -151,8 +150,11 @@ export class Cookie {
   }
 }
 
-/** setCookie adds a `Set-Cookie` header for `cookie` to the response (Go's `http.SetCookie`); an invalid name adds nothing. */
-export function setCookie(w: ResponseWriter, cookie: Cookie | CookieInit): void {
+/**
+ * setCookie adds a `Set-Cookie` header for `cookie` to the response (Go's `http.SetCookie`); an invalid name adds nothing.
+ * `w` is a ResponseWriter (only its `header()` is used, which keeps cookies below the handler types).
+ */
+export function setCookie(w: { header(): Header }, cookie: Cookie | CookieInit): void {
   const c = cookie instanceof Cookie ? cookie : new Cookie(cookie);
   const v = c.string();
   if (v !== '') w.header().add('Set-Cookie', v);

@@ -20,7 +20,7 @@
 
 import { close as fsClose, constants as fsConstants, fstat, open as fsOpen, read as fsRead, stat as fsStat, type Stats } from 'node:fs';
 import { ErrClosed, ErrInvalid, PathError } from './errors';
-import type { DirEntry, File, FileInfo } from './fs';
+import type { DirEntry, File, FileInfo } from './io-fs';
 
 /** Files up to this size are kept in memory. */
 export const SMALL_FILE = 64 << 10;

@@ -9,7 +9,8 @@ import { textOfBytes } from './internal/text';
 import { ErrBodyConsumed, ErrMissingBoundary, ErrMissingFile, ErrNotMultipart, NetHTTPError, errorIs } from './errors';
 import { parseMediaType, MediaParameterError } from './media-type';
 import { MultipartReader, type FileHeader, type MultipartForm } from './multipart';
-import type { Request } from './request';
+import type { Body } from './body';
+import type { Header } from './header';
 import { parseQuery, Values } from './url';
 
 /** Go's `defaultMaxMemory` for `formValue` and `formFile`: 32 MiB. */
@@ -19,11 +20,25 @@ const maxFormSize = 10 << 20; // "10 MB is a lot of text."
 /** Marks a request whose body is read by `multipartReader()` (Go's multipartByReader). */
 export const multipartByReader = Object.freeze({}) as unknown as MultipartForm;
 
+/**
+ * The parts of a Request the form parsers read and fill. Structural, so that request.ts (which calls these parsers
+ * from its methods) stays above this module instead of in a circle with it.
+ */
+export interface FormTarget {
+  readonly method: string;
+  readonly header: Header;
+  readonly body: Body;
+  readonly url: { readonly rawQuery: string };
+  form: Values | null;
+  postForm: Values | null;
+  multipartForm: MultipartForm | null;
+}
+
 function formError(message: string): NetHTTPError {
   return new NetHTTPError('FormError', message);
 }
 
-async function parsePostForm(r: Request): Promise<{ vs: Values | null; err: Error | null }> {
+async function parsePostForm(r: FormTarget): Promise<{ vs: Values | null; err: Error | null }> {
   let ct = r.header.get('Content-Type');
   if (ct === '') ct = 'application/octet-stream';
   let err: Error | null = null;
@@ -52,7 +67,7 @@ async function parsePostForm(r: Request): Promise<{ vs: Values | null; err: Erro
   return { vs: q.values, err: err ?? q.err };
 }
 
-function isMaxBytes(r: Request): boolean {
+function isMaxBytes(r: FormTarget): boolean {
   return (r.body as { maxBytes?: boolean }).maxBytes === true;
 }
 
@@ -61,7 +76,7 @@ function copyValues(dst: Values, src: Values): void {
 }
 
 /** @internal Go's ParseForm; returns the error instead of throwing (the maps are filled either way). */
-export async function parseForm(r: Request): Promise<Error | null> {
+export async function parseForm(r: FormTarget): Promise<Error | null> {
   let err: Error | null = null;
   if (r.postForm === null) {
     if (r.method === 'POST' || r.method === 'PUT' || r.method === 'PATCH') {
@@ -86,7 +101,7 @@ export async function parseForm(r: Request): Promise<Error | null> {
   return err;
 }
 
-function multipartReaderFor(r: Request, allowMixed: boolean): MultipartReader {
+function multipartReaderFor(r: FormTarget, allowMixed: boolean): MultipartReader {
   const v = r.header.get('Content-Type');
   if (v === '') throw ErrNotMultipart;
   let d;
@@ -102,7 +117,7 @@ function multipartReaderFor(r: Request, allowMixed: boolean): MultipartReader {
 }
 
 /** @internal Go's ParseMultipartForm; throws what Go returns, except ParseForm's error, which it returns. */
-export async function parseMultipartForm(r: Request, maxMemory: number): Promise<Error | null> {
+export async function parseMultipartForm(r: FormTarget, maxMemory: number): Promise<Error | null> {
   if (r.multipartForm === multipartByReader) throw formError('http: multipart handled by MultipartReader');
   let parseFormErr: Error | null = null;
   if (r.form === null) parseFormErr = await parseForm(r);
@@ -121,7 +136,7 @@ export async function parseMultipartForm(r: Request, maxMemory: number): Promise
 }
 
 /** @internal Go's MultipartReader. */
-export function multipartReader(r: Request): MultipartReader {
+export function multipartReader(r: FormTarget): MultipartReader {
   if (r.multipartForm === multipartByReader) throw formError('http: MultipartReader called twice');
   if (r.multipartForm !== null) throw formError('http: multipart handled by ParseMultipartForm');
   r.multipartForm = multipartByReader;
@@ -129,7 +144,7 @@ export function multipartReader(r: Request): MultipartReader {
 }
 
 /** @internal Go's FormFile: the first file of `key`. */
-export async function formFile(r: Request, key: string): Promise<FileHeader> {
+export async function formFile(r: FormTarget, key: string): Promise<FileHeader> {
   if (r.multipartForm === multipartByReader) throw formError('http: multipart handled by MultipartReader');
   if (r.multipartForm === null) {
     const err = await parseMultipartForm(r, defaultMaxMemory);
@@ -141,7 +156,7 @@ export async function formFile(r: Request, key: string): Promise<FileHeader> {
 }
 
 /** @internal Go's FormValue/PostFormValue: parse (errors ignored, as Go does), then the first value. */
-export async function ensureParsed(r: Request): Promise<void> {
+export async function ensureParsed(r: FormTarget): Promise<void> {
   if (r.form === null) {
     // ParseMultipartForm's first step, taken here to see its error: a body read by middleware before the handler
     // is a mistake of the server's setup, not the client's, and is not hidden behind an empty value.

@@ -14,42 +14,11 @@ import { constants as fsConstants, promises as fsp, type Stats } from 'node:fs';
 import * as posix from 'node:path/posix';
 import { ErrClosed, ErrInvalid, ErrNotExist, ErrPermission, NetHTTPError, PathError, errorIs } from './errors';
 import { openRegular } from './file-cache';
+import type { DirEntry, File, FileInfo } from './io-fs';
 import { pathClean } from './internal/path';
 import { bytesOf, compareBytes, isWellFormed, textOfBytes } from './internal/text';
 
-/** DirEntry is one entry of a directory listing (Go's `fs.DirEntry`). */
-export interface DirEntry {
-  /** The base name (text; a byte that is not UTF-8 is U+DC80–U+DCFF). */
-  readonly name: string;
-  /** Whether the entry is a directory (a symbolic link is not, whatever it points to, as in Go). */
-  readonly isDir: boolean;
-}
-
-/** FileInfo describes an open file (Go's `fs.FileInfo`). */
-export interface FileInfo extends DirEntry {
-  /** The length in bytes of a regular file. */
-  readonly size: number;
-  /** The modification time, or null when unknown (Go's zero time). */
-  readonly modTime: Date | null;
-}
-
-/**
- * File is an open file of a {@link FileSystem} or {@link FS} (Go's `http.File`). Reads are positional, so a file
- * needs no seek offset and can serve several ranges. Methods may return promises or plain values.
- */
-export interface File {
-  /** stat describes the file. */
-  stat(): Promise<FileInfo> | FileInfo;
-  /**
-   * read copies up to `buf.length` bytes starting at byte `position` into `buf` and returns how many it copied;
-   * 0 means the end of the file.
-   */
-  read(buf: Uint8Array, position: number): Promise<number> | number;
-  /** readdir lists a directory (Go's `ReadDir(-1)`); order does not matter. */
-  readdir(): Promise<DirEntry[]> | DirEntry[];
-  /** close releases the file. */
-  close(): Promise<void> | void;
-}
+export type { DirEntry, File, FileInfo } from './io-fs';
 
 /**
  * FileSystem is what {@link fileServer} serves from (Go's `http.FileSystem`). `open` receives a slash-separated

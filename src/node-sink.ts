@@ -7,7 +7,7 @@
 
 import type { ServerResponse } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
-import type { ResponseHead, ResponseSink } from './carrier';
+import type { ResponseHead, ResponseSink } from './sink';
 import { httpDate } from './internal/date';
 import { whenDrained } from './internal/drain';
 import { logf, type Logger } from './log';

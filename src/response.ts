@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ResponseHead, ResponseSink } from './carrier';
+import type { ResponseHead, ResponseSink } from './sink';
 import { ErrBodyNotAllowed, ErrContentLength, ErrHijacked, NetHTTPError } from './errors';
 import type { Flusher, ResponseWriter } from './handler';
 import { Header, canonicalHeaderKey, firstValue, isToken } from './header';

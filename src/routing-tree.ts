@@ -6,10 +6,28 @@
  * @internal
  */
 
-import type { MuxMatch } from './servemux';
 import type { Handler } from './handler';
 import type { Pattern } from './pattern';
 import { unescapeSegment } from './url';
+
+/**
+ * The outcome of a mux lookup, for carriers that must tell "nothing matched" from a response (the Express adapter
+ * falls through to `next()` on `notFound`, and optionally on `methodNotAllowed`).
+ * @internal
+ */
+export interface MuxMatch {
+  kind: 'found' | 'redirect' | 'notFound' | 'methodNotAllowed';
+  handler: Handler;
+  /** The matched pattern's text; for a redirect, what Go's `Handler` reports (MUX-84); "" for 404 / 405. */
+  pattern: string;
+  /** Wildcard names and their decoded values, in pattern order (null when none). */
+  names: readonly string[] | null;
+  values: string[] | null;
+  /** For `methodNotAllowed`: the methods that would match, sorted (the `Allow` header). */
+  allow?: string[];
+  /** For `redirect`: the escaped path and query the redirect leads to (a mounted carrier prefixes its mount path). */
+  redirectTo?: string;
+}
 
 /** A node of the tree. Levels: root → host ("" for none) → method ("" for any) → one level per path segment. */
 export class RoutingNode {

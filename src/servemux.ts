@@ -16,28 +16,11 @@ import { conflicts, describeConflict, goQuote, parsePattern, type Pattern } from
 import { redirectHandler } from './redirect';
 import type { Request } from './request';
 import { RoutingIndex } from './routing-index';
-import { RoutingNode, resetUnclean, sawUnclean } from './routing-tree';
+import { RoutingNode, resetUnclean, sawUnclean, type MuxMatch } from './routing-tree';
+
+export type { MuxMatch };
 import { binaryOf, textOf } from './internal/text';
 import { escapePath, isPlainPath, type URL } from './url';
-
-/**
- * The outcome of a mux lookup, for carriers that must tell "nothing matched" from a response (the Express adapter
- * falls through to `next()` on `notFound`, and optionally on `methodNotAllowed`).
- * @internal
- */
-export interface MuxMatch {
-  kind: 'found' | 'redirect' | 'notFound' | 'methodNotAllowed';
-  handler: Handler;
-  /** The matched pattern's text; for a redirect, what Go's `Handler` reports (MUX-84); "" for 404 / 405. */
-  pattern: string;
-  /** Wildcard names and their decoded values, in pattern order (null when none). */
-  names: readonly string[] | null;
-  values: string[] | null;
-  /** For `methodNotAllowed`: the methods that would match, sorted (the `Allow` header). */
-  allow?: string[];
-  /** For `redirect`: the escaped path and query the redirect leads to (a mounted carrier prefixes its mount path). */
-  redirectTo?: string;
-}
 
 /** Options of a {@link ServeMux}. None changes how a mux answers: by default it answers exactly as Go's does. */
 export interface ServeMuxOptions {
