@@ -12,6 +12,7 @@ export * from './url';
 export { bytesOf } from './internal/text';
 export { type Body, NoBody, bytesBody } from './body';
 export * from './handler';
+export { chain, type Middleware } from './middleware';
 export * from './request';
 export { type Logger, stderrLogger } from './log';
 export { error, notFound, notFoundHandler } from './http-error';

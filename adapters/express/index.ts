@@ -21,6 +21,7 @@ import { Request, ServeMux, parse, redirectHandler, toHandler, type Context, typ
 import { badRequest, nodeToRequest, serveNode, type ServeNodeOptions } from '../../src/carrier';
 
 export { ExpressPathError, expressPatterns, handleExpress } from './path';
+export { fromExpress, type ConnectMiddleware, type FromExpressOptions } from './from-express';
 
 declare global {
   /**
