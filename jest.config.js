@@ -8,6 +8,7 @@ module.exports = {
     '^nethttp$': '<rootDir>/src/index.ts',
     '^nethttp/adapters/(.*)$': '<rootDir>/adapters/$1/index.ts',
     '^nethttp/httptest$': '<rootDir>/adapters/httptest/index.ts',
+    '^nethttp/websocket$': '<rootDir>/src/websocket.ts',
   },
   testTimeout: 30000,
 };

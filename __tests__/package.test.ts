@@ -18,6 +18,7 @@ import { ServeMux, fallThrough, ErrBodyConsumed, type Handler } from 'nethttp';
 import { requestListener, type RequestListenerOptions } from 'nethttp/adapters/node';
 import { middleware, expressRequest, keepRawBody, type MiddlewareOptions } from 'nethttp/adapters/express';
 import { newRecorder, newRequest, type ResponseRecorder } from 'nethttp/httptest';
+import { upgradeWebSocket, type WebSocketUpgrader } from 'nethttp/websocket';
 
 const mux = new ServeMux();
 const h: Handler = { serveHTTP: (w, r) => (expressRequest(r) === undefined ? fallThrough(w, r) : void w.write('x')) };
@@ -30,6 +31,8 @@ export const verify = keepRawBody;
 const rec: ResponseRecorder = newRecorder();
 mux.serveHTTP(rec, newRequest('GET', '/'));
 export const code: string = ErrBodyConsumed.code;
+export const upgrade: typeof upgradeWebSocket = upgradeWebSocket;
+export type Upgrader = WebSocketUpgrader<unknown>;
 `;
 
 const modes: [string, Record<string, string>, string[]][] = [

@@ -7,7 +7,7 @@
 
 import type { ServerResponse } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
-import type { ResponseHead, ResponseSink } from './sink';
+import type { ResponseHead, ResponseSink, SinkResponse } from './sink';
 import { httpDate } from './internal/date';
 import { whenDrained } from './internal/drain';
 import { logf, type Logger } from './log';
@@ -43,6 +43,8 @@ export class NodeSink implements ResponseSink {
   closeAfter = false;
   /** The handler wrote or set a status before the body was read: no lazy 100 Continue (SRV-92). */
   continueDisabled = false;
+  /** Set by a carrier that owns a raw connection (a Node `'upgrade'` event's socket). */
+  hijack?: (w: SinkResponse) => unknown;
   private readonly h2: boolean;
   private sentInformational = false;
   private held: Buffer | string | null = null;

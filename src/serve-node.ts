@@ -12,6 +12,7 @@ import { answerEscaped } from './json';
 import { logf, panicLine, type Logger } from './log';
 import { releaseNodeBody, type NodeRequest } from './node-request';
 import { NodeSink, type NodeResponse } from './node-sink';
+import type { SinkResponse } from './sink';
 import { NoBody } from './body';
 import type { ContextSource, Exchange, Request } from './request';
 import { Response } from './response';
@@ -29,6 +30,8 @@ export interface ServeNodeOptions {
   onDecline?: (() => void) | null;
   /** The mount path Express took off the URL (`req.baseUrl`). */
   mount?: string;
+  /** A raw connection the handler may hijack (a Node `'upgrade'` event's socket): the sink's hijack. */
+  hijack?: ((w: SinkResponse, sink: NodeSink) => unknown) | null;
 }
 
 interface ContinueState {
@@ -140,6 +143,10 @@ class NodeExchange implements ContextSource, Exchange {
 export function serveNode(h: Handler, r: Request, nreq: NodeRequest, res: NodeResponse, o: ServeNodeOptions): void {
   const sink = new NodeSink(res, r.protoMajor > 1 || r.protoMinor >= 1, o.errorLog);
   const w = new Response(sink, r);
+  if (o.hijack != null) {
+    const hj = o.hijack;
+    sink.hijack = (rw) => hj(rw, sink);
+  }
   // A server with a 'checkContinue' listener leaves 100 Continue to us: send it on the first body read (SRV-92).
   const cont = res as unknown as ContinueState;
   // No body (Content-Length: 0): nothing to send it for, and NoBody is shared and frozen.

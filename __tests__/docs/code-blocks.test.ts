@@ -48,6 +48,7 @@ test('every ts block in the README and docs compiles', () => {
     paths: {
       nethttp: ['src/index.ts'],
       'nethttp/httptest': ['adapters/httptest/index.ts'],
+      'nethttp/websocket': ['src/websocket.ts'],
       'nethttp/adapters/*': ['adapters/*/index.ts'],
     },
   });

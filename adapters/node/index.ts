@@ -14,10 +14,11 @@
  * @module nethttp/adapters/node
  */
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { toHandler, type Context, type HandlerLike, type Logger } from '../../src/index';
-import { ServerHandler, badRequest, nodeToRequest, serveNode, type ServeNodeOptions } from '../../src/carrier';
+import { ServerHandler, badRequest, nodeToRequest, serveNode, type ServeNodeOptions, type NodeSink, type SinkResponse } from '../../src/carrier';
 
 /** Options of {@link requestListener}. */
 export interface RequestListenerOptions {
@@ -47,6 +48,58 @@ export function requestListener(handler: HandlerLike | null, options: RequestLis
     onThrow: null,
   };
   return (req, res) => {
+    const url = req.url ?? '/';
+    const r = nodeToRequest(req, url, url);
+    if (r === null) badRequest(res);
+    else serveNode(h, r, req, res, o);
+  };
+}
+
+/** A Node `'upgrade'` listener: the request, its raw socket, and the bytes that came after the request head. */
+export type NodeUpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+/**
+ * upgradeListener makes a listener for a Node server's `'upgrade'` event of a nethttp handler, so that the handler
+ * that upgrades by hijacking on the native Server (`newResponseController(w).hijack()`, or
+ * `upgradeWebSocket` from `nethttp/websocket`) runs unchanged on `http.createServer` and Express servers:
+ *
+ * ```ts
+ * const server = createServer(requestListener(mux));
+ * server.on('upgrade', upgradeListener(mux));
+ * ```
+ *
+ * Node hands such requests (`Connection: upgrade` with an `Upgrade` field) to `'upgrade'` listeners and not to the
+ * request listener. Here `hijack()` returns the socket paused, as the native Server does, with the bytes that
+ * followed the head put back into it (`resume()` it, or give it to a reader that does). A
+ * handler that answers without hijacking is answered by the usual response rules, and the connection then closes
+ * (node:http serves no further request on a socket it passed to `'upgrade'`).
+ */
+export function upgradeListener(handler: HandlerLike | null, options: RequestListenerOptions = {}): NodeUpgradeListener {
+  const h = new ServerHandler(handler === null ? null : toHandler(handler), options.disableGeneralOptionsHandler === true);
+  return (req, socket, head) => {
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket as never);
+    res.on('finish', () => {
+      if (!hijacked) socket.end();
+    });
+    let hijacked = false;
+    const o: ServeNodeOptions = {
+      errorLog: options.errorLog ?? null,
+      baseContext: options.baseContext ?? null,
+      onThrow: null,
+      hijack: (w: SinkResponse, sink: NodeSink) => {
+        // A status set before the hijack goes out first (RSP-86); buffered body bytes do not.
+        w.sendHeadForHijack();
+        if (w.wroteHeader) sink.flush();
+        hijacked = true;
+        res.detachSocket(socket as never);
+        // As on the native Server: the socket comes paused, the bytes already received put back in front.
+        socket.pause();
+        if (head.length > 0) socket.unshift(head);
+        return { conn: socket };
+      },
+    };
     const url = req.url ?? '/';
     const r = nodeToRequest(req, url, url);
     if (r === null) badRequest(res);
