@@ -18,7 +18,7 @@ import type { Handler } from './handler';
 import { ChunkedDecoder } from './internal/chunked';
 import { joinHostPort } from './listener';
 import { findHeadEnd, parseHead, reply400, reply431, resumePoint, type RequestHead } from './internal/textproto';
-import { readRequest } from './read-request';
+import { checkPartialHead, readRequest } from './read-request';
 import { tlsInfoOf, type Request, type TLSInfo } from './request';
 import { Response } from './response';
 import type { BodyFraming } from './transfer';
@@ -364,6 +364,7 @@ export class Conn {
     }
     // Where to resume scanning, relative to the head's start (coalescing moves the head to offset 0).
     let scanFrom = 0;
+    let checkedTo = 0;
     for (;;) {
       this.coalesce();
       const buf = this.pending;
@@ -374,6 +375,13 @@ export class Conn {
         const head = parseHead(buf, start, end);
         this.pos = end;
         return head === null ? reply400 : head;
+      }
+      if (checkedTo >= 0) {
+        // A bad request line or field is answered once Go's reader would have met it, without waiting for the
+        // rest of the head (SRV-111); the lines already checked are not checked again.
+        checkedTo = checkPartialHead(buf, start, start + Math.min(avail, limit), start + checkedTo);
+        if (checkedTo === -1) return reply400;
+        checkedTo -= start;
       }
       if (avail >= limit) return reply431;
       if (this.timedOut) return avail > 0 ? this.partialOnTimeout(buf, start, avail) : null;

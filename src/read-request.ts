@@ -7,7 +7,7 @@
 
 import { firstValue } from './header';
 import type { RequestHead } from './internal/textproto';
-import { reply400, reply501, statusErrorReply } from './internal/textproto';
+import { parseHead, reply400, reply501, statusErrorReply } from './internal/textproto';
 import { Request } from './request';
 import { hasToken } from './response';
 import { textOf } from './internal/text';
@@ -33,6 +33,64 @@ function validHost(h: string): boolean {
 const badRequest = (text: string): { ok: false; reply: Buffer } => ({ ok: false, reply: statusErrorReply(400, 'Bad Request', text) });
 const generic400 = { ok: false as const, reply: reply400 };
 
+// Whether any value, split at commas and trimmed of blanks, has `token` (lower case) as an element, in any case.
+function valuesContainToken(values: string[], token: string): boolean {
+  for (const v of values) {
+    for (const part of v.split(',')) {
+      let a = 0;
+      let b = part.length;
+      while (a < b && (part.charCodeAt(a) === 0x20 || part.charCodeAt(a) === 0x09)) a++;
+      while (b > a && (part.charCodeAt(b - 1) === 0x20 || part.charCodeAt(b - 1) === 0x09)) b--;
+      if (b - a === token.length && part.slice(a, b).toLowerCase() === token) return true;
+    }
+  }
+  return false;
+}
+
+const FIELD_PREFIX = Buffer.from('GET / HTTP/1.1\r\n', 'latin1');
+
+/**
+ * @internal Checks the complete lines of an unfinished head buf[start,end) from `from` (a line start, `start` at
+ * first) as Go's reader meets them: a bad request line (malformed, a method that is not a token, a bad version
+ * or target) is refused as soon as it has ended, a field line without a colon as soon as it has ended, and any
+ * other bad field once the first byte of the next line shows that no continuation follows (SRV-111). Returns the
+ * line start to resume from, or -1 when the head is to be answered with the 400 now.
+ */
+export function checkPartialHead(buf: Buffer, start: number, end: number, from: number): number {
+  let i = from;
+  for (;;) {
+    const nl = buf.indexOf(0x0a, i);
+    if (nl === -1 || nl >= end) return i;
+    if (i === start) {
+      const head = parseHead(buf, start, nl + 1);
+      if (head === null || parseRequestTarget(head.method, textOf(head.target)) === null) return -1;
+      i = nl + 1;
+      continue;
+    }
+    const c = buf[i];
+    const blank = c === 0x20 || c === 0x09;
+    if (blank) {
+      // The first field line may not start with a blank; later ones are continuations, checked with their field
+      // at the end of the head.
+      if (i === buf.indexOf(0x0a, start) + 1) return -1;
+      i = nl + 1;
+      continue;
+    }
+    const ce = nl > i && buf[nl - 1] === 0x0d ? nl - 1 : nl;
+    if (ce === i) return i; // the empty line: the caller parses the whole head
+    const colon = buf.indexOf(0x3a, i);
+    if (colon === -1 || colon >= ce) return -1;
+    if (nl + 1 >= end) return i; // a continuation may still come
+    const next = buf[nl + 1];
+    if (next !== 0x20 && next !== 0x09) {
+      const field = Buffer.concat([FIELD_PREFIX, buf.subarray(i, nl + 1), CRLF]);
+      if (parseHead(field, 0, field.length) === null) return -1;
+    }
+    i = nl + 1;
+  }
+}
+const CRLF = Buffer.from('\r\n', 'latin1');
+
 /** @internal Builds the Request for a parsed head, or the exact reply Go writes for it. */
 export function readRequest(head: RequestHead): ReadRequestResult {
   const { method, header, hosts } = head;
@@ -53,11 +111,13 @@ export function readRequest(head: RequestHead): ReadRequestResult {
   if (pragma !== undefined && pragma.length > 0 && pragma[0] === 'no-cache' && !header.hasRaw('Cache-Control')) {
     header.setRaw('Cache-Control', ['no-cache']);
   }
-  // `close` in any Connection field, in any case, ends the connection after the reply (SRV-75).
+  // `close` as a comma-separated element of any Connection field, in any case, sets r.close (SRV-75); an element
+  // must be the token alone, so a folded `close\r\n\t1` ("close 1") does not, though the reply still closes
+  // (wantsClose below reads the first field more loosely, as Go does: REQ-56).
   const conn = header.getRaw('Connection');
-  const closeTok = conn !== undefined && conn.some((v) => hasToken(v, 'close'));
+  const closeTok = conn !== undefined && valuesContainToken(conn, 'close');
   if (head.protoMajor < 1) req.close = true;
-  else if (head.protoMajor === 1 && head.protoMinor === 0) req.close = closeTok || !(conn !== undefined && conn.some((v) => hasToken(v, 'keep-alive')));
+  else if (head.protoMajor === 1 && head.protoMinor === 0) req.close = closeTok || !(conn !== undefined && valuesContainToken(conn, 'keep-alive'));
   else req.close = closeTok;
   // Framing: Transfer-Encoding, Content-Length, trailers (transfer.ts).
   const framing = bodyFramingFor(req);

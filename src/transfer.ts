@@ -24,6 +24,24 @@ function trimString(s: string): string {
   return s.slice(a, b);
 }
 
+const MAX_INT63 = (1n << 63n) - 1n;
+
+/**
+ * A Content-Length value as Go reads it (an unsigned decimal up to 2^63-1, any number of digits, blanks around it
+ * trimmed), or -1 when it is not one. Lengths past 2^53 are kept as the nearest number (SRV-108): no body that long
+ * can arrive, so the framing stays "more than will ever come", as in Go.
+ */
+function parseContentLength(v: string): number {
+  const cl = trimString(v);
+  if (cl === '') return -1;
+  for (let i = 0; i < cl.length; i++) {
+    const c = cl.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return -1;
+  }
+  if (cl.length <= 15) return Number(cl);
+  return BigInt(cl) > MAX_INT63 ? -1 : Number(cl);
+}
+
 /**
  * Applies Go's framing rules to `req` (contentLength, transferEncoding, trailer, header adjustments) and returns the
  * framing; null for a malformed request (generic 400), 'unsupported-te' for SRV-61's 501.
@@ -48,6 +66,12 @@ export function bodyFramingFor(req: Request): BodyFraming | null | 'unsupported-
     h.setRaw('Content-Length', [first]);
     cls = h.getRaw('Content-Length');
   }
+  // The Content-Length is validated even beside chunked, which then wins (SRV-63, SRV-108).
+  let n = 0;
+  if (cls !== undefined && cls.length > 0) {
+    n = parseContentLength(cls[0]);
+    if (n < 0) return null;
+  }
   let framing: BodyFraming;
   if (chunked) {
     h.deleteRaw('Content-Length');
@@ -55,10 +79,6 @@ export function bodyFramingFor(req: Request): BodyFraming | null | 'unsupported-
     req.transferEncoding = ['chunked'];
     framing = CHUNKED;
   } else if (cls !== undefined && cls.length > 0) {
-    const cl = trimString(cls[0]);
-    if (cl === '' || !/^[0-9]+$/.test(cl) || cl.length > 19) return null;
-    const n = Number(cl);
-    if (!Number.isSafeInteger(n)) return null;
     req.contentLength = n;
     framing = n === 0 ? NONE : { kind: 'length', length: n };
   } else {

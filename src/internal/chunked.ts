@@ -7,7 +7,7 @@
  */
 
 import { Header } from '../header';
-import { parseHead } from './textproto';
+import { findHeadEnd, parseHead } from './textproto';
 
 const MAX_LINE = 4096;
 const enum St {
@@ -118,14 +118,17 @@ export class ChunkedDecoder {
             this.st = St.Done;
             return i + 2;
           }
-          // The trailer must end in CRLF CRLF within what a 4 KiB read buffer holds (Go's seeUpcomingDoubleCRLF).
+          // A CRLF CRLF must come within what a 4 KiB read buffer holds (Go's seeUpcomingDoubleCRLF), but the
+          // section ends at its first empty line, which a bare LF may end before that: what follows is the next
+          // request, never more trailer lines (SRV-110, the smuggling of issue #14).
           const limit = Math.min(end, i + MAX_LINE);
           const k = buf.indexOf('\r\n\r\n', i, 'latin1');
           if (k === -1 || k + 4 > limit) {
             if (limit - i >= MAX_LINE) this.error = new Error('http: suspiciously long trailer after chunked body');
             return i;
           }
-          const head = parseHead(Buffer.concat([TRAILER_PREFIX, buf.subarray(i, k + 4)]), 0, TRAILER_PREFIX.length + k + 4 - i);
+          const e = findHeadEnd(buf, i, k + 4, i);
+          const head = parseHead(Buffer.concat([TRAILER_PREFIX, buf.subarray(i, e)]), 0, TRAILER_PREFIX.length + e - i);
           if (head === null) {
             this.error = new Error('malformed MIME header line');
             return i;
@@ -135,7 +138,7 @@ export class ChunkedDecoder {
           this.trailer = head.header;
           this.done = true;
           this.st = St.Done;
-          return k + 4;
+          return e;
         }
         default:
           return i;

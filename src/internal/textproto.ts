@@ -88,9 +88,6 @@ function lineEnd(buf: Buffer, i: number, end: number): void {
 function isSP(c: number): boolean {
   return c === 0x20 || c === 0x09;
 }
-function isASCIISpace(c: number): boolean {
-  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
-}
 
 const HTTP11 = 'HTTP/1.1';
 
@@ -181,9 +178,7 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
       const ce2 = lineCE;
       const next2 = lineNext;
       if (folded === null) folded = trimmed(buf, lineStart, lineStop);
-      let a = next;
-      while (a < ce2 && isASCIISpace(buf[a])) a++;
-      folded += ' ' + trimmed(buf, a, ce2);
+      folded += ' ' + trimmed(buf, next, ce2);
       next = next2;
     }
     let colon: number;
@@ -204,9 +199,10 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
       while (a < valStr.length && isSP(valStr.charCodeAt(a))) a++;
       valStr = high ? textOf(valStr.slice(a)) : valStr.slice(a);
     } else {
-      // trim the whole line (textproto trims it before splitting at the colon)
-      while (lineStart < lineStop && isASCIISpace(buf[lineStart])) lineStart++;
-      while (lineStop > lineStart && isASCIISpace(buf[lineStop - 1])) lineStop--;
+      // Trim the whole line of blanks (textproto trims it before splitting at the colon). Only SP and HTAB: a CR
+      // left at either end (`\rHost:`, `chunked\r\r\n`) makes the name or the value invalid (SRV-109).
+      while (lineStart < lineStop && isSP(buf[lineStart])) lineStart++;
+      while (lineStop > lineStart && isSP(buf[lineStop - 1])) lineStop--;
       colon = buf.indexOf(0x3a, lineStart);
       if (colon === -1 || colon >= lineStop) return null;
       // The validity walk also notes a byte ≥ 0x80: only such a value needs decoding as text.
@@ -267,8 +263,8 @@ function addField(m: Map<string, string[]>, key: string, value: string): void {
 }
 
 function trimmed(buf: Buffer, a: number, b: number): string {
-  while (a < b && isASCIISpace(buf[a])) a++;
-  while (b > a && isASCIISpace(buf[b - 1])) b--;
+  while (a < b && isSP(buf[a])) a++;
+  while (b > a && isSP(buf[b - 1])) b--;
   return latin1(buf, a, b);
 }
 
