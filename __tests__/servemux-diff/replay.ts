@@ -213,8 +213,8 @@ export function compareTables(t: MuxTable, go: TableOutcome, ours: TableOutcome,
   return out;
 }
 
-/** The fixture files committed next to this file (fixtures/seed-N.jsonl), parsed. */
-export function readFixtures(dir: string): Array<{ file: string; lines: FixtureLine[] }> {
+/** The fixture files in `dir` (fixtures/seed-N.jsonl, one JSON value a line), parsed; the wire test's too. */
+export function readFixtures<L = FixtureLine>(dir: string): Array<{ file: string; lines: L[] }> {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.jsonl'))
     .sort()
@@ -223,7 +223,7 @@ export function readFixtures(dir: string): Array<{ file: string; lines: FixtureL
       lines: readFileSync(path.join(dir, file), 'utf8')
         .split('\n')
         .filter((l) => l !== '')
-        .map((l) => JSON.parse(l) as FixtureLine),
+        .map((l) => JSON.parse(l) as L),
     }));
 }
 

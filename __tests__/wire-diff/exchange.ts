@@ -20,7 +20,9 @@ export interface ExchangeTiming {
   quietMs: number;
   /** Replay: phase 1 ends early once this many bytes came (and `quietMs` of quiet after them). */
   expectEarly?: number;
-  /** Replay: wait this long at most for `expectEarly` bytes. */
+  /** Replay: the server is expected to close before the half-close: wait for that too. */
+  expectClose?: boolean;
+  /** Replay: wait this long at most for `expectEarly` bytes (and the close). */
   patienceMs?: number;
 }
 
@@ -79,7 +81,7 @@ export async function exchange(port: number, pieces: string[], t: ExchangeTiming
     if (closed) break;
     const now = Date.now();
     const quiet = now - lastData;
-    const waitingFor = t.expectEarly !== undefined && got.length < t.expectEarly && now - start < patience;
+    const waitingFor = ((t.expectEarly !== undefined && got.length < t.expectEarly) || t.expectClose === true) && now - start < patience;
     if (!waitingFor && quiet >= t.quietMs) break;
     await wait(waitingFor ? Math.max(1, patience - (now - start)) : t.quietMs - quiet);
   }

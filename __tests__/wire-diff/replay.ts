@@ -4,12 +4,11 @@
  * before the client's end of input, and whether the server closed the connection by itself.
  */
 
-import { readdirSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { Server, listen } from '../../src';
 import { echoHandler } from './echo';
 import { exchange, normalize, type Outcome } from './exchange';
 import type { WireCase } from './generate';
+import { readFixtures as readMuxFixtures } from '../servemux-diff/replay';
 
 /** One recorded line of a fixture: the case and Go 1.23's outcome (Date values blanked). */
 export interface FixtureLine {
@@ -87,16 +86,7 @@ export async function startOurs(): Promise<{ port: number; close(): Promise<void
 
 /** Every fixture file in `dir` (JSON lines). */
 export function readFixtures(dir: string): Array<{ file: string; lines: FixtureLine[] }> {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.jsonl'))
-    .sort()
-    .map((file) => ({
-      file,
-      lines: readFileSync(path.join(dir, file), 'utf8')
-        .split('\n')
-        .filter((l) => l !== '')
-        .map((l) => JSON.parse(l) as FixtureLine),
-    }));
+  return readMuxFixtures<FixtureLine>(dir);
 }
 
 /** Runs `fn` over `items` with at most `n` in flight, in order of the results. */
@@ -116,6 +106,6 @@ export async function pool<T, R>(items: T[], n: number, fn: (x: T, i: number) =>
 
 /** Replays one recorded case on nethttp at `port`; its differences from Go's recorded outcome. */
 export async function replayLine(port: number, line: FixtureLine, quietMs = 60): Promise<string[]> {
-  const ours = await exchange(port, line.case.pieces, { quietMs, expectEarly: line.go.early.length, patienceMs: 3000 });
+  const ours = await exchange(port, line.case.pieces, { quietMs, expectEarly: line.go.early.length, expectClose: line.go.closedEarly, patienceMs: 3000 });
   return compareOutcomes(line.go, ours);
 }
