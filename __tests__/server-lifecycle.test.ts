@@ -45,8 +45,8 @@ describe('defaults', () => {
       await expect(new Server().listenAndServe()).rejects.toBe(refused);
       await expect(new Server().listenAndServeTLS()).rejects.toBe(refused);
       expect(spy.mock.calls).toEqual([['tcp', ':http'], ['tcp', ':https']]);
-      expect(listener.splitHostPort(':http')).toEqual({ host: '', port: 80 });
-      expect(listener.splitHostPort(':https')).toEqual({ host: '', port: 443 });
+      expect(listener.splitListenAddress(':http')).toEqual({ host: '', port: 80 });
+      expect(listener.splitListenAddress(':https')).toEqual({ host: '', port: 443 });
     } finally {
       spy.mockRestore();
     }

@@ -15,7 +15,7 @@ export function buildApp(): express.Express {
     w.write(JSON.stringify({ id: r.pathValue('id') }));
   });
   // A route copied from the Express app keeps its Express syntax.
-  handleExpress(api, 'get', '/orders{/:status}', (w, r) => void w.write(`orders: ${r.pathValue('status') || 'all'}\n`));
+  handleExpress(api, 'get', '/orders{/:status}', (w, r) => w.write(`orders: ${r.pathValue('status') || 'all'}\n`));
 
   const app = express();
   app.use('/api', middleware(api));

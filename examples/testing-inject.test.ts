@@ -2,7 +2,7 @@ import { ServeMux } from 'nethttp';
 import { inject } from 'nethttp/httptest';
 
 const mux = new ServeMux();
-mux.handleFunc('GET /users/{id}', (w, r) => void w.write(`user ${r.pathValue('id')}`));
+mux.handleFunc('GET /users/{id}', (w, r) => w.write(`user ${r.pathValue('id')}`));
 
 test('inject', async () => {
   const res = await inject(mux, { method: 'GET', url: '/users/7' });

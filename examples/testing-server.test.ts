@@ -1,7 +1,7 @@
 import { newServer } from 'nethttp/httptest';
 
 test('a real server on a loopback port', async () => {
-  const ts = await newServer((w, r) => void w.write(`hi ${r.url.path}`));
+  const ts = await newServer((w, r) => w.write(`hi ${r.url.path}`));
   try {
     const res = await fetch(ts.url + '/there');
     expect(await res.text()).toBe('hi /there');

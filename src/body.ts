@@ -3,8 +3,9 @@
  * @module
  */
 
-import { bytesOf } from './internal/text';
+import { bytesOf, textOfBytes } from './internal/text';
 import { ErrBodyReadAfterClose } from './errors';
+import { JSONBodyError } from './json';
 
 /**
  * Body is a request body. Read it with `for await (const chunk of r.body)`, {@link Body.readAll} or
@@ -19,8 +20,36 @@ export interface Body extends AsyncIterable<Buffer> {
   read(max?: number): Promise<Buffer | null>;
   /** readAll reads the rest of the body (Go's `io.ReadAll(r.Body)`). */
   readAll(): Promise<Buffer>;
+  /**
+   * text reads the rest of the body as UTF-8 text (bytes that are not UTF-8 kept as U+DC80–U+DCFF, as every string
+   * nethttp hands out: `bytesOf` gives them back).
+   */
+  text(): Promise<string>;
+  /**
+   * json reads the rest of the body and parses it as JSON; a body that is empty or not JSON rejects with a
+   * {@link JSONBodyError} (400), which a handler may let escape: the carrier answers it. For a size limit and a
+   * Content-Type check, use {@link readJSON}.
+   */
+  json<T = unknown>(): Promise<T>;
   /** close discards the rest of the body; later reads reject with {@link ErrBodyReadAfterClose}. */
   close(): void;
+}
+
+/** @internal Body.text for every Body. */
+export async function bodyText(b: Body): Promise<string> {
+  const buf = await b.readAll();
+  return textOfBytes(buf);
+}
+
+/** @internal Body.json for every Body. */
+export async function bodyJSON<T>(b: Body): Promise<T> {
+  const buf = await b.readAll();
+  if (buf.length === 0) throw new JSONBodyError(400, 'request body is empty: want JSON');
+  try {
+    return JSON.parse(buf.toString('utf8')) as T;
+  } catch (err) {
+    throw new JSONBodyError(400, `malformed JSON: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 /**
@@ -63,6 +92,12 @@ export class PullBody implements Body {
     }
     return parts.length === 1 ? parts[0] : Buffer.concat(parts, n);
   }
+  text(): Promise<string> {
+    return bodyText(this);
+  }
+  json<T = unknown>(): Promise<T> {
+    return bodyJSON<T>(this);
+  }
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -83,6 +118,12 @@ class EmptyBody implements Body {
   }
   async readAll(): Promise<Buffer> {
     return Buffer.alloc(0);
+  }
+  text(): Promise<string> {
+    return bodyText(this);
+  }
+  json<T = unknown>(): Promise<T> {
+    return bodyJSON<T>(this);
   }
   close(): void {}
   async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {}

@@ -3,7 +3,7 @@
  * and the Node carrier's parts that the Node and Express adapters share. Adapters import only from src/index.ts and
  * this module; nothing in src imports it, so it closes no circle.
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 export type { ResponseHead, ResponseSink, SinkResponse } from './sink';

@@ -2,7 +2,7 @@
  * The native sink: how a response reaches the socket of a native connection — status line, head and framed body,
  * with head and small body in one write, and Go's HTTP/1 `Connection` decisions (SRV-75…SRV-84).
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 import type { Socket } from 'node:net';

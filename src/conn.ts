@@ -3,7 +3,7 @@
  * head, answer `Expect`, run the handler through serverHandler, finish the response, keep alive or close
  * (SRV-41…SRV-99).
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 import type { Socket } from 'node:net';
@@ -11,10 +11,10 @@ import { NoBody, PullBody, type Body, type BodySource } from './body';
 import { NativeSink, type ConnResponseState } from './conn-writer';
 import { StateActive, StateClosed, StateHijacked, StateIdle, type ConnState } from './conn-state';
 import { withCancel, withValue, type CancelFunc, type Context } from './context';
-import { ErrUnexpectedEOF, NetHTTPError } from './errors';
+import { ErrAbortHandler, ErrUnexpectedEOF, NetHTTPError } from './errors';
 import { answerEscaped } from './json';
-import { panicLine } from './log';
-import type { Handler } from './handler';
+import { isAbortError, panicLine } from './log';
+import { handlerPromise, type Handler } from './handler';
 import { ChunkedDecoder } from './internal/chunked';
 import { joinHostPort } from './listener';
 import { findHeadEnd, parseHead, reply400, reply431, resumePoint, type RequestHead } from './internal/textproto';
@@ -33,7 +33,7 @@ export { ErrUnexpectedEOF } from './errors';
 /** The error of a read that passed its deadline (Go's os.ErrDeadlineExceeded as net reports it). */
 export const ErrReadTimeout = Object.freeze(new NetHTTPError('ErrReadTimeout', 'i/o timeout')) as NetHTTPError;
 
-/** What a conn needs from its server. @internal */
+/** What a conn needs from its server; the Server implements it (not part of the public API). */
 export interface ConnServer {
   readonly handler: Handler;
   readonly maxHeaderBytes: number;
@@ -47,7 +47,7 @@ export interface ConnServer {
   logf(message: string): void;
 }
 
-/** @internal One accepted connection. */
+/** One accepted connection (not part of the public API). */
 export class Conn {
   state: ConnState = 0;
   /** Unix seconds when the connection entered StateNew, the one state whose age shutdown reads (SRV-48). */
@@ -485,11 +485,15 @@ export class Conn {
     } catch (err) {
       return this.handlerReturned(st, true, err);
     }
-    if (ret !== undefined && typeof (ret as Promise<void>).then === 'function') {
-      return (ret as Promise<void>).then(
-        () => this.handlerReturned(st, false, undefined),
-        (err: unknown) => this.handlerReturned(st, true, err),
-      );
+    // Only undefined is common; anything else goes through handlerPromise (null from `(w) => w.write('x')`).
+    if (ret !== undefined) {
+      const p = handlerPromise(ret, (m) => this.server.logf(m), req);
+      if (p !== null) {
+        return Promise.resolve(p).then(
+          () => this.handlerReturned(st, false, undefined),
+          (err: unknown) => this.handlerReturned(st, true, err),
+        );
+      }
     }
     return this.handlerReturned(st, false, undefined);
   }
@@ -506,10 +510,12 @@ export class Conn {
 
   // After the handler: finish the response (Go's finishRequest) and decide on reuse.
   private handlerReturned(st: RequestState, panicked: boolean, panicValue: unknown): boolean | Promise<boolean> {
+    const gone = this.reqCancelled;
     this.cancelRequest();
     if (this.hijacked) return false;
     if (panicked && !answerEscaped(st.w, panicValue)) {
-      this.handlePanic(panicValue, st.w, st.sink);
+      // An abort of the request's own cancelled context (the client left) ends the handler quietly (SRV-95).
+      this.handlePanic(gone && isAbortError(panicValue) ? ErrAbortHandler : panicValue, st.w, st.sink);
       return false;
     }
     if (this.writeExpired) {

@@ -62,6 +62,12 @@ export const ErrHijacked = sentinel('ErrHijacked', 'http: connection has been hi
 export const ErrContentLength = sentinel('ErrContentLength', 'http: wrote more than the declared Content-Length');
 /** ErrHandlerTimeout is reported by writes of a handler after its `timeoutHandler` deadline (RSP-123). */
 export const ErrHandlerTimeout = sentinel('ErrHandlerTimeout', 'http: Handler timeout');
+/**
+ * ErrWriteAfterHandler is returned by `write` after the handler returned (or its promise settled): the response was
+ * already finished, so the bytes are dropped, and the first such write of a response is logged with the likely cause
+ * (a missing `await` or `return`). Go leaves this case undefined (RSP-26); nethttp refuses it.
+ */
+export const ErrWriteAfterHandler = sentinel('ErrWriteAfterHandler', 'http: write after handler returned');
 /** ErrBodyReadAfterClose is thrown by reading a request body that was closed (SRV-86). */
 export const ErrBodyReadAfterClose = sentinel('ErrBodyReadAfterClose', 'http: invalid Read on closed Body');
 /**

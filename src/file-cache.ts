@@ -15,7 +15,7 @@
  *
  * Memory is bounded: at most {@link SMALL_BUDGET} bytes of contents and {@link MAX_FDS} descriptors, oldest first out; a descriptor leaves only when no response still reads from it.
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 import { close as fsClose, constants as fsConstants, fstat, open as fsOpen, read as fsRead, stat as fsStat, type Stats } from 'node:fs';

@@ -2,7 +2,7 @@
  * Forms: the query and `application/x-www-form-urlencoded` or `multipart/form-data` bodies parsed into
  * `Request.form`, `postForm` and `multipartForm` (Go's `Request.ParseForm`, `ParseMultipartForm` and friends).
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 import { textOfBytes } from './internal/text';

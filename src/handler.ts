@@ -37,22 +37,28 @@ export interface Flusher {
 }
 
 /**
- * Handler responds to an HTTP request (Go's `http.Handler`). Throwing (or rejecting) is Go's panic: the server
- * logs it and aborts the connection; {@link ErrAbortHandler} aborts silently.
+ * Handler responds to an HTTP request (Go's `http.Handler`). The response is finished when `serveHTTP` returns, or
+ * when the promise it returns settles; any other return value is ignored (a string, an object or a web `Response`
+ * returned is logged as ignored: write the response through `w`). Throwing (or rejecting) is Go's panic: the server
+ * logs it and aborts the connection ({@link recoverHandler} answers 500 instead); {@link ErrAbortHandler} aborts
+ * silently.
  */
 export interface Handler {
-  serveHTTP(w: ResponseWriter, r: Request): void | Promise<void>;
+  serveHTTP(w: ResponseWriter, r: Request): unknown;
 }
 
-/** HandlerFunc is a plain function used as a {@link Handler} (Go's `http.HandlerFunc`). */
-export type HandlerFunc = (w: ResponseWriter, r: Request) => void | Promise<void>;
+/**
+ * HandlerFunc is a plain function used as a {@link Handler} (Go's `http.HandlerFunc`). It may return anything:
+ * a promise is awaited, every other value ignored, so `(w) => w.write('hi')` is a complete handler.
+ */
+export type HandlerFunc = (w: ResponseWriter, r: Request) => unknown;
 
 /** A {@link Handler} or a {@link HandlerFunc}; every API that takes a handler accepts both. */
 export type HandlerLike = Handler | HandlerFunc;
 
 class FuncHandler implements Handler {
   constructor(readonly fn: HandlerFunc) {}
-  serveHTTP(w: ResponseWriter, r: Request): void | Promise<void> {
+  serveHTTP(w: ResponseWriter, r: Request): unknown {
     return this.fn(w, r);
   }
 }
@@ -67,4 +73,33 @@ export function toHandler(h: HandlerLike): Handler {
   if (typeof h === 'function') return new FuncHandler(h);
   if (h !== null && typeof h === 'object' && typeof (h as Handler).serveHTTP === 'function') return h;
   throw new TypeError('http: nil handler');
+}
+
+/**
+ * @internal What a carrier does with a handler's return value: a promise (any thenable) is returned to be awaited;
+ * anything else is ignored (null), after a log line for a value that looks like a response the handler meant to
+ * send (a string, a web `Response`, a plain object or array): handlers write through `w`. Errors (`write`'s result
+ * in a one-liner such as `(w) => w.write('x')`) and other primitives are ignored silently.
+ */
+export function handlerPromise(ret: unknown, log: (message: string) => void, r: Request): PromiseLike<unknown> | null {
+  if (ret === undefined || ret === null) return null;
+  if (typeof (ret as PromiseLike<unknown>).then === 'function') return ret as PromiseLike<unknown>;
+  const what = ignoredKind(ret);
+  if (what !== null) {
+    log(
+      `http: the handler for ${r.method} ${r.url.path} returned ${what}, which is ignored: a handler's return value is not ` +
+        'the response; write it with w.write (writeJSON for a value), or return a promise to be awaited',
+    );
+  }
+  return null;
+}
+
+function ignoredKind(v: unknown): string | null {
+  if (typeof v === 'string') return 'a string';
+  if (typeof v !== 'object' || v === null || v instanceof Error) return null;
+  const ctor = (v as { constructor?: { name?: string } }).constructor?.name;
+  if (ctor === 'Response' && typeof (v as { arrayBuffer?: unknown }).arrayBuffer === 'function') return 'a web Response';
+  if (Array.isArray(v)) return 'an array';
+  if (ctor === 'Object' || ctor === undefined) return 'an object';
+  return null;
 }

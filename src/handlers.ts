@@ -39,7 +39,7 @@ export function stripPrefix(prefix: string, h: HandlerLike): Handler {
   if (prefix === '') return next;
   const ascii = isASCII(prefix);
   return {
-    serveHTTP(w: ResponseWriter, r: Request): void | Promise<void> {
+    serveHTTP(w: ResponseWriter, r: Request): unknown {
       const u = r.url;
       const path = trimPrefix(u.path, prefix, ascii);
       const raw = trimPrefix(u.rawPath, prefix, ascii);
@@ -61,7 +61,7 @@ export function stripPrefix(prefix: string, h: HandlerLike): Handler {
 export function allowQuerySemicolons(h: HandlerLike): Handler {
   const next = toHandler(h);
   return {
-    serveHTTP(w: ResponseWriter, r: Request): void | Promise<void> {
+    serveHTTP(w: ResponseWriter, r: Request): unknown {
       if (!r.url.rawQuery.includes(';')) return next.serveHTTP(w, r);
       const r2 = withOwnURL(r);
       r2.url.rawQuery = r.url.rawQuery.replaceAll(';', '&');

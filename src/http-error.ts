@@ -1,8 +1,11 @@
 /**
- * error, notFound and notFoundHandler: Go's plain-text error replies (RSP-100…RSP-102).
+ * error, notFound and notFoundHandler: Go's plain-text error replies (RSP-100…RSP-102); HTTPError, an error that
+ * carries its answer.
  * @module
  */
 
+import { NetHTTPError } from './errors';
+import { statusText } from './status';
 import { handlerFunc, type Handler, type ResponseWriter } from './handler';
 import type { Request } from './request';
 
@@ -31,3 +34,31 @@ const notFoundSingleton: Handler = handlerFunc(notFound);
 export function notFoundHandler(): Handler {
   return notFoundSingleton;
 }
+
+const kHTTPError = Symbol.for('nethttp.HTTPError');
+
+/**
+ * HTTPError is an error that says how to answer it: `throw new HTTPError(404, 'no such user')`. When a handler lets
+ * one escape before writing anything, every carrier answers it with its status and message as plain text (as
+ * {@link error} does), instead of treating the throw as a panic; behind {@link nethttp!recoverHandler} it is answered the same
+ * way. nethttp has no Go counterpart: Go handlers call `http.Error` and return.
+ */
+export class HTTPError extends NetHTTPError {
+  /** The status of the answer, 400–599. */
+  readonly status: number;
+  /**
+   * @param status an HTTP status from 400 to 599
+   * @param message the body of the answer; the status text (`Not Found`) when omitted
+   */
+  constructor(status: number, message?: string, options?: { cause?: unknown }) {
+    if (!Number.isInteger(status) || status < 400 || status > 599) throw new RangeError(`HTTPError: status ${status} is not 400–599`);
+    super('HTTPError', message ?? statusText(status), options);
+    this.name = 'HTTPError';
+    this.status = status;
+    (this as unknown as Record<symbol, boolean>)[kHTTPError] = true;
+  }
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[kHTTPError] === true;
+  }
+}
+

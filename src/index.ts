@@ -15,10 +15,11 @@ export * from './handler';
 export { chain, type Middleware } from './middleware';
 export * from './request';
 export { type Logger, stderrLogger } from './log';
-export { error, notFound, notFoundHandler } from './http-error';
+export { error, notFound, notFoundHandler, HTTPError } from './http-error';
+export { recoverHandler, type RecoverOptions } from './recover';
 export { writeJSON, readJSON, JSONBodyError, type ReadJSONOptions } from './json';
 export { detectContentType } from './sniff';
-export { Response, TrailerPrefix } from './response';
+export { TrailerPrefix } from './response';
 export { ResponseController, newResponseController, type Hijacked, type Unwrapper } from './response-controller';
 export { ServeMux, type ServeMuxOptions, DefaultServeMux, handle, handleFunc } from './servemux';
 export { redirect, redirectHandler } from './redirect';
@@ -35,7 +36,7 @@ export {
   Server, type ServerOptions, DefaultMaxHeaderBytes, ServerContextKey, LocalAddrContextKey,
   listenAndServe, listenAndServeTLS, serve,
 } from './server';
-export { listen, type Listener, type Addr, NetError, ErrListenerClosed } from './listener';
+export { listen, type Listener, type Addr, NetError, ErrListenerClosed, splitHostPort, joinHostPort } from './listener';
 export { type ConnState, StateNew, StateActive, StateIdle, StateHijacked, StateClosed, connStateString } from './conn-state';
 export { maxBytesReader, maxBytesHandler } from './max-bytes';
 export {

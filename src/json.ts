@@ -7,7 +7,7 @@
 import { MaxBytesError, NetHTTPError } from './errors';
 import { firstValue } from './header';
 import type { ResponseWriter } from './handler';
-import { error } from './http-error';
+import { HTTPError, error } from './http-error';
 import { parseMediaType } from './media-type';
 import type { Request } from './request';
 import { Response } from './response';
@@ -134,13 +134,13 @@ export async function readJSON<T = unknown>(r: Request, o?: ReadJSONOptions): Pr
 }
 
 /**
- * Answers a {@link JSONBodyError} a handler let escape, when nothing was written yet: `error(w, message, status)`,
+ * Answers a {@link JSONBodyError} or an {@link HTTPError} a handler let escape, when nothing was written yet: `error(w, message, status)`,
  * and for 413 the connection is closed afterwards as maxBytesReader arranges. Returns false for anything else
  * (then the throw is the handler's panic).
  * @internal
  */
 export function answerEscaped(w: Response, err: unknown): boolean {
-  if (!(err instanceof JSONBodyError) || w.wroteHeader || w.hijacked || w.handlerDone) return false;
+  if (!(err instanceof JSONBodyError || err instanceof HTTPError) || w.wroteHeader || w.hijacked || w.handlerDone) return false;
   w.discardBuffered();
   if (err.status === 413) w.sink.requestTooLarge?.(w);
   error(w, err.message, err.status);

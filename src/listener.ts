@@ -6,9 +6,41 @@
 import * as net from 'node:net';
 import type * as tls from 'node:tls';
 
-/** @internal `host:port`, with an IPv6 host in brackets (Go's `net.JoinHostPort`). */
+/**
+ * joinHostPort combines a host and a port into `host:port`, with a host holding a colon (IPv6) in brackets:
+ * `joinHostPort('::1', 80)` is `[::1]:80` (Go's `net.JoinHostPort`).
+ */
 export function joinHostPort(host: string, port: number | string): string {
   return (host.includes(':') ? `[${host}]` : host) + ':' + port;
+}
+
+/**
+ * splitHostPort splits `host:port`, `[host]:port` or `[host%zone]:port` into host and port, as strings (Go's
+ * `net.SplitHostPort`): `const [host, port] = splitHostPort(r.remoteAddr)`. IPv6 hosts come without their brackets.
+ * Throws a {@link NetError} (`missing port in address`, `too many colons in address`…) for anything else.
+ */
+export function splitHostPort(hostport: string): [host: string, port: string] {
+  const fail = (why: string): never => {
+    throw new NetError(`address ${hostport}: ${why}`, false);
+  };
+  const i = hostport.lastIndexOf(':');
+  if (i < 0) return fail('missing port in address');
+  let host: string;
+  if (hostport.startsWith('[')) {
+    const end = hostport.indexOf(']');
+    if (end < 0) return fail("missing ']' in address");
+    if (end + 1 === hostport.length) return fail('missing port in address');
+    if (end + 1 !== i) return fail(hostport[end + 1] === ':' ? 'too many colons in address' : 'missing port in address');
+    host = hostport.slice(1, end);
+    if (hostport.indexOf('[', 1) >= 0) return fail("unexpected '[' in address");
+    if (hostport.indexOf(']', end + 1) >= 0) return fail("unexpected ']' in address");
+  } else {
+    host = hostport.slice(0, i);
+    if (host.includes(':')) return fail('too many colons in address');
+    if (hostport.includes('[')) return fail("unexpected '[' in address");
+    if (hostport.includes(']')) return fail("unexpected ']' in address");
+  }
+  return [host, hostport.slice(i + 1)];
 }
 
 /** Addr is a listener's network address; `toString()` gives `host:port` (`[::1]:80` for IPv6). */
@@ -42,8 +74,8 @@ export const ErrListenerClosed = new NetError('use of closed network connection'
 
 const TEMPORARY = new Set(['EMFILE', 'ENFILE', 'ECONNABORTED', 'ECONNRESET', 'ENOBUFS', 'ENOMEM', 'EAGAIN']);
 
-/** @internal Splits Go-style addresses: ":9091", "127.0.0.1:0", "[::1]:80", "localhost:http". */
-export function splitHostPort(address: string): { host: string; port: number } {
+/** @internal Splits Go-style listen addresses: ":9091", "127.0.0.1:0", "[::1]:80", "localhost:http". */
+export function splitListenAddress(address: string): { host: string; port: number } {
   const i = address.lastIndexOf(':');
   if (i === -1) throw new NetError(`address ${address}: missing port in address`, false);
   let host = address.slice(0, i);
@@ -119,7 +151,7 @@ class TCPListener implements Listener {
  * `"127.0.0.1:0"` on a free loopback port. Accepted connections have TCP keep-alive on (SRV-22).
  */
 export async function listen(network: 'tcp' | 'tcp4' | 'tcp6', address: string): Promise<Listener> {
-  const { host, port } = splitHostPort(address);
+  const { host, port } = splitListenAddress(address);
   const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false, keepAlive: true, keepAliveInitialDelay: 15000 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

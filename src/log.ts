@@ -3,6 +3,7 @@
  * @module
  */
 
+import { inspect } from 'node:util';
 import { ErrAbortHandler, NetHTTPError } from './errors';
 
 /**
@@ -42,7 +43,23 @@ export function logf(logger: Logger | null | undefined, message: string): void {
 export function panicLine(remoteAddr: string, v: unknown): string | null {
   // Only ErrAbortHandler itself is silent; an error wrapping it is logged (SRV-99).
   if (v instanceof NetHTTPError && v.code === ErrAbortHandler.code && v.constructor === NetHTTPError) return null;
-  const text = v === null || v === undefined ? 'panic called with nil argument' : v instanceof Error ? v.message : String(v);
+  // A thrown plain object shows its fields, not `[object Object]`.
+  const text =
+    v === null || v === undefined ? 'panic called with nil argument'
+    : v instanceof Error ? v.message
+    : typeof v === 'object' || typeof v === 'function' ? inspect(v, { depth: 4, breakLength: Infinity })
+    : String(v);
   const stack = v instanceof Error && v.stack ? v.stack : new Error().stack ?? '';
   return `http: panic serving ${remoteAddr}: ${text}\n${stack.slice(0, 64 << 10)}`;
+}
+
+/**
+ * @internal Whether `err` is the abort of an operation that was given the request's context signal (a timer, a
+ * fetch, a stream): `AbortError`, or the context's own `Canceled`. When the request's context was cancelled before the
+ * handler returned (the client left, SRV-95), such a throw is the expected end of the handler, not a panic to log.
+ */
+export function isAbortError(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { name?: unknown; code?: unknown };
+  return e.name === 'AbortError' || e.code === 'ABORT_ERR' || (err instanceof NetHTTPError && err.code === 'Canceled');
 }

@@ -3,7 +3,7 @@
  * @module
  */
 
-import type { Body } from './body';
+import { bodyJSON, bodyText, type Body } from './body';
 import { MaxBytesError } from './errors';
 import { toHandler, type Handler, type HandlerLike, type ResponseWriter } from './handler';
 import type { Request } from './request';
@@ -33,6 +33,12 @@ class MaxBytesBody implements Body {
     if (this.w instanceof Response) this.w.sink.requestTooLarge?.(this.w);
     if (ok.length > 0) return ok;
     throw this.err;
+  }
+  text(): Promise<string> {
+    return bodyText(this);
+  }
+  json<T = unknown>(): Promise<T> {
+    return bodyJSON<T>(this);
   }
   async readAll(): Promise<Buffer> {
     const parts: Buffer[] = [];
@@ -66,7 +72,7 @@ export function maxBytesReader(w: ResponseWriter, body: Body, n: number): Body {
 export function maxBytesHandler(h: HandlerLike, n: number): Handler {
   const inner = toHandler(h);
   return {
-    serveHTTP(w: ResponseWriter, r: Request): void | Promise<void> {
+    serveHTTP(w: ResponseWriter, r: Request): unknown {
       const r2 = r.shallowCopy();
       r2.body = maxBytesReader(w, r.body, n);
       return inner.serveHTTP(w, r2);

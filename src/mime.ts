@@ -7,7 +7,7 @@
  * not depend on where it runs. Extensions whose host value is not a web type (`.ts` is a Qt translation file there,
  * `.otf` an OpenDocument template, `.key` a Keynote file) are left out and sniffed instead.
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 const u8 = '; charset=utf-8';

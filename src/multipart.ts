@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PullBody, bytesBody, type Body } from './body';
+import { PullBody, bodyJSON, bodyText, bytesBody, type Body } from './body';
 import { ErrUnexpectedEOF, NetHTTPError, ProtocolError } from './errors';
 import { Header, canonicalHeaderKey } from './header';
 import { byteLengthOf, bytesOf, textOf, textOfBytes } from './internal/text';
@@ -179,6 +179,12 @@ export class Part implements Body {
     }
   }
 
+  text(): Promise<string> {
+    return bodyText(this);
+  }
+  json<T = unknown>(): Promise<T> {
+    return bodyJSON<T>(this);
+  }
   async readAll(): Promise<Buffer> {
     const parts: Buffer[] = [];
     for (let b = await this.read(); b !== null; b = await this.read()) parts.push(b);

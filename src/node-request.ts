@@ -2,7 +2,7 @@
  * From a Node request (`IncomingMessage`, or `Http2ServerRequest` of the compatibility API) to a nethttp
  * {@link Request}, with a {@link Body} that pulls from the Node stream.
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 import type { IncomingMessage } from 'node:http';

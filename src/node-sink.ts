@@ -2,7 +2,7 @@
  * The Node sink: the response core's head and body written through Node's `ServerResponse` (HTTP/1) or
  * `Http2ServerResponse` (the http2 compatibility API). Node frames the body; we decide every header.
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 import type { ServerResponse } from 'node:http';

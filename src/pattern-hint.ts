@@ -4,7 +4,7 @@
  * and then answers 404 or 405. The mux keeps Go's matching and logs one line at registration naming the Go pattern
  * to write instead.
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 import { logf, stderrLogger, type Logger } from './log';

@@ -6,7 +6,7 @@
  * byte), the form in which the mux matches request paths and hosts, so literals compare byte for byte with decoded
  * request segments (`/café` matches `/caf%C3%A9`) and error offsets are byte offsets as Go reports them.
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 import { PatternError } from './errors';

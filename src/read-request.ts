@@ -2,7 +2,7 @@
  * readRequest: from a parsed head to a {@link Request}, with Go's validation order and framing rules
  * (SRV-59, SRV-61…SRV-66, SRV-73, REQ-5, REQ-14…REQ-21, REQ-34).
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 import { firstValue } from './header';

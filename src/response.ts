@@ -7,10 +7,11 @@
  */
 
 import type { ResponseHead, ResponseSink } from './sink';
-import { ErrBodyNotAllowed, ErrContentLength, ErrHijacked, NetHTTPError } from './errors';
+import { ErrBodyNotAllowed, ErrContentLength, ErrHijacked, ErrWriteAfterHandler } from './errors';
 import type { Flusher, ResponseWriter } from './handler';
 import { Header, canonicalHeaderKey, firstValue, isToken } from './header';
 import { binaryOf, bytesOf, isWellFormed } from './internal/text';
+import { logf } from './log';
 import { detectContentType, sniffLatin1 } from './sniff';
 
 /** The size of the per-response buffer that decides between Content-Length and chunked (RSP-1, RSP-2). */
@@ -131,6 +132,26 @@ export function relevantCaller(): string {
   return '<unknown> (<unknown>:0)';
 }
 
+/**
+ * @internal The response core behind `w`, found through `unwrap()` chains (as {@link ResponseController} does), or
+ * null for a writer of the user's own.
+ */
+export function coreOf(w: ResponseWriter): Response | null {
+  let x: ResponseWriter | undefined = w;
+  for (let depth = 0; x !== undefined && depth < 64; depth++) {
+    if (x instanceof Response) return x;
+    const u: unknown = (x as { unwrap?: unknown }).unwrap;
+    x = typeof u === 'function' ? (u as () => ResponseWriter).call(x) : undefined;
+  }
+  return null;
+}
+
+/** @internal Where a line about the response `w` goes: its carrier's log, else stderr (Go's log.Printf). */
+export function logOf(w: ResponseWriter): (message: string) => void {
+  const core = coreOf(w);
+  return core !== null ? (m) => core.sink.log(m) : (m) => logf(null, m);
+}
+
 /** Options a carrier gives the core about the request being answered. @internal */
 export interface ResponseRequestInfo {
   method: string;
@@ -224,7 +245,8 @@ export class Response implements ResponseWriter, Flusher {
       if (len > 0) this.sink.log(`http: response.Write on hijacked connection from ${relevantCaller()}`);
       return ErrHijacked;
     }
-    if (this.handlerDone) return ErrWriteAfterHandler;
+    if (this.handlerDone) return this.lateWrite();
+    if (typeof data !== 'string' && !(data instanceof Uint8Array)) throw notBytes(data);
     this.sink.disableContinue?.();
     if (!this.wroteHeader) this.writeHeader(200);
     const isString = typeof data === 'string';
@@ -252,6 +274,20 @@ export class Response implements ResponseWriter, Flusher {
     const bytes = encoded ?? (isString ? Buffer.from(data) : Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
     this.bufferWrite(bytes, isString);
     return null;
+  }
+
+  private lateLogged = false;
+  // A write after the handler finished: lost, so said once per response with the likely cause (RSP-26).
+  private lateWrite(): Error {
+    if (!this.lateLogged) {
+      this.lateLogged = true;
+      this.sink.log(
+        `http: response.Write after the handler returned, from ${relevantCaller()}: the bytes are dropped. The handler ` +
+          'returned before this work finished: a missing await or return (on next.serveHTTP(w, r), on a promise, or work ' +
+          'left in a callback or timer)',
+      );
+    }
+    return ErrWriteAfterHandler;
   }
 
   // The buffered string, when the buffer holds exactly one ASCII string (see write).
@@ -539,6 +575,15 @@ export class Response implements ResponseWriter, Flusher {
   }
 }
 
+// write(42), write({}): JavaScript lets them through the types; say what was wrong instead of failing deep inside.
+function notBytes(data: unknown): TypeError {
+  const what = data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data === 'object' ? 'an object' : `a ${typeof data}`;
+  return new TypeError(
+    `http: ResponseWriter.write takes a string or a Uint8Array (a Buffer), not ${what}: ` +
+      (typeof data === 'number' || typeof data === 'boolean' ? 'write String(value)' : 'write JSON.stringify(value) or use writeJSON'),
+  );
+}
+
 const NO_LINES = Object.freeze([]) as unknown as string[];
 
 const NOT_ORDINARY = 0;
@@ -577,5 +622,3 @@ function isLengthOrTE(k: string): boolean {
   return k === 'Content-Length' || k === 'Transfer-Encoding';
 }
 
-/** Returned by `write` after the handler returned (RSP-26: Go's outcome is undefined; nethttp refuses). */
-const ErrWriteAfterHandler = Object.freeze(new NetHTTPError('ErrWriteAfterHandler', 'http: write after handler returned')) as NetHTTPError;

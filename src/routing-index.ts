@@ -7,7 +7,7 @@
  * patterns that share its literal (or have a wildcard) at one chosen position — the rarest — plus every pattern
  * ending in a multi, which can match paths of any length.
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 import type { Pattern } from './pattern';

@@ -3,7 +3,7 @@
  * on the request path. Matching prefers, at each segment, a literal, then a single wildcard, then a multi
  * wildcard, backtracking when a branch fails; this finds the most specific pattern (MUX-50, MUX-51).
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 import type { Handler } from './handler';

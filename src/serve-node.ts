@@ -2,14 +2,16 @@
  * serveNode: one Node request through one handler — the Node carrier's version of the native conn's
  * serve step (build the Request, run the handler, treat a throw as Go's panic, finish the response).
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 import type { ServerResponse } from 'node:http';
+import { constants as h2constants } from 'node:http2';
 import { background, withCancel, type CancelFunc, type Context } from './context';
-import type { Handler } from './handler';
+import { handlerPromise, type Handler } from './handler';
 import { answerEscaped } from './json';
-import { logf, panicLine, type Logger } from './log';
+import { isAbortError, logf, panicLine, type Logger } from './log';
+import { ErrAbortHandler } from './errors';
 import { releaseNodeBody, type NodeRequest } from './node-request';
 import { NodeSink, type NodeResponse } from './node-sink';
 import type { SinkResponse } from './sink';
@@ -38,6 +40,8 @@ interface ContinueState {
   _expect_continue?: boolean;
   _sent100?: boolean;
 }
+
+const NGHTTP2_INTERNAL_ERROR = h2constants.NGHTTP2_INTERNAL_ERROR;
 
 /** @internal Answers a target Go refuses, as Go does: 400, `Connection: close`. */
 export function badRequest(res: NodeResponse): void {
@@ -106,6 +110,8 @@ class NodeExchange implements ContextSource, Exchange {
   }
 
   done(panicked: boolean, err: unknown): void {
+    // The client left before the handler returned: an abort of its context is the handler's quiet end (SRV-95).
+    if (panicked && this.over && isAbortError(err)) err = ErrAbortHandler;
     this.over = true;
     this.cancel?.();
     const r = this.r;
@@ -135,7 +141,11 @@ class NodeExchange implements ContextSource, Exchange {
     }
     const line = panicLine(r.remoteAddr, err);
     if (line !== null) logf(this.o.errorLog, line);
-    this.res.destroy();
+    // HTTP/2: reset the stream with INTERNAL_ERROR, as Go's server does on a panic (a plain destroy resets it with
+    // NO_ERROR, and a client would take a response already started for a whole one).
+    const stream = (this.res as { stream?: { close(code: number): void } }).stream;
+    if (stream !== undefined) stream.close(NGHTTP2_INTERNAL_ERROR);
+    else this.res.destroy();
   }
 }
 
@@ -169,8 +179,9 @@ export function serveNode(h: Handler, r: Request, nreq: NodeRequest, res: NodeRe
     x.done(true, err);
     return;
   }
-  if (ret !== undefined && typeof (ret as Promise<void>).then === 'function') {
-    (ret as Promise<void>).then(() => x.done(false, undefined), (err: unknown) => x.done(true, err));
+  const p = ret === undefined ? null : handlerPromise(ret, (m) => sink.log(m), r);
+  if (p !== null) {
+    Promise.resolve(p).then(() => x.done(false, undefined), (err: unknown) => x.done(true, err));
   } else {
     x.done(false, undefined);
   }

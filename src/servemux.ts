@@ -333,7 +333,7 @@ export class ServeMux implements Handler {
   }
 
   /** @internal Serves `r` with the outcome of {@link ServeMux.match}: sets `r.pattern` and the path values (MUX-80). */
-  serveMatch(w: ResponseWriter, r: Request, m: MuxMatch): void | Promise<void> {
+  serveMatch(w: ResponseWriter, r: Request, m: MuxMatch): unknown {
     r.pattern = m.pattern;
     r.patNames = m.names;
     r.matches = m.values;
@@ -344,7 +344,7 @@ export class ServeMux implements Handler {
    * serveHTTP dispatches the request to the handler of the most specific matching pattern (Go's
    * `ServeMux.ServeHTTP`). The target `*` gets 400 and a closed connection (MUX-90).
    */
-  serveHTTP(w: ResponseWriter, r: Request): void | Promise<void> {
+  serveHTTP(w: ResponseWriter, r: Request): unknown {
     if (r.requestURI === '*') {
       if (r.protoAtLeast(1, 1)) w.header().set('Connection', 'close');
       w.writeHeader(400);

@@ -2,7 +2,7 @@
  * serverHandler: where every native request enters application code — the server's handler, or
  * DefaultServeMux, with `OPTIONS *` answered by the global options handler (SRV-101…SRV-106).
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 import type { Handler, ResponseWriter } from './handler';
@@ -29,7 +29,7 @@ export class ServerHandler implements Handler {
     private readonly handler: Handler | null,
     private readonly disableGeneralOptionsHandler: boolean,
   ) {}
-  serveHTTP(w: ResponseWriter, r: Request): void | Promise<void> {
+  serveHTTP(w: ResponseWriter, r: Request): unknown {
     // `OPTIONS *` is answered here unless turned off (SRV-12); no handler means DefaultServeMux (SRV-6).
     if (!this.disableGeneralOptionsHandler && r.requestURI === '*' && r.method === 'OPTIONS') return globalOptions(w, r);
     return (this.handler ?? DefaultServeMux).serveHTTP(w, r);

@@ -8,12 +8,12 @@ import type { Socket } from 'node:net';
 import * as http2 from 'node:http2';
 import * as tls from 'node:tls';
 import { readFileSync } from 'node:fs';
-import { Conn, LocalAddrContextKey, type ConnServer } from './conn';
+import { Conn, LocalAddrContextKey } from './conn';
 import { StateIdle, StateNew, type ConnState } from './conn-state';
 import { background, withValue, type Context } from './context';
-import { ErrServerClosed } from './errors';
+import { ErrServerClosed, errorIs } from './errors';
 import { toHandler, type Handler, type HandlerLike } from './handler';
-import { listen, listenerFromServer, listenerFromTLSServer, NetError, type Listener } from './listener';
+import { listen, listenerFromServer, listenerFromTLSServer, NetError, type Addr, type Listener } from './listener';
 import { logf, type Logger } from './log';
 import type { Request } from './request';
 import { ServerHandler } from './server-handler';
@@ -77,7 +77,7 @@ function goDuration(ms: number): string {
  * srv.listenAndServe().catch((err) => { if (!errorIs(err, ErrServerClosed)) throw err; });
  * ```
  */
-export class Server implements ConnServer {
+export class Server {
   addr: string;
   readonly handler: Handler;
   readTimeout: number;
@@ -131,25 +131,50 @@ export class Server implements ConnServer {
     this.conns.delete(c);
   }
 
-  /** listenAndServe listens on `addr` and serves (Go's `Server.ListenAndServe`, SRV-22). */
-  async listenAndServe(): Promise<never> {
-    if (this.inShutdown) throw ErrServerClosed;
-    const ln = await listen('tcp', this.addr === '' ? ':http' : this.addr);
-    return this.serve(ln);
+  /**
+   * listenAndServe listens on `addr` and serves (Go's `Server.ListenAndServe`, SRV-22). Like `serve`, it rejects
+   * with {@link ErrServerClosed} after `shutdown` or `close`; that rejection alone never counts as unhandled, so
+   * `srv.listenAndServe()` written without `await` or `.catch` does not end the process on a normal shutdown.
+   */
+  listenAndServe(): Promise<never> {
+    return closedIsHandled(this.listenAndServeTCP(this.addr === '' ? ':http' : this.addr, null));
   }
 
   /** listenAndServeTLS listens on `addr` and serves TLS with the given PEM files (Go's `ListenAndServeTLS`). */
-  async listenAndServeTLS(certFile = '', keyFile = ''): Promise<never> {
+  listenAndServeTLS(certFile = '', keyFile = ''): Promise<never> {
+    return closedIsHandled(this.listenAndServeTCP(this.addr === '' ? ':https' : this.addr, [certFile, keyFile]));
+  }
+
+  private async listenAndServeTCP(addr: string, tlsFiles: [string, string] | null): Promise<never> {
     if (this.inShutdown) throw ErrServerClosed;
-    const ln = await listen('tcp', this.addr === '' ? ':https' : this.addr);
-    return this.serveTLS(ln, certFile, keyFile);
+    const ln = await listen('tcp', addr);
+    return tlsFiles === null ? this.serve(ln) : this.serveTLS(ln, tlsFiles[0], tlsFiles[1]);
+  }
+
+  private readonly boundWaiters: Array<[(a: Addr) => void, (e: Error) => void]> = [];
+
+  /**
+   * boundAddr resolves with the address of the listener the server serves (waiting for `listenAndServe` to bind):
+   * after `listenAndServe()` with `addr: ':0'`, `(await srv.boundAddr()).port` is the port the system chose. Go
+   * programs take it from the listener they pass to `serve`; this is the same, for a listener the server made.
+   * Rejects with {@link ErrServerClosed} once the server is shut down.
+   */
+  boundAddr(): Promise<Addr> {
+    const l = this.listeners.values().next();
+    if (!l.done) return Promise.resolve(l.value.addr());
+    if (this.inShutdown) return Promise.reject(ErrServerClosed);
+    return new Promise((resolve, reject) => this.boundWaiters.push([resolve, reject]));
   }
 
   /**
    * serveTLS serves TLS connections accepted on `l`, with the certificate and key from PEM files (or from
    * `tlsConfig`). A failed handshake is logged as Go logs it (SRV-100).
    */
-  async serveTLS(l: Listener, certFile = '', keyFile = ''): Promise<never> {
+  serveTLS(l: Listener, certFile = '', keyFile = ''): Promise<never> {
+    return closedIsHandled(this.serveTLSOn(l, certFile, keyFile));
+  }
+
+  private async serveTLSOn(l: Listener, certFile: string, keyFile: string): Promise<never> {
     const h2 = this.options.disableHTTP2 !== true;
     const opts: tls.TlsOptions = { ...this.options.tlsConfig, ALPNProtocols: h2 ? ['h2', 'http/1.1'] : ['http/1.1'] };
     if (certFile !== '') opts.cert = readFileSync(certFile);
@@ -188,7 +213,7 @@ export class Server implements ConnServer {
       },
       addr: () => l.addr(),
     };
-    return this.serve(wrapped);
+    return this.serveOn(wrapped);
   }
 
   private h2server: http2.Http2SecureServer | null = null;
@@ -222,7 +247,11 @@ export class Server implements ConnServer {
    * serve accepts connections on `l` and serves each in its own flow (Go's `Server.Serve`): the accept loop of
    * SRV-26…SRV-29, with Go's back-off on temporary errors. It always rejects and always closes `l`.
    */
-  async serve(l: Listener): Promise<never> {
+  serve(l: Listener): Promise<never> {
+    return closedIsHandled(this.serveOn(l));
+  }
+
+  private async serveOn(l: Listener): Promise<never> {
     if (this.inShutdown) {
       // A server shut down cannot serve again (SRV-24, SRV-40).
       await l.close();
@@ -232,6 +261,7 @@ export class Server implements ConnServer {
     if (base == null) throw new Error('BaseContext returned a nil context');
     base = withValue(base, ServerContextKey, this);
     this.listeners.add(l);
+    for (const [resolve] of this.boundWaiters.splice(0)) resolve(l.addr());
     let resolveLoop!: () => void;
     const loopDone = new Promise<void>((r) => (resolveLoop = r));
     this.loops.add(loopDone);
@@ -302,9 +332,12 @@ export class Server implements ConnServer {
    * shutdown stops the server gracefully (Go's `Server.Shutdown`, SRV-30…SRV-36): closes the listeners, starts the
    * registerOnShutdown hooks, then closes idle connections as they become idle until none is left. It resolves when
    * all are closed, or rejects with `ctx.err()` if `ctx` ends first (active connections then go on, SRV-33).
+   * A Go program usually exits then, which ends those connections; a Node process keeps running while they are
+   * open, so close them yourself: `await srv.shutdown(withTimeout(background(), 10_000)[0]).catch(() => srv.close())`.
    */
   async shutdown(ctx: Context = background()): Promise<void> {
     this.inShutdown = true;
+    for (const [, reject] of this.boundWaiters.splice(0)) reject(ErrServerClosed);
     const closes = [...this.listeners].map((l) => l.close());
     this.listeners.clear();
     for (const f of this.onShutdown) setImmediate(f);
@@ -328,6 +361,7 @@ export class Server implements ConnServer {
   /** close closes the listeners and every connection now, without waiting for handlers (SRV-38). */
   async close(): Promise<void> {
     this.inShutdown = true;
+    for (const [, reject] of this.boundWaiters.splice(0)) reject(ErrServerClosed);
     const closes = [...this.listeners].map((l) => l.close());
     this.listeners.clear();
     await Promise.all(closes);
@@ -344,6 +378,21 @@ export class Server implements ConnServer {
     for (const c of this.conns) if (state === undefined || c.state === state) n++;
     return n;
   }
+}
+
+/**
+ * The promise `p` as it is, except that its rejection with {@link ErrServerClosed} is marked handled the moment it
+ * happens: a shutdown is the normal end of serving, and a caller who awaits the promise still gets the error.
+ * Any other rejection stays unhandled unless the caller handles it.
+ */
+function closedIsHandled(p: Promise<never>): Promise<never> {
+  const out: Promise<never> = new Promise((_, reject) => {
+    p.then(undefined, (err: unknown) => {
+      reject(err);
+      if (errorIs(err, ErrServerClosed)) out.catch(() => undefined);
+    });
+  });
+  return out;
 }
 
 /** listenAndServe listens on `addr` and serves `handler` (DefaultServeMux when null), as Go's `http.ListenAndServe`. */

@@ -5,11 +5,11 @@
 
 import { withTimeout, DeadlineExceeded } from './context';
 import { ErrHandlerTimeout, errorIs } from './errors';
-import { toHandler, type Handler, type HandlerLike, type ResponseWriter } from './handler';
+import { handlerPromise, toHandler, type Handler, type HandlerLike, type ResponseWriter } from './handler';
 import { Header } from './header';
 import { logf } from './log';
 import type { Request } from './request';
-import { Response, relevantCaller } from './response';
+import { Response, logOf, relevantCaller } from './response';
 import { bytesOf } from './internal/text';
 
 const defaultBody = '<html><head><title>Timeout</title></head><body><h1>Timeout</h1></body></html>';
@@ -116,14 +116,15 @@ export function timeoutHandler(h: HandlerLike, ms: number, msg = ''): Handler {
         ctx.signal.addEventListener('abort', onDeadline, { once: true });
         // Already cancelled (the client left): 503 now; the handler still runs and its writes fail (Go issue 8209).
         if (ctx.err() !== null) onDeadline();
-        let ret: void | Promise<void>;
+        let ret: unknown;
         try {
           ret = inner.serveHTTP(tw, r2);
         } catch (err) {
           onPanic(err);
           return;
         }
-        if (ret !== undefined && typeof (ret as Promise<void>).then === 'function') (ret as Promise<void>).then(onDone, onPanic);
+        const p = handlerPromise(ret, (m) => logOf(w)(m), r2);
+        if (p !== null) Promise.resolve(p).then(onDone, onPanic);
         else onDone();
       });
     },

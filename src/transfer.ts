@@ -2,7 +2,7 @@
  * Request body framing: which requests have a body and how it is delimited (Go's transfer.go for requests:
  * SRV-61, REQ-34 and the Content-Length smuggling rules).
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 import { Header, canonicalHeaderKey } from './header';

@@ -7,7 +7,7 @@
 import * as http from '../../src';
 import { jsonBytes, jsonList, jsonMultimap } from './json-bytes';
 
-type Scenario = (w: http.ResponseWriter, r: http.Request) => void | Promise<void>;
+type Scenario = (w: http.ResponseWriter, r: http.Request) => unknown;
 
 const fillLine = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-\n';
 

@@ -2,7 +2,7 @@
  * Express route paths (path-to-regexp 8 syntax, as Express 5 uses) translated into Go 1.22 ServeMux patterns,
  * for moving routes from an Express router to a {@link ServeMux} one at a time.
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 import { parse, type Token } from 'path-to-regexp';

@@ -2,7 +2,7 @@
  * inject: a request played through a handler with no socket, on light-my-request (Fastify's injector) over the
  * Node carrier.
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 import lightInject = require('light-my-request');

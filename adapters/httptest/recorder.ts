@@ -2,7 +2,7 @@
  * ResponseRecorder: a {@link ResponseWriter} that records in memory what the handler sent (Go's
  * `httptest.ResponseRecorder`), through the same response core as every server carrier.
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 import { Header, bytesOf, statusText, type Flusher, type ResponseWriter, type Unwrapper } from '../../src/index';

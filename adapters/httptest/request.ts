@@ -1,7 +1,7 @@
 /**
  * newRequest: a server-side {@link Request} for calling a handler directly (Go's `httptest.NewRequest`).
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 import { Header, NoBody, Request, background, bytesBody, bytesOf, parseRequestURI, type Body, type Context } from '../../src/index';

@@ -1,7 +1,7 @@
 /**
  * newServer: a real native server on a loopback port for end-to-end tests (Go's `httptest.NewServer`).
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 import { Server, listen, type HandlerLike, type Listener, type ServerOptions } from '../../src/index';

@@ -3,7 +3,7 @@
  * (internal/chunked.go semantics: 4 KiB chunk-size lines, 16 hex digits, the non-data overhead guard,
  * trailers within 4 KiB ending in CRLF CRLF). It never copies data: decoded pieces are views of the input.
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 import { Header } from '../header';

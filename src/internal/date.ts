@@ -1,7 +1,7 @@
 /**
  * The `Date` header value, formatted once per second (RSP-30: `Mon, 02 Jan 2006 15:04:05 GMT`).
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 let cached = '';

@@ -1,7 +1,7 @@
 /**
  * Waiting for a writable to drain, shared by the sinks that write to Node streams.
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 /** The part of a Node writable (socket, ServerResponse) that draining needs. */

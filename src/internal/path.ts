@@ -1,7 +1,7 @@
 /**
  * Slash-separated path cleaning: Go's `path.Clean` and the mux's variant that keeps a trailing slash.
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 /** Whether `p` (starting with '/') has no empty, `.` or `..` segment except a final empty one (a trailing slash). */

@@ -2,7 +2,7 @@
  * The byte-level request head reader: request line and header fields straight from a Buffer, with Go's
  * textproto rules (SRV-58, REQ-1, REQ-30…REQ-33) and no regular expressions.
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 import { Header, canonicalHeaderKey } from '../header';
