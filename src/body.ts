@@ -103,6 +103,13 @@ export class PullBody implements Body {
     this.closed = true;
     if (!this.eof) this.src.abandon?.();
   }
+  /**
+   * @internal The handler returned: from now on reads reject with ErrBodyReadAfterClose, as on Go's body closed by
+   * finishRequest (SRV-86); the carrier itself still reads and drops what remains.
+   */
+  closeForHandler(): void {
+    this.closed = true;
+  }
   async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
     for (;;) {
       const b = await this.read(65536);

@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import type { ResponseHead, ResponseSink } from './sink';
 import { httpDate } from './internal/date';
 import { whenDrained } from './internal/drain';
+import { peerGoneError } from './listener';
 import { hasToken, type Response } from './response';
 import { statusText } from './status';
 
@@ -81,6 +82,12 @@ export class NativeSink implements ResponseSink {
   sent = 0;
 
   constructor(private readonly socket: Socket, private readonly st: ConnResponseState) {}
+
+  private goneErr: Error | null = null;
+  peerGone(): Error | null {
+    if (this.goneErr === null && this.socket.destroyed) this.goneErr = peerGoneError();
+    return this.goneErr;
+  }
 
   requestTooLarge(w: Response): void {
     this.st.requestTooLarge(w);

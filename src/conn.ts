@@ -512,6 +512,7 @@ export class Conn {
   private handlerReturned(st: RequestState, panicked: boolean, panicValue: unknown): boolean | Promise<boolean> {
     const gone = this.reqCancelled;
     this.cancelRequest();
+    st.body.closeForHandler();
     if (this.hijacked) return false;
     if (panicked && !answerEscaped(st.w, panicValue)) {
       // An abort of the request's own cancelled context (the client left) ends the handler quietly (SRV-95).
@@ -772,6 +773,11 @@ class ConnBody implements BodySource {
   /** Closes the handler's view of a body already read to its end (reads then reject, as after Go's Body.Close). */
   closeReader(): void {
     this.body?.close();
+  }
+
+  /** The handler returned: its reads reject from now on (SRV-86), whatever the conn does with the rest. */
+  closeForHandler(): void {
+    this.body?.closeForHandler();
   }
 
   /** Reads and drops up to `limit` bytes looking for the end: 'eof', 'limit' (more remains) or 'error'. */

@@ -69,6 +69,16 @@ export class NetError extends Error {
   }
 }
 
+/**
+ * @internal The error `write` returns once the client is gone (Go returns the failed write's `*net.OpError`, such as
+ * `write: broken pipe` or `connection reset by peer`).
+ */
+export function peerGoneError(cause?: unknown): NetError {
+  const e = new NetError('write: connection closed by the peer', false, 'ECONNRESET');
+  if (cause !== undefined) (e as { cause?: unknown }).cause = cause;
+  return e;
+}
+
 /** The error of `accept` on a closed listener (Go's `net.ErrClosed`). */
 export const ErrListenerClosed = new NetError('use of closed network connection', false, 'ErrClosed');
 

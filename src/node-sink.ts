@@ -9,7 +9,9 @@ import type { ServerResponse } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
 import type { ResponseHead, ResponseSink, SinkResponse } from './sink';
 import { httpDate } from './internal/date';
-import { whenDrained } from './internal/drain';
+import { Socket } from 'node:net';
+import { peerGoneError } from './listener';
+import { whenDrained, type Drainable } from './internal/drain';
 import { logf, type Logger } from './log';
 import { statusText } from './status';
 
@@ -216,8 +218,22 @@ export class NodeSink implements ResponseSink {
     else (res as ServerResponse).end(b);
   }
 
+  private goneErr: Error | null = null;
+  peerGone(): Error | null {
+    if (this.goneErr !== null) return this.goneErr;
+    const res = this.res;
+    const sock = (res as { socket?: { destroyed?: boolean } | null }).socket;
+    if ((res.destroyed && !res.writableFinished) || sock?.destroyed === true) this.goneErr = peerGoneError();
+    return this.goneErr;
+  }
+
   drained(): Promise<void> {
-    return whenDrained(this.res as ServerResponse);
+    const res = this.res as ServerResponse;
+    // node:http's server re-emits its socket's 'drain' on the response; a response on a stream that is not a
+    // socket (light-my-request's) never hears it, and would wait forever: that stream's own state decides there.
+    const sock: unknown = this.h2 ? null : res.socket;
+    if (sock != null && !(sock instanceof Socket) && res.writableNeedDrain) return whenDrained(sock as Drainable);
+    return whenDrained(res);
   }
 
   log(message: string): void {

@@ -247,6 +247,11 @@ export class Response implements ResponseWriter, Flusher {
     }
     if (this.handlerDone) return this.lateWrite();
     if (typeof data !== 'string' && !(data instanceof Uint8Array)) throw notBytes(data);
+    // Once bytes went out, a peer that left fails the write, as Go's Write on a dead connection does.
+    if (this.headSent && this.sink.peerGone !== undefined) {
+      const gone = this.sink.peerGone();
+      if (gone !== null) return gone;
+    }
     this.sink.disableContinue?.();
     if (!this.wroteHeader) this.writeHeader(200);
     const isString = typeof data === 'string';
@@ -272,8 +277,24 @@ export class Response implements ResponseWriter, Flusher {
     }
     if (this.str !== null) this.unstring();
     const bytes = encoded ?? (isString ? Buffer.from(data) : Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-    this.bufferWrite(bytes, isString);
+    // The caller owns its bytes again once write returns (Go's io.Writer contract): a Uint8Array is copied before
+    // anything keeps it (the buffer, a sink, a socket's queue). Bytes made here, or handed over, are not.
+    this.bufferWrite(bytes, isString, isString || encoded !== null || this.handedOver);
     return null;
+  }
+
+  private handedOver = false;
+  /**
+   * @internal write for bytes nethttp made and will not touch again (a file chunk read into a fresh buffer, cached
+   * file contents): passed on without the copy `write` makes of a caller's buffer.
+   */
+  writeOwned(data: Buffer): Error | null {
+    this.handedOver = true;
+    try {
+      return this.write(data);
+    } finally {
+      this.handedOver = false;
+    }
   }
 
   private lateLogged = false;
@@ -295,17 +316,18 @@ export class Response implements ResponseWriter, Flusher {
   private unstring(): void {
     const s = this.str!;
     this.str = null;
-    this.bufferWrite(Buffer.from(s, 'latin1'), true);
+    this.bufferWrite(Buffer.from(s, 'latin1'), true, true);
   }
 
   // Go's bufio.Writer in front of the chunkWriter: byte slices larger than the free space go straight through
   // when the buffer is empty; strings are always cut into buffer-sized pieces (RSP-4's observed boundaries).
-  private bufferWrite(p: Buffer, isString: boolean): void {
+  private bufferWrite(p: Buffer, isString: boolean, owned: boolean): void {
     let off = 0;
     if (this.bufIsView && p.length > BUF_SIZE - this.bufLen) this.unview();
     while (p.length - off > BUF_SIZE - this.bufLen) {
       if (this.bufLen === 0 && !isString) {
-        this.chunkWrite(off === 0 ? p : p.subarray(off));
+        const rest = off === 0 ? p : p.subarray(off);
+        this.chunkWrite(owned ? rest : Buffer.from(rest));
         return;
       }
       const buf = (this.buf ??= Buffer.allocUnsafe(BUF_SIZE));
@@ -315,7 +337,7 @@ export class Response implements ResponseWriter, Flusher {
       this.flushBuffer();
     }
     if (off === p.length) return;
-    if (this.bufLen === 0 && this.buf === null && p.length - off <= BUF_SIZE) {
+    if (owned && this.bufLen === 0 && this.buf === null && p.length - off <= BUF_SIZE) {
       // Common case of one small write: keep a view instead of copying; copied only if a second write comes.
       this.buf = off === 0 ? p : p.subarray(off);
       this.bufLen = this.buf.length;

@@ -13,6 +13,7 @@ import { bytesOf } from './internal/text';
 import { extOf, typeByExtension } from './mime';
 import type { Request } from './request';
 import { newResponseController } from './response-controller';
+import { Response } from './response';
 import { detectContentType } from './sniff';
 
 /**
@@ -527,7 +528,7 @@ async function copyRange(w: ResponseWriter, r: Request, src: Source, pos: number
   const mem = src as Source & { contents?(): Buffer | null };
   const whole = typeof mem.contents === 'function' ? mem.contents() : null;
   if (whole !== null && pos + length <= whole.length) {
-    return w.write(pos === 0 && length === whole.length ? whole : whole.subarray(pos, pos + length)) === null;
+    return writeOwned(w, pos === 0 && length === whole.length ? whole : whole.subarray(pos, pos + length)) === null;
   }
   const rc = newResponseController(w);
   const ctx = r.context();
@@ -546,7 +547,7 @@ async function copyRange(w: ResponseWriter, r: Request, src: Source, pos: number
     if (ctx.err() !== null) return false;
     if (!(n > 0)) return false;
     n = Math.min(n, buf.length);
-    if (w.write(n === buf.length ? buf : buf.subarray(0, n)) !== null) return false;
+    if (writeOwned(w, n === buf.length ? buf : buf.subarray(0, n)) !== null) return false;
     pos += n;
     left -= n;
     if (left > 0) {
@@ -557,6 +558,11 @@ async function copyRange(w: ResponseWriter, r: Request, src: Source, pos: number
     await rc.drained();
   }
   return true;
+}
+
+// The chunks here are fresh buffers (or cached contents nobody writes to): no copy needed when w is the core.
+function writeOwned(w: ResponseWriter, b: Buffer): Error | null {
+  return w instanceof Response ? w.writeOwned(b) : w.write(b);
 }
 
 async function readChunk(src: Source, pos: number, len: number): Promise<[Buffer, number]> {

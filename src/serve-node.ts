@@ -15,7 +15,7 @@ import { ErrAbortHandler } from './errors';
 import { releaseNodeBody, type NodeRequest } from './node-request';
 import { NodeSink, type NodeResponse } from './node-sink';
 import type { SinkResponse } from './sink';
-import { NoBody } from './body';
+import { NoBody, PullBody, type Body } from './body';
 import type { ContextSource, Exchange, Request } from './request';
 import { Response } from './response';
 
@@ -69,6 +69,7 @@ class NodeExchange implements ContextSource, Exchange {
     readonly res: NodeResponse,
     private readonly w: Response,
     private readonly o: ServeNodeOptions,
+    private readonly body: Body,
   ) {}
 
   get req(): NodeRequest {
@@ -110,6 +111,8 @@ class NodeExchange implements ContextSource, Exchange {
   }
 
   done(panicked: boolean, err: unknown): void {
+    // Reads after the handler returned reject with ErrBodyReadAfterClose (SRV-86), as on the native server.
+    if (this.body instanceof PullBody) this.body.closeForHandler();
     // The client left before the handler returned: an abort of its context is the handler's quiet end (SRV-95).
     if (panicked && this.over && isAbortError(err)) err = ErrAbortHandler;
     this.over = true;
@@ -169,7 +172,7 @@ export function serveNode(h: Handler, r: Request, nreq: NodeRequest, res: NodeRe
       return read(max);
     };
   }
-  const x = new NodeExchange(r, nreq, res, w, o);
+  const x = new NodeExchange(r, nreq, res, w, o, r.body);
   r.ctxSource = x;
   if (o.onDecline != null) r.exchange = x;
   let ret;

@@ -81,6 +81,11 @@ export interface ResponseSink {
   flush(): void;
   /** End of the response; `trailers` are lines (key, value, …) for a chunked body, else null. */
   end(trailers: string[] | null): void;
+  /**
+   * The error writes fail with once the peer is gone (the connection reset or closed before the response ended),
+   * else null. Asked only after the head went out. Absent where there is no peer (the recorder).
+   */
+  peerGone?(): Error | null;
   /** Resolves when the peer has drained what was written (backpressure). */
   drained(): Promise<void>;
   /** The carrier's logger line (superfluous writeHeader, invalid Content-Length…). */
