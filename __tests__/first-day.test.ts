@@ -4,13 +4,16 @@
  */
 
 import * as http from 'node:http';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ErrServerClosed, ErrWriteAfterHandler, HTTPError, NetError, Server, ServeMux, background, errorIs, joinHostPort,
-  newResponseController, recoverHandler, splitHostPort, withTimeout, type ResponseWriter,
+  newResponseController, recoverHandler, serveFile, splitHostPort, ErrBodyReadAfterClose, withTimeout, type ResponseWriter,
 } from '../src/index';
-import { everyCarrier, httpSend, listenerCarrier, nativeCarrier, quietLog, type Carrier } from './adapters/carriers';
+import { everyCarrier, express5Carrier, httpSend, listenerCarrier, nativeCarrier, quietLog, type Carrier } from './adapters/carriers';
 
 const log = quietLog();
 const lateResults: unknown[] = [];
@@ -80,8 +83,44 @@ function buildMux(): ServeMux {
   mux.handleFunc('GET /throw-object', () => {
     throw { code: 'E_THING', detail: 'plain object' };
   });
+  // Item 5: responses that wait for drained() past 64 KiB, and files over 64 KiB.
+  mux.handleFunc('GET /drained', async (w) => {
+    const rc = newResponseController(w);
+    for (let i = 0; i < 8; i++) {
+      w.write(Buffer.alloc(32 * 1024, 97 + i));
+      await rc.drained();
+    }
+  });
+  mux.handleFunc('GET /big-file', (w, r) => serveFile(w, r, bigFile));
+  // Item 6: the body read after the handler returned.
+  mux.handleFunc('POST /late-read', (_w, r) => {
+    setTimeout(() => {
+      r.body.readAll().then(
+        (b) => lateReads.push(b),
+        (e: unknown) => lateReads.push(e),
+      );
+    }, 10);
+  });
+  // Item 13: the caller's buffer is its own again once write returns.
+  mux.handleFunc('GET /reuse', (w) => {
+    const b = Buffer.from('AAAA');
+    w.write(b);
+    b.write('BBBB');
+    w.write(b);
+  });
+  mux.handleFunc('GET /refill', (w) => {
+    const block = Buffer.alloc(64 * 1024);
+    for (let i = 0; i < 8; i++) {
+      block.fill(65 + i);
+      w.write(block);
+    }
+  });
   return mux;
 }
+
+const bigFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'first-day-')), 'big.bin');
+writeFileSync(bigFile, Buffer.alloc(300 * 1024, 'z'));
+const lateReads: unknown[] = [];
 
 const carriers = everyCarrier(buildMux, log);
 const serverCarriers = ['native', 'requestListener', 'express4', 'express5', 'inject', 'native-h2'];
@@ -150,6 +189,22 @@ describe.each(Object.keys(carriers))('carrier %s', (name) => {
     });
   }
 
+  test('item 5: a response awaiting drained() past 64 KiB, and a 300 KiB file, finish', async () => {
+    const a = await c.send({ method: 'GET', path: '/drained' });
+    expect([a.status, a.body.length]).toEqual([200, 8 * 32 * 1024]);
+    expect(a.body[8 * 32 * 1024 - 1]).toBe(97 + 7);
+    const f = await c.send({ method: 'GET', path: '/big-file' });
+    expect([f.status, f.body.length]).toEqual([200, 300 * 1024]);
+  });
+
+  test('item 13: write copies what it keeps of the caller\'s buffer (Go: AAAABBBB)', async () => {
+    const a = await c.send({ method: 'GET', path: '/reuse' });
+    expect(a.body.toString()).toBe('AAAABBBB');
+    const b = await c.send({ method: 'GET', path: '/refill' });
+    expect(b.body.length).toBe(8 * 64 * 1024);
+    for (let i = 0; i < 8; i++) expect([i, b.body[i * 64 * 1024], b.body[(i + 1) * 64 * 1024 - 1]]).toEqual([i, 65 + i, 65 + i]);
+  });
+
   test('item 10: a numeric header value is sent as its text', async () => {
     const a = await c.send({ method: 'GET', path: '/numeric-header' });
     expect([a.status, a.headers['x-count'], a.headers['x-many'], a.body.toString()]).toEqual([200, '42', '7', 'ok']);
@@ -166,6 +221,14 @@ describe.each(Object.keys(carriers))('carrier %s', (name) => {
       const lines = log.lines.filter((l) => l.includes('after the handler returned'));
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/missing await or return/);
+    });
+
+    test('item 6: reading the body after the handler returned rejects with ErrBodyReadAfterClose', async () => {
+      lateReads.length = 0;
+      const a = await c.send({ method: 'POST', path: '/late-read', body: 'x'.repeat(1000), headers: { 'content-type': 'text/plain' } });
+      expect(a.status).toBe(200);
+      await until(() => lateReads.length === 1);
+      expect(errorIs(lateReads[0], ErrBodyReadAfterClose)).toBe(true);
     });
 
     test('item 10: a handler returning a string, an object or a web Response is logged as ignored', async () => {
@@ -219,6 +282,38 @@ describe('item 12: a client that leaves while the handler awaits with the reques
         await c.close();
       }
     });
+  }
+});
+
+describe('item 14: write reports a client that left', () => {
+  for (const make of [nativeCarrier, listenerCarrier, express5Carrier]) {
+    test(`${make.name}: the write loop stops on write's error`, async () => {
+      let result!: (v: [number, unknown]) => void;
+      const stopped = new Promise<[number, unknown]>((r) => (result = r));
+      const mux = new ServeMux();
+      mux.handleFunc('GET /stream', async (w) => {
+        const rc = newResponseController(w);
+        const chunk = Buffer.alloc(64 * 1024, 'x');
+        for (let i = 0; i < 4096; i++) {
+          const err = w.write(chunk);
+          if (err !== null) return result([i, err]);
+          await Promise.race([rc.drained(), sleep(20)]);
+        }
+        result([4096, null]);
+      });
+      const c = await make(mux, quietLog());
+      try {
+        const s = net.connect(c.port!, '127.0.0.1');
+        s.write(`GET ${c.prefix}/stream HTTP/1.1\r\nHost: x\r\n\r\n`);
+        await new Promise((r) => s.once('data', r));
+        s.destroy();
+        const [n, err] = await stopped;
+        expect(n).toBeLessThan(4096);
+        expect(err).toBeInstanceOf(NetError);
+      } finally {
+        await c.close();
+      }
+    }, 20_000);
   }
 });
 

@@ -4,8 +4,7 @@
  */
 
 import { bytesOf, textOfBytes } from './internal/text';
-import { ErrBodyReadAfterClose } from './errors';
-import { JSONBodyError } from './json';
+import { ErrBodyReadAfterClose, JSONBodyError } from './errors';
 
 /**
  * Body is a request body. Read it with `for await (const chunk of r.body)`, {@link Body.readAll} or

@@ -184,3 +184,25 @@ export class PathError extends NetHTTPError {
     return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[kPath] === true;
   }
 }
+
+const kJSONBody = Symbol.for('nethttp.JSONBodyError');
+
+/**
+ * JSONBodyError is the rejection of {@link readJSON}: `status` is the answer Go services give — 400 for an empty
+ * or malformed body, 413 for one past the limit, 415 for a Content-Type that is not JSON (when asked). A handler
+ * may catch it and answer in its own format; if it lets it escape before writing anything, the server answers
+ * `error(w, err.message, err.status)` on every carrier instead of treating it as a panic.
+ */
+export class JSONBodyError extends NetHTTPError {
+  /** The HTTP status that answers it: 400, 413 or 415. */
+  readonly status: 400 | 413 | 415;
+  constructor(status: 400 | 413 | 415, message: string, options?: { cause?: unknown }) {
+    super('JSONBodyError', message, options);
+    this.name = 'JSONBodyError';
+    this.status = status;
+    (this as unknown as Record<symbol, boolean>)[kJSONBody] = true;
+  }
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[kJSONBody] === true;
+  }
+}

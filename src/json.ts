@@ -4,7 +4,7 @@
  * @module
  */
 
-import { MaxBytesError, NetHTTPError } from './errors';
+import { JSONBodyError, MaxBytesError } from './errors';
 import { firstValue } from './header';
 import type { ResponseWriter } from './handler';
 import { HTTPError, error } from './http-error';
@@ -46,27 +46,7 @@ export interface ReadJSONOptions {
   reviver?: (this: unknown, key: string, value: unknown) => unknown;
 }
 
-const kJSONBody = Symbol.for('nethttp.JSONBodyError');
-
-/**
- * JSONBodyError is the rejection of {@link readJSON}: `status` is the answer Go services give — 400 for an empty
- * or malformed body, 413 for one past the limit, 415 for a Content-Type that is not JSON (when asked). A handler
- * may catch it and answer in its own format; if it lets it escape before writing anything, the server answers
- * `error(w, err.message, err.status)` on every carrier instead of treating it as a panic.
- */
-export class JSONBodyError extends NetHTTPError {
-  /** The HTTP status that answers it: 400, 413 or 415. */
-  readonly status: 400 | 413 | 415;
-  constructor(status: 400 | 413 | 415, message: string, options?: { cause?: unknown }) {
-    super('JSONBodyError', message, options);
-    this.name = 'JSONBodyError';
-    this.status = status;
-    (this as unknown as Record<symbol, boolean>)[kJSONBody] = true;
-  }
-  static override [Symbol.hasInstance](x: unknown): boolean {
-    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[kJSONBody] === true;
-  }
-}
+export { JSONBodyError } from './errors';
 
 const DefaultMaxBytes = 1 << 20;
 
