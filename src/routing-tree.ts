@@ -12,8 +12,7 @@ import { unescapeSegment } from './url';
 
 /**
  * The outcome of a mux lookup, for carriers that must tell "nothing matched" from a response (the Express adapter
- * falls through to `next()` on `notFound`, and optionally on `methodNotAllowed`).
- * @internal
+ * falls through to `next()` on `notFound`, and optionally on `methodNotAllowed`). Not meant for applications.
  */
 export interface MuxMatch {
   kind: 'found' | 'redirect' | 'notFound' | 'methodNotAllowed';

@@ -4,7 +4,7 @@
  * {@link ResponseSink}; the rules of Go's ResponseWriter live once, in src/response.ts, which depends on this
  * interface and not on any carrier.
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 import type { Header } from './header';
