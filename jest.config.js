@@ -9,6 +9,7 @@ module.exports = {
     '^nethttp/adapters/(.*)$': '<rootDir>/adapters/$1/index.ts',
     '^nethttp/httptest$': '<rootDir>/adapters/httptest/index.ts',
     '^nethttp/websocket$': '<rootDir>/src/websocket.ts',
+    '^nethttp/httputil$': '<rootDir>/src/httputil/index.ts',
   },
   testTimeout: 30000,
 };

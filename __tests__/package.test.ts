@@ -19,6 +19,7 @@ import { requestListener, type RequestListenerOptions } from 'nethttp/adapters/n
 import { middleware, expressRequest, keepRawBody, type MiddlewareOptions } from 'nethttp/adapters/express';
 import { newRecorder, newRequest, type ResponseRecorder } from 'nethttp/httptest';
 import { upgradeWebSocket, type WebSocketUpgrader } from 'nethttp/websocket';
+import { newSingleHostReverseProxy, type ProxyRequest } from 'nethttp/httputil';
 
 const mux = new ServeMux();
 const h: Handler = { serveHTTP: (w, r) => (expressRequest(r) === undefined ? fallThrough(w, r) : void w.write('x')) };
@@ -33,6 +34,8 @@ mux.serveHTTP(rec, newRequest('GET', '/'));
 export const code: string = ErrBodyConsumed.code;
 export const upgrade: typeof upgradeWebSocket = upgradeWebSocket;
 export type Upgrader = WebSocketUpgrader<unknown>;
+mux.handle('/proxy/', newSingleHostReverseProxy('http://127.0.0.1:1'));
+export type PR = ProxyRequest;
 `;
 
 const modes: [string, Record<string, string>, string[]][] = [
@@ -54,7 +57,7 @@ beforeAll(() => {
   execFileSync('tar', ['-xzf', path.join(project, tgz), '-C', project], { timeout: 60_000 });
   renameSync(path.join(project, 'package'), path.join(modules, 'nethttp'));
   // The package's dependencies and the Node types, as npm would have installed them.
-  for (const dep of ['light-my-request', 'path-to-regexp', '@types/node', 'undici-types']) {
+  for (const dep of ['light-my-request', 'path-to-regexp', 'undici', '@types/node', 'undici-types']) {
     symlinkSync(path.join(root, 'node_modules', dep), path.join(modules, dep), 'dir');
   }
   writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
@@ -91,10 +94,10 @@ test.each(modes)('every entry point type-checks under %s', (_name, options, file
 
 test('loads with require and with import', () => {
   const script = `
-    const a = require('nethttp'), b = require('nethttp/adapters/node'), c = require('nethttp/adapters/express'), d = require('nethttp/httptest');
+    const a = require('nethttp'), b = require('nethttp/adapters/node'), c = require('nethttp/adapters/express'), d = require('nethttp/httptest'), e = require('nethttp/httputil');
     import('nethttp/adapters/express').then((m) => {
       if (typeof a.ServeMux !== 'function' || typeof b.requestListener !== 'function' || typeof c.middleware !== 'function' ||
-          typeof d.newRecorder !== 'function' || m.middleware !== c.middleware) process.exit(1);
+          typeof d.newRecorder !== 'function' || typeof e.ReverseProxy !== 'function' || m.middleware !== c.middleware) process.exit(1);
       process.stdout.write('ok');
     });`;
   expect(execFileSync(process.execPath, ['-e', script], { cwd: project, timeout: 30_000 }).toString()).toBe('ok');

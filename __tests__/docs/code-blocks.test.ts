@@ -49,6 +49,7 @@ test('every ts block in the README and docs compiles', () => {
       nethttp: ['src/index.ts'],
       'nethttp/httptest': ['adapters/httptest/index.ts'],
       'nethttp/websocket': ['src/websocket.ts'],
+      'nethttp/httputil': ['src/httputil/index.ts'],
       'nethttp/adapters/*': ['adapters/*/index.ts'],
     },
   });
