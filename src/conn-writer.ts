@@ -168,10 +168,11 @@ export class NativeSink implements ResponseSink {
     }
     if (h.closeAfterReply) st.closeAfterReply = true;
     // Closing: `Connection: close` replaces the handler's, unless it already says close or this is a protocol
-    // switch (SRV-83).
+    // switch (SRV-83). On HTTP/1.0 the handler's field goes but an automatic `keep-alive` stays, as in Go, even
+    // though the connection then closes (SRV-77).
     if (st.closeAfterReply && (!keepAlives || !hasToken(h.snapshotConnection, 'close')) && !h.protocolSwitch) {
       dropConnection = true;
-      setConnection = st.is11 ? 'close' : '';
+      if (st.is11) setConnection = 'close';
     }
     let s = statusLine(st.is11, h.status);
     const lines = h.lines;

@@ -27,6 +27,8 @@ import type { BodyFraming } from './transfer';
 const MAX_POST_HANDLER_READ = 256 << 10;
 /** Unread input above which the socket is paused while a handler runs (backpressure on request bodies). */
 const HIGH_WATER = 64 << 10;
+/** Unsent reply bytes past which the next pipelined request waits (SRV-112). */
+const UNSENT_BOUND = 64 << 10;
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
 
 export { ErrUnexpectedEOF } from './errors';
@@ -143,6 +145,31 @@ export class Conn {
     if (this.queue.length === 0) return;
     this.pending = Buffer.concat([this.pending.subarray(this.pos), ...this.queue]);
     this.pos = 0;
+    this.queue = [];
+    this.queued = 0;
+  }
+
+  // The buffer a head arriving in pieces is gathered in: it doubles when full, so each byte is copied a bounded
+  // number of times (a copy of everything per piece made a 1 MiB head in 512-byte pieces cost seconds: issue #14).
+  private headBuf: Buffer | null = null;
+
+  /** Like {@link Conn.coalesce}, appending to {@link Conn.headBuf} in place while it has room. */
+  private gather(): void {
+    if (this.queue.length === 0) return;
+    const have = this.pending.length - this.pos;
+    const need = have + this.queued;
+    let buf = this.headBuf;
+    let off: number;
+    if (buf !== null && this.pos === 0 && this.pending.buffer === buf.buffer && this.pending.byteOffset === buf.byteOffset && buf.length >= need) {
+      off = have;
+    } else {
+      buf = this.headBuf = Buffer.allocUnsafe(Math.max(need * 2, 16 << 10));
+      this.pending.copy(buf, 0, this.pos);
+      this.pos = 0;
+      off = have;
+    }
+    for (const c of this.queue) off += c.copy(buf, off);
+    this.pending = buf.subarray(0, need);
     this.queue = [];
     this.queued = 0;
   }
@@ -296,6 +323,9 @@ export class Conn {
         const served = this.serveRequest(rr.req, rr.framing, rr);
         const keepGoing = typeof served === 'boolean' ? served : await served;
         if (!keepGoing) return;
+        // A client that pipelines without reading: no next request while more than UNSENT_BOUND of replies is
+        // unsent, as Go's blocked write holds its connection (SRV-112).
+        if (this.socket.writableLength > UNSENT_BOUND && this.socket.writableNeedDrain && !(await this.drained())) return;
         this.setState(StateIdle); // the response is out and the connection will be reused (SRV-43)
         if (!srv.keepAlivesEnabled()) return;
       }
@@ -362,11 +392,19 @@ export class Conn {
       while (k < 4 && k < this.avail() && (this.pending[this.pos + k] === 0x0d || this.pending[this.pos + k] === 0x0a)) k++;
       this.pos += k;
     }
-    // Where to resume scanning, relative to the head's start (coalescing moves the head to offset 0).
+    try {
+      return await this.readHeadPieces(limit);
+    } finally {
+      this.headBuf = null;
+    }
+  }
+
+  private async readHeadPieces(limit: number): Promise<RequestHead | Buffer | null> {
+    // Where to resume scanning and checking lines, relative to the head's start (gathering moves it to offset 0).
     let scanFrom = 0;
     let checkedTo = 0;
     for (;;) {
-      this.coalesce();
+      this.gather();
       const buf = this.pending;
       const start = this.pos;
       const avail = buf.length - start;
@@ -403,7 +441,37 @@ export class Conn {
     return head === null ? reply400 : null;
   }
 
+  /**
+   * Waits until the socket has sent what it holds: true then, false when it closed, or when the write deadline
+   * passed first (the socket is then destroyed, as Go's write fails at its deadline).
+   */
+  private drained(): Promise<boolean> {
+    const s = this.socket;
+    return new Promise<boolean>((resolve) => {
+      let timer: NodeJS.Timeout | null = null;
+      const done = (ok: boolean): void => {
+        s.off('drain', onDrain);
+        s.off('close', onClose);
+        if (timer !== null) clearTimeout(timer);
+        resolve(ok);
+      };
+      const onDrain = (): void => done(true);
+      const onClose = (): void => done(false);
+      s.on('drain', onDrain);
+      s.on('close', onClose);
+      if (this.writeDeadlineAt > 0) {
+        timer = setTimeout(() => {
+          this.writeFailed = true;
+          s.destroy();
+          done(false);
+        }, Math.max(0, this.writeDeadlineAt - Date.now()));
+      }
+    });
+  }
+  private writeDeadlineAt = 0;
+
   private armWriteTimeout(ms: number): void {
+    this.writeDeadlineAt = Date.now() + ms;
     this.writeExpired = false;
     if (this.writeTimer !== null) clearTimeout(this.writeTimer);
     this.writeTimer = setTimeout(() => {

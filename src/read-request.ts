@@ -7,7 +7,7 @@
 
 import { firstValue } from './header';
 import type { RequestHead } from './internal/textproto';
-import { parseHead, reply400, reply501, statusErrorReply } from './internal/textproto';
+import { parseHead, reply400, reply501, statusErrorReply, validFieldLine } from './internal/textproto';
 import { Request } from './request';
 import { hasToken } from './response';
 import { textOf } from './internal/text';
@@ -48,6 +48,7 @@ function valuesContainToken(values: string[], token: string): boolean {
 }
 
 const FIELD_PREFIX = Buffer.from('GET / HTTP/1.1\r\n', 'latin1');
+const CRLF = Buffer.from('\r\n', 'latin1');
 
 /**
  * @internal Checks the complete lines of an unfinished head buf[start,end) from `from` (a line start, `start` at
@@ -83,13 +84,23 @@ export function checkPartialHead(buf: Buffer, start: number, end: number, from: 
     if (nl + 1 >= end) return i; // a continuation may still come
     const next = buf[nl + 1];
     if (next !== 0x20 && next !== 0x09) {
-      const field = Buffer.concat([FIELD_PREFIX, buf.subarray(i, nl + 1), CRLF]);
-      if (parseHead(field, 0, field.length) === null) return -1;
+      if (!validFieldLine(buf, i, ce)) return -1;
+      i = nl + 1;
+      continue;
     }
-    i = nl + 1;
+    // A folded field: checked whole once the line after its last continuation has begun.
+    let j = nl + 1;
+    for (;;) {
+      const nl2 = buf.indexOf(0x0a, j);
+      if (nl2 === -1 || nl2 + 1 >= end) return i;
+      j = nl2 + 1;
+      if (buf[j] !== 0x20 && buf[j] !== 0x09) break;
+    }
+    const field = Buffer.concat([FIELD_PREFIX, buf.subarray(i, j), CRLF]);
+    if (parseHead(field, 0, field.length) === null) return -1;
+    i = j;
   }
 }
-const CRLF = Buffer.from('\r\n', 'latin1');
 
 /** @internal Builds the Request for a parsed head, or the exact reply Go writes for it. */
 export function readRequest(head: RequestHead): ReadRequestResult {

@@ -99,6 +99,11 @@ describe('a bad line is answered when Go meets it, not at the end of the head (S
     expect(o.closedEarly).toBe(true);
   });
 
+  test('a folded field with an empty name, once the line after its continuation begins (seed 14/1165)', async () => {
+    const o = await play('GET /echo HTTP/1.1\r\n:\r\n \r\nh');
+    expect(o.early).toBe(BAD);
+  });
+
   test('a field that may still be continued waits', async () => {
     const o = await play('GET /echo HTTP/1.1\r\nX(: a\r\n');
     expect(o.early).toBe('');
@@ -127,4 +132,11 @@ test('`Connection: close` folded with `\\t1` is "close 1": r.close is false, the
   expect(bodies(o.all)[0]).toContain('h:Connection=close 1\n');
   expect(o.all).toContain('Connection: close\r\n');
   expect(o.closedEarly).toBe(true);
+});
+
+test('HTTP/1.0 keep-alive with a length: the automatic `Connection: keep-alive` stays when an unfinished body closes the connection, as in Go (SRV-77, seed 14/6327)', async () => {
+  const o = await play('GET /hello HTTP/1.0\r\nHost: a\r\nContent-Length: 33\r\nConnection: keep-alive\r\n\r\nhi');
+  expect(o.early).toBe('');
+  expect(statuses(o.all)).toEqual(['200']);
+  expect(o.all).toContain('\r\nContent-Length: 6\r\nConnection: keep-alive\r\n\r\nhello\n');
 });

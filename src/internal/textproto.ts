@@ -242,6 +242,21 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
   return new ParsedHead(method, target, proto, major, minor, header, hosts, badName);
 }
 
+/**
+ * Whether one unfolded field line buf[a,b) (without its line end) is one parseHead accepts: trimmed of blanks, a
+ * non-empty name of token bytes (a space is let through: SRV-67 refuses it later), a colon, a value without
+ * control bytes but HTAB. For checking a head line by line as it arrives (SRV-111) without building a Header.
+ */
+export function validFieldLine(buf: Buffer, a: number, b: number): boolean {
+  while (a < b && isSP(buf[a])) a++;
+  while (b > a && isSP(buf[b - 1])) b--;
+  const colon = buf.indexOf(0x3a, a);
+  if (colon === -1 || colon >= b || colon === a) return false;
+  for (let k = a; k < colon; k++) if (buf[k] !== 0x20 && tokenByte[buf[k]] === 0) return false;
+  for (let k = colon + 1; k < b; k++) if (!validValueByte(buf[k])) return false;
+  return true;
+}
+
 // A class rather than an object literal, so that V8 never pretenures the allocation site (see conn.ts RequestState).
 class ParsedHead implements RequestHead {
   constructor(
