@@ -20,6 +20,7 @@ import { middleware, expressRequest, keepRawBody, type MiddlewareOptions } from 
 import { newRecorder, newRequest, type ResponseRecorder } from 'nethttp/httptest';
 import { upgradeWebSocket, type WebSocketUpgrader } from 'nethttp/websocket';
 import { newSingleHostReverseProxy, type ProxyRequest } from 'nethttp/httputil';
+import { toFetch, fromFetch, ServeMux as FetchMux, type ToFetchOptions } from 'nethttp/adapters/fetch';
 
 const mux = new ServeMux();
 const h: Handler = { serveHTTP: (w, r) => (expressRequest(r) === undefined ? fallThrough(w, r) : void w.write('x')) };
@@ -36,6 +37,9 @@ export const upgrade: typeof upgradeWebSocket = upgradeWebSocket;
 export type Upgrader = WebSocketUpgrader<unknown>;
 mux.handle('/proxy/', newSingleHostReverseProxy('http://127.0.0.1:1'));
 export type PR = ProxyRequest;
+const fo: ToFetchOptions = { highWaterMark: 1024 };
+export const fetchHandler: (request: Request) => Promise<Response> = toFetch(new FetchMux(), fo);
+export const fromF: Handler = fromFetch(() => new Response('x'));
 `;
 
 const modes: [string, Record<string, string>, string[]][] = [
@@ -95,9 +99,11 @@ test.each(modes)('every entry point type-checks under %s', (_name, options, file
 test('loads with require and with import', () => {
   const script = `
     const a = require('nethttp'), b = require('nethttp/adapters/node'), c = require('nethttp/adapters/express'), d = require('nethttp/httptest'), e = require('nethttp/httputil');
+    const f = require('nethttp/adapters/fetch');
     import('nethttp/adapters/express').then((m) => {
       if (typeof a.ServeMux !== 'function' || typeof b.requestListener !== 'function' || typeof c.middleware !== 'function' ||
-          typeof d.newRecorder !== 'function' || typeof e.ReverseProxy !== 'function' || m.middleware !== c.middleware) process.exit(1);
+          typeof d.newRecorder !== 'function' || typeof e.ReverseProxy !== 'function' || m.middleware !== c.middleware ||
+          typeof f.toFetch !== 'function' || f.ServeMux !== a.ServeMux) process.exit(1);
       process.stdout.write('ok');
     });`;
   expect(execFileSync(process.execPath, ['-e', script], { cwd: project, timeout: 30_000 }).toString()).toBe('ok');

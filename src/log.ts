@@ -3,7 +3,6 @@
  * @module
  */
 
-import { inspect } from 'node:util';
 import { ErrAbortHandler, NetHTTPError } from './errors';
 
 /**
@@ -26,9 +25,27 @@ export function goLogPrefix(d: Date = new Date()): string {
 /** The logger used when a server has no `errorLog`: stderr with Go's timestamp prefix (SRV-14). */
 export const stderrLogger: Logger = {
   error(message: string): void {
-    process.stderr.write(goLogPrefix() + message + (message.endsWith('\n') ? '' : '\n'));
+    const line = goLogPrefix() + message;
+    // Where there is no process (a Worker), the console's error stream.
+    const stderr = (globalThis as { process?: { stderr?: { write(s: string): unknown } } }).process?.stderr;
+    if (stderr !== undefined) stderr.write(line + (message.endsWith('\n') ? '' : '\n'));
+    else console.error(line);
   },
 };
+
+// How a thrown object is shown in a panic line: node:util's inspect where Node is (registered by src/node-runtime.ts),
+// else its JSON, else its text.
+let inspectValue = (v: unknown): string => {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+};
+/** @internal Sets how {@link panicLine} shows a thrown object (see src/node-runtime.ts). */
+export function setInspect(f: (v: unknown) => string): void {
+  inspectValue = f;
+}
 
 /** @internal Writes one line to `logger`, or to {@link stderrLogger} when none is set. */
 export function logf(logger: Logger | null | undefined, message: string): void {
@@ -47,7 +64,7 @@ export function panicLine(remoteAddr: string, v: unknown): string | null {
   const text =
     v === null || v === undefined ? 'panic called with nil argument'
     : v instanceof Error ? v.message
-    : typeof v === 'object' || typeof v === 'function' ? inspect(v, { depth: 4, breakLength: Infinity })
+    : typeof v === 'object' || typeof v === 'function' ? inspectValue(v)
     : String(v);
   const stack = v instanceof Error && v.stack ? v.stack : new Error().stack ?? '';
   return `http: panic serving ${remoteAddr}: ${text}\n${stack.slice(0, 64 << 10)}`;

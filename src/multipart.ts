@@ -4,11 +4,7 @@
  * @module
  */
 
-import { randomBytes } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { PullBody, bodyJSON, bodyText, bytesBody, type Body } from './body';
+import { PullBody, bodyJSON, bodyText, bytesBody, type Body, type BodySource } from './body';
 import { ErrUnexpectedEOF, NetHTTPError, ProtocolError } from './errors';
 import { Header, canonicalHeaderKey } from './header';
 import { byteLengthOf, bytesOf, textOf, textOfBytes } from './internal/text';
@@ -27,6 +23,27 @@ const MAX_HEADERS_DEFAULT = 10000;
 const MAX_HEADER_BYTES_DEFAULT = 10 << 20;
 const MAX_PARTS = 1000;
 const STAGE = 1 << 20;
+
+/**
+ * @internal Where a file part too large for memory goes: temporary files, on Node (src/node-runtime.ts registers
+ * them when the package's main entry loads). This module imports no node: module, so that the request side loads
+ * where there is none (the fetch carrier in a Worker); without temporary files, large parts stay in memory.
+ */
+export interface TempFiles {
+  /** The default directory (the OS's temporary directory). */
+  tmpdir(): string;
+  /** Creates a new private file in `dir`. */
+  create(dir: string): Promise<{ name: string; write(b: Buffer, len: number): Promise<void>; close(): Promise<void> }>;
+  /** The content of file `name`, read as the body is read. */
+  open(name: string): BodySource;
+  /** Removes file `name`; a file already gone is not an error. */
+  remove(name: string): Promise<void>;
+}
+let tempFiles: TempFiles | null = null;
+/** @internal Registers the temporary files (see {@link TempFiles}). */
+export function setTempFiles(t: TempFiles): void {
+  tempFiles = t;
+}
 
 /** Reads from a Body through a buffer, for line and boundary scanning. */
 class Buffered {
@@ -261,26 +278,7 @@ export class FileHeader {
   /** open returns the file's content as a {@link Body}, from memory or from its temporary file. */
   open(): Body {
     if (this.content !== null) return bytesBody(this.content);
-    const file = this.tmpfile;
-    let fh: fsp.FileHandle | null = null;
-    let pos = 0;
-    return new PullBody({
-      async pull(max: number): Promise<Buffer | null> {
-        fh ??= await fsp.open(file, 'r');
-        const b = Buffer.allocUnsafe(max);
-        const { bytesRead } = await fh.read(b, 0, max, pos);
-        if (bytesRead === 0) {
-          await fh.close();
-          fh = null;
-          return null;
-        }
-        pos += bytesRead;
-        return b.subarray(0, bytesRead);
-      },
-      abandon(): void {
-        void fh?.close();
-      },
-    });
+    return new PullBody(tempFiles!.open(this.tmpfile));
   }
 }
 
@@ -295,9 +293,9 @@ export class MultipartForm {
       for (const fh of fhs) {
         if (fh.tmpfile === '') continue;
         try {
-          await fsp.unlink(fh.tmpfile);
+          await tempFiles!.remove(fh.tmpfile);
         } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') first ??= err;
+          first ??= err;
         }
       }
     }
@@ -318,7 +316,7 @@ export class MultipartReader {
   private partsRead = 0;
   private current: Part | null = null;
   /** Where temporary files go; default the OS's temporary directory. */
-  tempDir = os.tmpdir();
+  tempDir = tempFiles !== null ? tempFiles.tmpdir() : '';
 
   /** newReader: a reader of `body` with the given boundary (Go's `multipart.NewReader`); the boundary is matched as its bytes. */
   constructor(body: Body, boundary: string) {
@@ -514,9 +512,16 @@ export class MultipartReader {
       chunks.push(b);
       n += b.length;
     }
-    if (b === null) return new FileHeader(filename, p.header, n, Buffer.concat(chunks, n), '');
-    const file = path.join(this.tempDir, 'multipart-' + randomBytes(8).toString('hex'));
-    const fh = await fsp.open(file, 'wx', 0o600);
+    if (b === null || tempFiles === null) {
+      // Where there are no temporary files, a large part stays in memory.
+      for (; b !== null; b = await p.read()) {
+        chunks.push(b);
+        n += b.length;
+      }
+      return new FileHeader(filename, p.header, n, Buffer.concat(chunks, n), '');
+    }
+    const fh = await tempFiles.create(this.tempDir);
+    const file = fh.name;
     let size = 0;
     // Incoming pieces are copied into one staging buffer written 1 MiB at a time: fewer writes in flight, and the
     // socket's buffers become garbage at once instead of waiting for the disk.
@@ -529,7 +534,7 @@ export class MultipartReader {
         used += n;
         off += n;
         if (used === STAGE) {
-          await fh.write(stage, 0, used);
+          await fh.write(stage, used);
           used = 0;
         }
       }
@@ -538,10 +543,10 @@ export class MultipartReader {
     try {
       for (const c of chunks) await put(c);
       for (; b !== null; b = await p.read()) await put(b);
-      if (used > 0) await fh.write(stage, 0, used);
+      if (used > 0) await fh.write(stage, used);
     } catch (err) {
       await fh.close().catch(() => undefined);
-      await fsp.unlink(file).catch(() => undefined);
+      await tempFiles.remove(file).catch(() => undefined);
       throw err;
     }
     await fh.close();

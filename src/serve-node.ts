@@ -8,16 +8,15 @@
 import type { ServerResponse } from 'node:http';
 import { constants as h2constants } from 'node:http2';
 import { background, withCancel, type CancelFunc, type Context } from './context';
-import { handlerPromise, type Handler } from './handler';
-import { answerEscaped } from './json';
-import { isAbortError, logf, panicLine, type Logger } from './log';
-import { ErrAbortHandler } from './errors';
+import type { Handler } from './handler';
+import { logf, panicLine, type Logger } from './log';
 import { releaseNodeBody, type NodeRequest } from './node-request';
 import { NodeSink, type NodeResponse } from './node-sink';
 import type { SinkResponse } from './sink';
 import { NoBody, PullBody, type Body } from './body';
 import type { ContextSource, Exchange, Request } from './request';
 import { Response } from './response';
+import { runHandler, settleHandler, type HandlerRun } from './serve-run';
 
 /** @internal */
 export interface ServeNodeOptions {
@@ -56,7 +55,7 @@ export function badRequest(res: NodeResponse): void {
  * One Node request in flight: the request's context source and the end of the handler's run. One object per
  * request instead of a closure for each hook.
  */
-class NodeExchange implements ContextSource, Exchange {
+class NodeExchange implements ContextSource, Exchange, HandlerRun {
   private cancel: CancelFunc | null = null;
   /** The handler returned (or the client left): the context is, or will be at birth, cancelled. */
   private over = false;
@@ -111,17 +110,11 @@ class NodeExchange implements ContextSource, Exchange {
   }
 
   done(panicked: boolean, err: unknown): void {
-    // Reads after the handler returned reject with ErrBodyReadAfterClose (SRV-86), as on the native server.
-    if (this.body instanceof PullBody) this.body.closeForHandler();
-    // The client left before the handler returned: an abort of its context is the handler's quiet end (SRV-95).
-    if (panicked && this.over && isAbortError(err)) err = ErrAbortHandler;
+    const clientGone = this.over;
     this.over = true;
     this.cancel?.();
     const r = this.r;
-    const mf = r.multipartForm;
-    if (mf !== null && typeof mf.removeAll === 'function') void mf.removeAll().catch(() => undefined);
-    // A JSONBodyError the handler let escape is answered (400/413/415), not a panic.
-    if (panicked && answerEscaped(this.w, err)) panicked = false;
+    ({ panic: panicked, err } = settleHandler(this.w, r, this.body, clientGone, panicked, err));
     if (!panicked) {
       if (this.declined) {
         if (!this.w.wroteHeader) {
@@ -175,17 +168,5 @@ export function serveNode(h: Handler, r: Request, nreq: NodeRequest, res: NodeRe
   const x = new NodeExchange(r, nreq, res, w, o, r.body);
   r.ctxSource = x;
   if (o.onDecline != null) r.exchange = x;
-  let ret;
-  try {
-    ret = h.serveHTTP(w, r);
-  } catch (err) {
-    x.done(true, err);
-    return;
-  }
-  const p = ret === undefined ? null : handlerPromise(ret, (m) => sink.log(m), r);
-  if (p !== null) {
-    Promise.resolve(p).then(() => x.done(false, undefined), (err: unknown) => x.done(true, err));
-  } else {
-    x.done(false, undefined);
-  }
+  runHandler(h, w, r, x);
 }

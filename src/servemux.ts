@@ -5,7 +5,6 @@
  * @module
  */
 
-import { dirname, join, sep } from 'node:path';
 import { PatternError } from './errors';
 import { toHandler, type Handler, type HandlerFunc, type HandlerLike, type ResponseWriter } from './handler';
 import { error, notFoundHandler } from './http-error';
@@ -94,7 +93,13 @@ function sameLeaf(p: Pattern, q: Pattern): boolean {
 
 // nethttp's own sources (src/ and adapters/, beside this file's directory, compiled or not): a registration's
 // location is the first frame outside them, so a route registered through an adapter names the caller's line.
-const ownSources = [join(dirname(__dirname), 'src') + sep, join(dirname(__dirname), 'adapters') + sep];
+// Plain string work instead of node:path, so that the mux loads where there is no node: module (a Worker).
+const ownSources = ((): string[] => {
+  const here = typeof __dirname === 'string' ? __dirname : '';
+  const sep = here.includes('\\') ? '\\' : '/';
+  const up = here.slice(0, Math.max(0, here.lastIndexOf(sep)));
+  return here === '' ? [] : [up + sep + 'src' + sep, up + sep + 'adapters' + sep];
+})();
 
 /** The file:line of the first caller outside nethttp, for conflict messages (MUX-21). */
 function callerLocation(): string {

@@ -14,6 +14,8 @@ import { Server, ServeMux, listen, type Header, type Logger } from '../../src/in
 import { requestListener } from '../../adapters/node';
 import { middleware } from '../../adapters/express';
 import { inject, newRecorder, newRequest, newServer } from '../../adapters/httptest';
+import { toFetch } from '../../adapters/fetch';
+import { serve as honoServe } from '@hono/node-server';
 import { binaryOf, textOf } from '../../src/internal/text';
 
 export interface Reply {
@@ -89,6 +91,15 @@ export async function listenerCarrier(mux: ServeMux, log: Logger): Promise<Carri
   const server = http.createServer(requestListener(mux, { errorLog: log }) as http.RequestListener);
   const port = await listenNode(server);
   return { name: 'requestListener', prefix: '', port, send: (r) => httpSend(port, r), close: () => closeNode(server) };
+}
+
+/** The fetch carrier: toFetch(mux) served by @hono/node-server, the Fetch API on Node. */
+export async function fetchCarrier(mux: ServeMux, log: Logger): Promise<Carrier> {
+  const server = await new Promise<http.Server>((resolve) => {
+    const s = honoServe({ fetch: toFetch(mux, { errorLog: log }), port: 0, hostname: '127.0.0.1' }, () => resolve(s as http.Server));
+  });
+  const port = (server.address() as AddressInfo).port;
+  return { name: 'fetch', prefix: '', port, send: (r) => httpSend(port, r), close: () => closeNode(server) };
 }
 
 type ExpressFactory = typeof express5;
@@ -221,5 +232,6 @@ export function everyCarrier(build: () => ServeMux, log: Logger): Record<string,
     inject: () => injectCarrier(build(), log),
     recorder: () => recorderCarrier(build()),
     'native-h2': () => nativeH2Carrier(build(), log),
+    fetch: () => fetchCarrier(build(), log),
   };
 }

@@ -1,13 +1,14 @@
 /**
  * One table of handler cases over every carrier (DESIGN.md §2): the native server, requestListener on node:http,
- * the mux as Express 4 and Express 5 middleware, light-my-request injection and the ResponseRecorder. Every
+ * the mux as Express 4 and Express 5 middleware, light-my-request injection, the ResponseRecorder, the native server
+ * over TLS with HTTP/2 and the fetch carrier (toFetch on @hono/node-server). Every
  * difference from the native server is named here and in docs/carriers.md.
  */
 
 import * as net from 'node:net';
 import { ErrBodyNotAllowed, ServeMux, type Request, type ResponseWriter } from '../../src/index';
 import {
-  type Carrier, type Reply, type Req, everyCarrier, express5Carrier, listenerCarrier, nativeCarrier, quietLog,
+  type Carrier, type Reply, type Req, everyCarrier, express5Carrier, fetchCarrier, listenerCarrier, nativeCarrier, quietLog,
 } from './carriers';
 
 const writeErrors: unknown[] = [];
@@ -55,7 +56,7 @@ interface Case {
   name: string;
   req: Req;
   /** Expected reply on the native server; `prefix` is replaced by the carrier's mount prefix. */
-  want: { status?: number; headers?: Record<string, string | null>; body?: string; bodyLength?: number; trailers?: Record<string, string>; aborted?: boolean };
+  want: { status?: number; headers?: Record<string, string | null>; body?: string; bodyLength?: number; trailers?: Record<string, string | null>; aborted?: boolean };
   /** Documented differences: carrier name → the reply expected there instead. */
   differs?: Record<string, Case['want']>;
 }
@@ -103,8 +104,9 @@ const cases: Case[] = [
     name: 'unclean path redirects to the clean one (MUX-66)',
     req: { method: 'GET', path: '/a/../hello/z' },
     want: { status: 301, headers: { location: 'prefix/hello/z' } },
-    // light-my-request builds req.url with WHATWG URL, which removes the dot segments before the handler sees them.
-    differs: { inject: { status: 200, body: 'hello, z\n' } },
+    // light-my-request builds req.url with WHATWG URL, which removes the dot segments before the handler sees them;
+    // so does a fetch Request's URL.
+    differs: { inject: { status: 200, body: 'hello, z\n' }, fetch: { status: 200, body: 'hello, z\n' } },
   },
   {
     name: 'missing trailing slash redirects (MUX-61)',
@@ -131,7 +133,8 @@ const cases: Case[] = [
     name: 'a throw is a panic: connection aborted (Express: next(err))',
     req: { method: 'GET', path: '/boom' },
     want: { aborted: true },
-    differs: { express4: expressError, express5: expressError },
+    // fetch: the handler's promise rejects before the head; the platform (@hono/node-server) answers 500.
+    differs: { express4: expressError, express5: expressError, fetch: { status: 500, body: '' } },
   },
   {
     name: 'request body and trailers',
@@ -140,6 +143,8 @@ const cases: Case[] = [
     differs: {
       recorder: { status: 200, headers: { trailer: 'X-Sum' }, body: 'hello', trailers: { 'x-sum': '5' } },
       'native-h2': { status: 200, headers: { 'transfer-encoding': null, trailer: 'X-Sum' }, body: 'hello', trailers: { 'x-sum': '5' } },
+      // The Fetch API has no trailers: declared, streamed, not sent.
+      fetch: { status: 200, headers: { 'transfer-encoding': 'chunked', trailer: 'X-Sum' }, body: 'hello', trailers: { 'x-sum': null } },
     },
   },
   {
@@ -178,7 +183,7 @@ function check(c: Carrier, reply: Reply, want: Case['want']): void {
   }
   if (want.body !== undefined) expect(reply.body.toString('latin1')).toBe(want.body);
   if (want.bodyLength !== undefined) expect(reply.body.length).toBe(want.bodyLength);
-  for (const [k, v] of Object.entries(want.trailers ?? {})) expect(reply.trailers[k]).toBe(v);
+  for (const [k, v] of Object.entries(want.trailers ?? {})) expect(reply.trailers[k]).toBe(v ?? undefined);
 }
 
 const log = quietLog();
@@ -203,13 +208,13 @@ describe.each(Object.keys(carriers))('carrier %s', (name) => {
 
 test('panics are logged in Go\'s format by the native server and requestListener (not by Express)', () => {
   const panics = log.lines.filter((l) => l.startsWith('http: panic serving '));
-  // native, requestListener, inject and native-h2 each log one panic for /boom; Express passes it to next(err).
-  expect(panics).toHaveLength(4);
+  // native, requestListener, inject, native-h2 and fetch each log one panic for /boom; Express passes it to next(err).
+  expect(panics).toHaveLength(5);
   for (const p of panics) expect(p).toMatch(/^http: panic serving [^ ]+: boom\nError: boom/);
 });
 
 describe('context cancellation when the client goes away', () => {
-  for (const make of [nativeCarrier, listenerCarrier, express5Carrier]) {
+  for (const make of [nativeCarrier, listenerCarrier, express5Carrier, fetchCarrier]) {
     test(make.name, async () => {
       const mux = new ServeMux();
       let seen: (v: string) => void = () => {};

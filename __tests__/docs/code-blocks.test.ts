@@ -72,3 +72,10 @@ test('the examples of docs/middleware.md are test files of examples/, verbatim (
   const files = ['middleware-chain', 'middleware-express'].map((n) => readFileSync(path.join(root, 'examples', `${n}.test.ts`), 'utf8'));
   expect(docBlocks).toEqual(files);
 });
+
+test('the examples of docs/fetch.md are test files of examples/, verbatim (so they run)', () => {
+  const doc = readFileSync(path.join(root, 'docs', 'fetch.md'), 'utf8');
+  const docBlocks = [...doc.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const files = ['fetch-serve', 'fetch-worker', 'fetch-hono'].map((n) => readFileSync(path.join(root, 'examples', `${n}.test.ts`), 'utf8'));
+  expect(docBlocks).toEqual(files);
+});

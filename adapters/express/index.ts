@@ -18,7 +18,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Request, ServeMux, parse, redirectHandler, toHandler, type Context, type Handler, type HandlerLike, type Logger } from '../../src/index';
-import { badRequest, nodeToRequest, serveNode, type ServeNodeOptions } from '../../src/carrier';
+import { badRequest, nodeToRequest, serveNode, type ServeNodeOptions } from '../../src/carrier-node';
 
 export { ExpressPathError, expressPatterns, handleExpress } from './path';
 export { fromExpress, type ConnectMiddleware, type FromExpressOptions } from './from-express';

@@ -18,7 +18,8 @@ import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { toHandler, type Context, type HandlerLike, type Logger } from '../../src/index';
-import { ServerHandler, badRequest, nodeToRequest, serveNode, type ServeNodeOptions, type NodeSink, type SinkResponse } from '../../src/carrier';
+import { ServerHandler, type SinkResponse } from '../../src/carrier';
+import { badRequest, nodeToRequest, serveNode, type ServeNodeOptions, type NodeSink } from '../../src/carrier-node';
 
 /** Options of {@link requestListener}. */
 export interface RequestListenerOptions {

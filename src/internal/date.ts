@@ -18,7 +18,9 @@ export function httpDate(): string {
   if (cached === '') {
     const now = Date.now();
     cached = new Date(now).toUTCString();
-    setTimeout(expire, 1000 - (now % 1000)).unref();
+    // unref where timers are objects (Node); a Worker's timers are numbers.
+    const t = setTimeout(expire, 1000 - (now % 1000)) as unknown as { unref?: () => void };
+    if (typeof t === 'object' && t !== null) t.unref?.();
   }
   return cached;
 }

@@ -18,8 +18,6 @@
  * @module
  */
 
-import { isUtf8 } from 'node:buffer';
-
 type Sliceable = { latin1Slice(start: number, end: number): string; utf8Slice(start: number, end: number): string };
 type WellFormed = { isWellFormed(): boolean };
 
@@ -185,9 +183,12 @@ function encodeFrom(s: string, i: number): string {
 }
 
 function decodeBytes(buf: Buffer, start: number, end: number): string {
-  const view = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
-  // Valid UTF-8 (ASCII included) is what node decodes natively; only the rest needs the escaping loop.
-  if (isUtf8(view)) return (buf as unknown as Sliceable).utf8Slice(start, end);
+  // Valid UTF-8 (ASCII included) is what node decodes natively; only the rest needs the escaping loop. Node's decoder
+  // makes U+FFFD of every invalid sequence, so a result without one came from valid bytes (without importing
+  // node:buffer's isUtf8, so that the core loads where there is no node: module); one with U+FFFD is decoded again
+  // by the escaping loop, which also decodes a real EF BF BD as U+FFFD.
+  const s = (buf as unknown as Sliceable).utf8Slice(start, end);
+  if (s.indexOf('\ufffd') === -1) return s;
   return decodeFrom((buf as unknown as Sliceable).latin1Slice(start, end), 0);
 }
 

@@ -1,0 +1,185 @@
+/**
+ * nethttp on the Fetch API: a handler becomes `(request: Request) => Promise<Response>`, the signature of
+ * `Bun.serve`, `Deno.serve`, Cloudflare Workers, Next.js route handlers, Hono's `app.mount` and `@hono/node-server`;
+ * and a fetch handler (a Hono app) becomes a nethttp {@link Handler}.
+ *
+ * ```ts
+ * import { serve } from '@hono/node-server';
+ * import { ServeMux, toFetch } from 'nethttp/adapters/fetch';
+ *
+ * const mux = new ServeMux();
+ * mux.handleFunc('GET /hello/{name}', (w, r) => void w.write(`hello, ${r.pathValue('name')}\n`));
+ * serve({ fetch: toFetch(mux), port: 8080 });
+ * ```
+ *
+ * Nothing this module loads imports a node: module, so it runs in a Worker. It re-exports the part of the nethttp
+ * API that needs no Node (ServeMux, handlers, Header, the response helpers, contexts, cookies, forms, JSON), so that
+ * code for a Worker imports from here alone.
+ * @module nethttp/adapters/fetch
+ */
+
+import { NoBody, toHandler, type Context, type Handler, type HandlerLike, type Logger, type Request, type ResponseWriter } from '../../src/core';
+import { ServerHandler, binaryOf, fetchToRequest, serveFetch, textOf, type ServeFetchOptions } from '../../src/carrier';
+
+export * from '../../src/core';
+
+/** The Fetch API's request and response (the platform's globals), named apart from nethttp's Request and Response. */
+type FetchRequest = globalThis.Request;
+type FetchResponse = globalThis.Response;
+
+/** Options of {@link toFetch}. */
+export interface ToFetchOptions {
+  /** Where error lines go (panics, superfluous writeHeader…); default stderr with Go's log prefix. */
+  errorLog?: Logger;
+  /** The parent of every request context (Go's `Server.BaseContext`), given the fetch request. */
+  baseContext?: (request: FetchRequest) => Context;
+  /**
+   * The client's address for `r.remoteAddr`, given the fetch call's arguments (the Fetch API does not carry it):
+   * `(req, server) => server.requestIP(req)…` on Bun. Default: `@hono/node-server`'s `env.incoming.socket`, else "".
+   */
+  remoteAddr?: (request: FetchRequest, ...rest: unknown[]) => string;
+  /** Bytes a streamed response body holds before `drained()` waits for the platform to read (default 64 KiB). */
+  highWaterMark?: number;
+}
+
+/** A fetch handler: `(request) => Response`, sync or async; extra arguments (env, context) are the platform's. */
+export type FetchHandler = (request: FetchRequest, ...rest: never[]) => FetchResponse | Promise<FetchResponse>;
+
+function joinHostPort(host: string, port: number | string): string {
+  return (host.includes(':') ? `[${host}]` : host) + ':' + port;
+}
+
+// @hono/node-server passes { incoming, outgoing } as the second argument: the Node request's socket has the address.
+function defaultRemoteAddr(_req: FetchRequest, env?: unknown): string {
+  const sock = (env as { incoming?: { socket?: { remoteAddress?: string; remotePort?: number } } } | undefined)?.incoming?.socket;
+  return sock?.remoteAddress !== undefined ? joinHostPort(sock.remoteAddress, sock.remotePort ?? 0) : '';
+}
+
+/**
+ * toFetch makes a fetch handler of a nethttp handler (`null`: {@link DefaultServeMux}). Go's ResponseWriter rules
+ * hold as on every carrier: implicit 200, the header snapshot at `writeHeader`, sniffed Content-Type, an automatic
+ * Content-Length for a body that fits the 2048-byte buffer, HEAD, 204 and 304 without a body. The Response is handed
+ * back as soon as the head is decided; its body is a ReadableStream fed as the handler writes, and `drained()` waits
+ * while the platform has not read what was written (a handler that streams 1 GiB and awaits it stays in bounded
+ * memory). `request.signal` cancels the request's context, as does the platform dropping the body stream; the
+ * context is also cancelled when the handler returns. A throw is Go's panic: logged; before the head, the returned
+ * promise rejects (the platform answers it, usually 500); after, the body stream errors and the platform cuts the
+ * response. What the Fetch API cannot carry (1xx responses, trailers, statuses outside 200–599, a body on 205) is
+ * listed in docs/fetch.md.
+ */
+export function toFetch(handler: HandlerLike | null, options: ToFetchOptions = {}): (request: FetchRequest, ...rest: unknown[]) => Promise<FetchResponse> {
+  const h = new ServerHandler(handler === null ? null : toHandler(handler), false);
+  const o: ServeFetchOptions = {
+    errorLog: options.errorLog ?? null,
+    baseContext: options.baseContext ?? null,
+    highWaterMark: options.highWaterMark ?? 65536,
+  };
+  const remote = options.remoteAddr ?? defaultRemoteAddr;
+  return (request, ...rest) => {
+    const r = fetchToRequest(request, { remoteAddr: remote(request, ...rest) });
+    if (r === null) {
+      return Promise.resolve(new globalThis.Response('400 Bad Request', { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' } }));
+    }
+    return serveFetch(h, r, request, o);
+  };
+}
+
+// The request-target as URL text: its bytes, with every byte >= 0x80 percent-encoded (WHATWG would encode a lone
+// surrogate as U+FFFD; a path value of the stray byte %FF stays %FF).
+function targetOf(r: Request): string {
+  const b = binaryOf(r.requestURI !== '' && r.requestURI !== '*' ? r.requestURI : r.url.requestURI());
+  let out = '';
+  let run = 0;
+  for (let i = 0; i < b.length; i++) {
+    const c = b.charCodeAt(i);
+    if (c < 0x80) continue;
+    out += b.slice(run, i) + '%' + c.toString(16).toUpperCase().padStart(2, '0');
+    run = i + 1;
+  }
+  return out + b.slice(run);
+}
+
+/** Options of {@link fromFetch}. */
+export interface FromFetchOptions {
+  /** The scheme of the URL the fetch handler sees; default `https` when the request came over TLS, else `http`. */
+  scheme?: string;
+}
+
+/**
+ * fromFetch makes a nethttp {@link Handler} of a fetch handler — a Hono app's `app.fetch`, or any
+ * `(request) => Response` — to mount in a {@link ServeMux}: `mux.handle('/api/', fromFetch(app.fetch))`. The fetch
+ * handler gets a Request with the method, the URL (scheme, `r.host`, the target as sent), the header, the body as a
+ * stream read as it reads, and `signal` from the request's context. Its Response is written through the
+ * ResponseWriter: status, header fields, and the body as it arrives (flushed when the next piece is not ready yet,
+ * so a server-sent event stream reaches the client as it goes). A throw or rejection is the handler's (Go's panic).
+ */
+export function fromFetch(fetchFn: FetchHandler, options: FromFetchOptions = {}): Handler {
+  if (typeof fetchFn !== 'function') throw new TypeError('fromFetch: a fetch handler (request) => Response is required');
+  return {
+    async serveHTTP(w: ResponseWriter, r: Request): Promise<void> {
+      const scheme = options.scheme ?? (r.tls !== undefined ? 'https' : 'http');
+      const headers = new Headers();
+      for (const [k, vs] of r.header) for (const v of vs) headers.append(k, binaryOf(v));
+      const hasBody = r.body !== NoBody && r.method !== 'GET' && r.method !== 'HEAD';
+      const init: RequestInit & { duplex?: 'half' } = { method: r.method, headers, signal: r.context().signal };
+      if (hasBody) {
+        const body = r.body;
+        init.body = new ReadableStream<Uint8Array>({
+          async pull(c) {
+            const b = await body.read(65536);
+            if (b === null) c.close();
+            else c.enqueue(b);
+          },
+          cancel() {
+            body.close();
+          },
+        });
+        init.duplex = 'half';
+      }
+      const req = new globalThis.Request(`${scheme}://${binaryOf(r.host) || 'localhost'}${targetOf(r)}`, init);
+      const res = await (fetchFn as (request: FetchRequest) => FetchResponse | Promise<FetchResponse>)(req);
+      const h = w.header();
+      for (const [k, v] of res.headers) {
+        if (k === 'set-cookie') continue;
+        h.add(k, textOf(v));
+      }
+      for (const c of res.headers.getSetCookie()) h.add('Set-Cookie', textOf(c));
+      w.writeHeader(res.status);
+      if (res.body === null) return;
+      const reader = res.body.getReader();
+      const fixed = res.headers.has('content-length');
+      let next = reader.read();
+      try {
+        for (;;) {
+          const { done, value } = await next;
+          if (done) return;
+          w.write(value);
+          next = reader.read();
+          // A piece not ready at once: what was written goes out now (a stream of events), unless the length is
+          // declared (the whole body is coming). Then wait for the client to take it (backpressure).
+          if (!fixed && !(await settled(next))) (w as unknown as { flush?: () => void }).flush?.();
+          await (w as unknown as { drained?: () => Promise<void> }).drained?.();
+        }
+      } finally {
+        reader.cancel().catch(() => undefined);
+      }
+    },
+  };
+}
+
+// Whether `p` settles before a timer turn (a piece already queued in the stream does; one still being made does not).
+function settled(p: Promise<unknown>): Promise<boolean> {
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), 0);
+    p.then(
+      () => {
+        clearTimeout(t);
+        resolve(true);
+      },
+      () => {
+        clearTimeout(t);
+        resolve(true);
+      },
+    );
+  });
+}

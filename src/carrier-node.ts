@@ -1,0 +1,11 @@
+/**
+ * What the Node carriers (requestListener, Express, injection) need beyond src/carrier.ts: the Node request, the
+ * ServerResponse sink and the serve step over them. Kept apart so that src/carrier.ts, which the fetch carrier uses,
+ * loads nothing of Node's.
+ * @module
+ * @internal
+ */
+
+export { nodeToRequest, type NodeRequest } from './node-request';
+export { NodeSink, type NodeResponse } from './node-sink';
+export { serveNode, badRequest, type ServeNodeOptions } from './serve-node';
