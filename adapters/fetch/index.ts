@@ -23,34 +23,31 @@ import { ServerHandler, binaryOf, fetchToRequest, serveFetch, textOf, type Serve
 
 export * from '../../src/core';
 
-/** The Fetch API's request and response (the platform's globals), named apart from nethttp's Request and Response. */
-type FetchRequest = globalThis.Request;
-type FetchResponse = globalThis.Response;
 
 /** Options of {@link toFetch}. */
 export interface ToFetchOptions {
   /** Where error lines go (panics, superfluous writeHeader…); default stderr with Go's log prefix. */
   errorLog?: Logger;
   /** The parent of every request context (Go's `Server.BaseContext`), given the fetch request. */
-  baseContext?: (request: FetchRequest) => Context;
+  baseContext?: (request: globalThis.Request) => Context;
   /**
    * The client's address for `r.remoteAddr`, given the fetch call's arguments (the Fetch API does not carry it):
    * `(req, server) => server.requestIP(req)…` on Bun. Default: `@hono/node-server`'s `env.incoming.socket`, else "".
    */
-  remoteAddr?: (request: FetchRequest, ...rest: unknown[]) => string;
+  remoteAddr?: (request: globalThis.Request, ...rest: unknown[]) => string;
   /** Bytes a streamed response body holds before `drained()` waits for the platform to read (default 64 KiB). */
   highWaterMark?: number;
 }
 
 /** A fetch handler: `(request) => Response`, sync or async; extra arguments (env, context) are the platform's. */
-export type FetchHandler = (request: FetchRequest, ...rest: never[]) => FetchResponse | Promise<FetchResponse>;
+export type FetchHandler = (request: globalThis.Request, ...rest: never[]) => globalThis.Response | Promise<globalThis.Response>;
 
 function joinHostPort(host: string, port: number | string): string {
   return (host.includes(':') ? `[${host}]` : host) + ':' + port;
 }
 
 // @hono/node-server passes { incoming, outgoing } as the second argument: the Node request's socket has the address.
-function defaultRemoteAddr(_req: FetchRequest, env?: unknown): string {
+function defaultRemoteAddr(_req: globalThis.Request, env?: unknown): string {
   const sock = (env as { incoming?: { socket?: { remoteAddress?: string; remotePort?: number } } } | undefined)?.incoming?.socket;
   return sock?.remoteAddress !== undefined ? joinHostPort(sock.remoteAddress, sock.remotePort ?? 0) : '';
 }
@@ -67,7 +64,7 @@ function defaultRemoteAddr(_req: FetchRequest, env?: unknown): string {
  * response. What the Fetch API cannot carry (1xx responses, trailers, statuses outside 200–599, a body on 205) is
  * listed in docs/fetch.md.
  */
-export function toFetch(handler: HandlerLike | null, options: ToFetchOptions = {}): (request: FetchRequest, ...rest: unknown[]) => Promise<FetchResponse> {
+export function toFetch(handler: HandlerLike | null, options: ToFetchOptions = {}): (request: globalThis.Request, ...rest: unknown[]) => Promise<globalThis.Response> {
   const h = new ServerHandler(handler === null ? null : toHandler(handler), false);
   const o: ServeFetchOptions = {
     errorLog: options.errorLog ?? null,
@@ -137,7 +134,7 @@ export function fromFetch(fetchFn: FetchHandler, options: FromFetchOptions = {})
         init.duplex = 'half';
       }
       const req = new globalThis.Request(`${scheme}://${binaryOf(r.host) || 'localhost'}${targetOf(r)}`, init);
-      const res = await (fetchFn as (request: FetchRequest) => FetchResponse | Promise<FetchResponse>)(req);
+      const res = await (fetchFn as (request: globalThis.Request) => globalThis.Response | Promise<globalThis.Response>)(req);
       const h = w.header();
       for (const [k, v] of res.headers) {
         if (k === 'set-cookie') continue;
