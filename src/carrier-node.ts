@@ -3,7 +3,7 @@
  * ServerResponse sink and the serve step over them. Kept apart so that src/carrier.ts, which the fetch carrier uses,
  * loads nothing of Node's.
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 export { nodeToRequest, type NodeRequest } from './node-request';

@@ -2,7 +2,7 @@
  * fetchToRequest: a Fetch API `Request` as nethttp's {@link Request} — the fetch carrier's request source. Imports
  * no node: module (the fetch carrier loads in a Worker).
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 import { NoBody, PullBody, type BodySource } from './body';

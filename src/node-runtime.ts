@@ -3,7 +3,7 @@
  * fetch carrier loads in a Worker): temporary files for multipart file parts too large for memory (Go's
  * `os.CreateTemp` in `multipart.ReadForm`), on node:fs, and `util.inspect` for a thrown object in a panic line.
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 import { randomBytes } from 'node:crypto';

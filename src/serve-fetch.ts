@@ -3,7 +3,7 @@
  * response core decides the head as on every carrier; this sink turns it into a Fetch API `Response`, resolved
  * when the head is decided, whose body is a ReadableStream fed as the handler writes. Imports no node: module.
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 import type { Body } from './body';

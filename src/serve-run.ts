@@ -2,7 +2,7 @@
  * The serve step the carriers other than the native conn share: run the handler, synchronously when it is
  * synchronous (no promise per request), and settle what Go's server settles when ServeHTTP returns.
  * @module
- * @internal
+ * Not part of the public API (its declarations are left out of the published types).
  */
 
 import { PullBody, type Body } from './body';
