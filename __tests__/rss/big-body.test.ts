@@ -5,35 +5,13 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
+import { GiB, getGiB, postGiB, rss, sendGiB } from './rss-util';
 
 const script = path.resolve(__dirname, '..', '..', 'dist', '__tests__', 'rss', 'stream-server.js');
-const GiB = 1024 * 1024 * 1024;
 const LIMIT = 100 * 1024 * 1024;
-
-function rss(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : 0;
-}
-
-/** Writes 1 GiB of `chunk` to `req` as fast as it drains, then ends it with `tail`. */
-function sendGiB(req: http.ClientRequest, chunk: Buffer, tail?: Buffer): void {
-  let sent = 0;
-  const pump = (): void => {
-    while (sent < GiB) {
-      sent += chunk.length;
-      if (!req.write(chunk)) {
-        req.once('drain', pump);
-        return;
-      }
-    }
-    if (tail === undefined) req.end();
-    else req.end(tail);
-  };
-  pump();
-}
 
 let child: ChildProcess;
 let port = 0;
@@ -68,14 +46,7 @@ afterAll(async () => {
 
 test('a 1 GiB streamed response keeps the server under 100 MiB RSS', async () => {
   peak = 0;
-  const got = await new Promise<number>((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: '/big?mb=1024', agent: false }, (res) => {
-      let n = 0;
-      res.on('data', (d: Buffer) => (n += d.length));
-      res.on('end', () => resolve(n));
-      res.on('error', reject);
-    }).on('error', reject);
-  });
+  const got = await getGiB(port);
   expect(got).toBe(GiB);
   process.stdout.write(`1 GiB response: server peak RSS ${(peak / 1048576).toFixed(1)} MiB\n`);
   expect(peak).toBeGreaterThan(0);
@@ -84,16 +55,7 @@ test('a 1 GiB streamed response keeps the server under 100 MiB RSS', async () =>
 
 test('a 1 GiB request body keeps the server under 100 MiB RSS', async () => {
   peak = 0;
-  const chunk = Buffer.alloc(256 * 1024, 'y');
-  const reply = await new Promise<string>((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/sink', agent: false, headers: { 'Content-Length': String(GiB) } }, (res) => {
-      let s = '';
-      res.on('data', (d: Buffer) => (s += d.toString()));
-      res.on('end', () => resolve(s));
-    });
-    req.on('error', reject);
-    sendGiB(req, chunk);
-  });
+  const reply = await postGiB(port);
   expect(reply).toBe(`read ${GiB}\n`);
   process.stdout.write(`1 GiB request body: server peak RSS ${(peak / 1048576).toFixed(1)} MiB\n`);
   expect(peak).toBeLessThan(LIMIT);

@@ -9,18 +9,12 @@
  */
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
+import { GiB, getGiB, postGiB, rss } from './rss-util';
 
 const script = path.resolve(__dirname, '..', '..', 'dist', '__tests__', 'rss', 'fetch-stream-server.js');
-const GiB = 1024 * 1024 * 1024;
 const MiB = 1024 * 1024;
-
-function rss(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : 0;
-}
 
 /** A server child with its peak RSS sampled every 50 ms. */
 class Child {
@@ -56,31 +50,6 @@ class Child {
   }
 }
 
-/** POSTs 1 GiB to `port` as fast as the server takes it; resolves with the reply. */
-function postGiB(port: number): Promise<string> {
-  const chunk = Buffer.alloc(256 * 1024, 'y');
-  return new Promise<string>((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/sink', agent: false, headers: { 'Content-Length': String(GiB) } }, (res) => {
-      let s = '';
-      res.on('data', (d: Buffer) => (s += d.toString()));
-      res.on('end', () => resolve(s));
-    });
-    req.on('error', reject);
-    let sent = 0;
-    const pump = (): void => {
-      while (sent < GiB) {
-        sent += chunk.length;
-        if (!req.write(chunk)) {
-          req.once('drain', pump);
-          return;
-        }
-      }
-      req.end();
-    };
-    pump();
-  });
-}
-
 let carrier: Child;
 
 beforeAll(async () => {
@@ -92,14 +61,7 @@ afterAll(() => carrier.stop());
 
 test('a 1 GiB response streamed by a handler that awaits drained() keeps the server under 128 MiB RSS', async () => {
   carrier.peak = 0;
-  const got = await new Promise<number>((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port: carrier.port, path: '/big?mb=1024', agent: false }, (res) => {
-      let n = 0;
-      res.on('data', (d: Buffer) => (n += d.length));
-      res.on('end', () => resolve(n));
-      res.on('error', reject);
-    }).on('error', reject);
-  });
+  const got = await getGiB(carrier.port);
   expect(got).toBe(GiB);
   process.stdout.write(`fetch carrier, 1 GiB response: server peak RSS ${(carrier.peak / MiB).toFixed(1)} MiB\n`);
   expect(carrier.peak).toBeGreaterThan(0);

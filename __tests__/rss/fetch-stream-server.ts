@@ -6,20 +6,13 @@
 
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { newResponseController, toFetch, type Request, type ResponseWriter } from '../../adapters/fetch';
+import { toFetch, type Request, type ResponseWriter } from '../../adapters/fetch';
+import { streamMiB } from './rss-util';
 
 const chunk = new Uint8Array(64 * 1024).fill(0x78);
 
 const handler = async (w: ResponseWriter, r: Request): Promise<void> => {
-  const rc = newResponseController(w);
-  if (r.url.path === '/big') {
-    const mb = Number(r.url.query().get('mb') || '1024');
-    for (let i = 0; i < mb * 16; i++) {
-      w.write(chunk);
-      await rc.drained();
-    }
-    return;
-  }
+  if (r.url.path === '/big') return streamMiB(w, Number(r.url.query().get('mb') || '1024'), chunk);
   let n = 0;
   for await (const b of r.body) n += b.length;
   w.write(`read ${n}\n`);

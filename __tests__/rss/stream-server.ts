@@ -5,19 +5,12 @@
 
 import { createHash } from 'node:crypto';
 import * as http from '../../src';
+import { streamMiB } from './rss-util';
 
 const chunk = Buffer.alloc(64 * 1024, 'x');
 
 const handler = async (w: http.ResponseWriter, r: http.Request): Promise<void> => {
-  const rc = http.newResponseController(w);
-  if (r.url.path === '/big') {
-    const mb = Number(r.url.query().get('mb') || '1024');
-    for (let i = 0; i < mb * 16; i++) {
-      w.write(chunk);
-      await rc.drained();
-    }
-    return;
-  }
+  if (r.url.path === '/big') return streamMiB(w, Number(r.url.query().get('mb') || '1024'), chunk);
   if (r.url.path === '/upload') {
     // A multipart upload parsed with 1 MiB of memory: the file is spooled to disk, then hashed from there.
     await r.parseMultipartForm(1 << 20);
