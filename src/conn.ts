@@ -432,13 +432,12 @@ export class Conn {
     }
   }
 
-  // SRV-70: a timeout with a partial request line parses what came; a bad line gets the 400, a good one a silent close.
+  // SRV-70: at a timeout the line cut short is read as if it had ended, the request line as a header line (Go's
+  // line reader hands back the partial line): a bad line gets the 400, a good one a silent close.
   private partialOnTimeout(buf: Buffer, start: number, avail: number): Buffer | null {
-    const nl = buf.indexOf(0x0a, start);
-    if (nl !== -1 && nl < start + avail) return null;
-    const line = Buffer.concat([buf.subarray(start, start + avail), Buffer.from('\r\n\r\n')]);
-    const head = parseHead(line, 0, line.length);
-    return head === null ? reply400 : null;
+    const cut = buf[start + avail - 1] === 0x0a ? ENDED : CUT_SHORT;
+    const got = Buffer.concat([buf.subarray(start, start + avail), cut]);
+    return checkPartialHead(got, 0, got.length, 0) === -1 ? reply400 : null;
   }
 
   /**
@@ -734,6 +733,10 @@ export class Conn {
 }
 
 const EMPTY = Buffer.alloc(0);
+// What partialOnTimeout appends: a line end for the line cut short, then a byte that starts a new field line (so
+// the last field counts as complete, as Go's reader finds it when its read for a continuation fails).
+const CUT_SHORT = Buffer.from('\r\nX', 'latin1');
+const ENDED = Buffer.from('X', 'latin1');
 
 /** The request body of a native connection: Content-Length or chunked framing over the conn's input. */
 class ConnBody implements BodySource {

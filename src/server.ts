@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
 import * as http2 from 'node:http2';
 import * as tls from 'node:tls';
 import { readFileSync } from 'node:fs';
@@ -181,8 +181,23 @@ export class Server {
     if (keyFile !== '') opts.key = readFileSync(keyFile);
     const secure = tls.createServer(opts);
     secure.on('tlsClientError', (err, sock) => {
-      const ra = `${sock.remoteAddress}:${sock.remotePort}`;
-      this.logf(`http: TLS handshake error from ${ra}: ${err.message}`);
+      const raw = rawOf(sock);
+      // Logged once: not again when the deadline of SRV-113 already ended the handshake.
+      if (raw === undefined || !handshakeFailed.has(raw)) {
+        const ra = (raw !== undefined ? remoteOf.get(raw) : undefined) ?? `${sock.remoteAddress}:${sock.remotePort}`;
+        this.logf(`http: TLS handshake error from ${ra}: ${err.message}`);
+      }
+      // The connection goes with its failed handshake, as in Go (node:tls leaves some of them open).
+      sock.destroy();
+      raw?.destroy();
+    });
+    // A handshake done in time: the raw socket's handshake deadline is lifted (SRV-113).
+    secure.on('secureConnection', (sock: tls.TLSSocket) => {
+      const raw = rawOf(sock);
+      if (raw !== undefined) {
+        clearHandshakeDeadline(raw);
+        raw.allowHalfOpen = true;
+      }
     });
     const tlsLn = listenerFromTLSServer(secure, l.addr());
     // Feed accepted TCP sockets into the TLS server; its secure connections go to the HTTP loop.
@@ -194,7 +209,7 @@ export class Server {
         } catch {
           return;
         }
-        secure.emit('connection', s);
+        this.startTLS(s, secure);
       }
     })();
     const wrapped: Listener = {
@@ -214,6 +229,62 @@ export class Server {
       addr: () => l.addr(),
     };
     return this.serveOn(wrapped);
+  }
+
+  /** Go's tlsHandshakeTimeout: the smallest positive of readHeaderTimeout, readTimeout and writeTimeout, or 0. */
+  private tlsHandshakeTimeout(): number {
+    let ret = 0;
+    for (const v of [this.readHeaderTimeout, this.readTimeout, this.writeTimeout]) if (v > 0 && (ret === 0 || v < ret)) ret = v;
+    return ret;
+  }
+
+  /**
+   * Hands an accepted socket to the TLS server under the handshake deadline (SRV-113), once its first five bytes
+   * show a TLS record; plain HTTP there gets Go's cleartext 400 instead (SRV-100).
+   */
+  private startTLS(s: Socket, secure: tls.Server): void {
+    const ra = `${s.remoteAddress}:${s.remotePort}`;
+    remoteOf.set(s, ra);
+    const fail = (reason: string): void => {
+      handshakeFailed.add(s);
+      this.logf(`http: TLS handshake error from ${ra}: ${reason}`);
+      s.destroy();
+    };
+    const ms = this.tlsHandshakeTimeout();
+    if (ms > 0) {
+      const la = `${s.localAddress}:${s.localPort}`;
+      const timer = setTimeout(() => fail(`read tcp ${la}->${ra}: i/o timeout`), ms);
+      timer.unref();
+      handshakeDeadlines.set(s, timer);
+      s.once('close', () => clearHandshakeDeadline(s));
+    }
+    let first: Buffer = EMPTY;
+    const onData = (d: Buffer): void => {
+      first = first.length === 0 ? d : Buffer.concat([first, d]);
+      if (first.length < 5) return;
+      s.off('data', onData);
+      s.off('end', onEnd);
+      s.pause();
+      if (looksLikeHTTP(first)) {
+        s.end(PLAIN_HTTP_REPLY, () => s.destroy());
+        fail('client sent an HTTP request to an HTTPS server');
+        return;
+      }
+      // The end of input came with the first bytes: no handshake can finish (node:tls would not see that end).
+      if (s.readableEnded || (s as unknown as { _readableState: { ended: boolean } })._readableState.ended) {
+        fail('unexpected EOF');
+        return;
+      }
+      // Until the handshake is done, the end of input ends the connection (node:tls then reports the failure);
+      // the listener's half-open sockets would wait for the deadline instead. Restored once secure.
+      s.allowHalfOpen = false;
+      s.unshift(first);
+      secure.emit('connection', s);
+    };
+    const onEnd = (): void => fail('EOF');
+    s.on('data', onData);
+    s.once('end', onEnd);
+    s.on('error', () => undefined);
   }
 
   private h2server: http2.Http2SecureServer | null = null;
@@ -398,6 +469,29 @@ function closedIsHandled(p: Promise<never>): Promise<never> {
 /** listenAndServe listens on `addr` and serves `handler` (DefaultServeMux when null), as Go's `http.ListenAndServe`. */
 export function listenAndServe(addr: string, handler: HandlerLike | null): Promise<never> {
   return new Server({ addr, handler }).listenAndServe();
+}
+
+const EMPTY: Buffer = Buffer.alloc(0);
+// Go's answer on the raw connection to a client that spoke plain HTTP to the TLS port (SRV-100).
+const PLAIN_HTTP_REPLY = Buffer.from('HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n', 'latin1');
+const HTTP_STARTS = new Set(['GET /', 'HEAD ', 'POST ', 'PUT /', 'OPTIO']);
+function looksLikeHTTP(b: Buffer): boolean {
+  return HTTP_STARTS.has(b.toString('latin1', 0, 5));
+}
+const handshakeDeadlines = new WeakMap<Socket, NodeJS.Timeout>();
+const handshakeFailed = new WeakSet<Socket>();
+const remoteOf = new WeakMap<Socket, string>();
+function clearHandshakeDeadline(s: Socket): void {
+  const t = handshakeDeadlines.get(s);
+  if (t !== undefined) {
+    clearTimeout(t);
+    handshakeDeadlines.delete(s);
+  }
+}
+// The TCP socket under a TLS socket the server made from it (node:tls keeps it as `_parent`, undocumented).
+function rawOf(s: tls.TLSSocket): Socket | undefined {
+  const p = (s as unknown as { _parent?: unknown })._parent;
+  return p instanceof Socket ? p : undefined;
 }
 
 /** listenAndServeTLS is {@link listenAndServe} with TLS from PEM files. */

@@ -5,13 +5,13 @@
  * sampled and whose VmHWM (the kernel's high-water mark) is read at the end.
  */
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { startChild } from './child';
 import * as fsn from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const script = path.resolve(__dirname, '..', '..', 'dist', '__tests__', 'rss', 'big-range-server.js');
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 const SIZE = 2 * GiB;
@@ -38,17 +38,7 @@ beforeAll(async () => {
   const fd = fsn.openSync(file, 'r+');
   for (const [pos, text] of MARKS) fsn.writeSync(fd, text, pos);
   fsn.closeSync(fd);
-  child = spawn(process.execPath, [script, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-  port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on [\d.]+:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
+  ({ child, port } = await startChild('big-range-server', [dir]));
   sampler = setInterval(() => {
     try {
       peak = Math.max(peak, status(child.pid!, 'VmRSS'));

@@ -4,12 +4,10 @@
  * The server runs in a child process whose CPU time is read from /proc.
  */
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
-import * as path from 'node:path';
-
-const script = path.resolve(__dirname, '..', '..', 'dist', '__tests__', 'rss', 'hostile-server.js');
+import { startChild, stopChild } from './child';
 
 /** User + system CPU seconds of a process. */
 function cpu(pid: number): number {
@@ -22,22 +20,10 @@ let child: ChildProcess;
 let port = 0;
 
 beforeAll(async () => {
-  child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on [\d.]+:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.on('error', reject);
-  });
+  ({ child, port } = await startChild('hostile-server'));
 });
 
-afterAll(async () => {
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
-});
+afterAll(() => stopChild(child));
 
 /** A request head of exactly `size` bytes. */
 function bigHead(size: number): Buffer {

@@ -5,12 +5,10 @@
  * is sampled.
  */
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
-import * as path from 'node:path';
-
-const script = path.resolve(__dirname, '..', '..', 'dist', '__tests__', 'rss', 'hostile-server.js');
+import { startChild, stopChild } from './child';
 
 function rss(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -22,22 +20,10 @@ let child: ChildProcess;
 let port = 0;
 
 beforeAll(async () => {
-  child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on [\d.]+:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.on('error', reject);
-  });
+  ({ child, port } = await startChild('hostile-server'));
 });
 
-afterAll(async () => {
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
-});
+afterAll(() => stopChild(child));
 
 /** Sends one connection's worth of requests and waits for the reply to the last one. */
 async function warmUp(n: number): Promise<void> {

@@ -140,3 +140,25 @@ test('HTTP/1.0 keep-alive with a length: the automatic `Connection: keep-alive` 
   expect(statuses(o.all)).toEqual(['200']);
   expect(o.all).toContain('\r\nContent-Length: 6\r\nConnection: keep-alive\r\n\r\nhello\n');
 });
+
+describe('a read-header timeout with a line cut short reads it as if it had ended, as Go does (SRV-70)', () => {
+  let slow: { port: number; close(): Promise<void> };
+  beforeAll(async () => {
+    slow = await startOurs({ readHeaderTimeout: 300 });
+  });
+  afterAll(() => slow.close());
+
+  test.each([
+    ['a field line without its colon yet', 'GET /ping HTTP/1.1\r\nHo', BAD],
+    ['a first field line that starts with a blank', 'GET /ping HTTP/1.1\r\n Ho', BAD],
+    ['a complete bad field awaiting its continuation', 'GET /ping HTTP/1.1\r\nX(: a\r\n', BAD],
+    ['a value with a control byte', 'GET /ping HTTP/1.1\r\nX: a\x01', BAD],
+    ['a request line cut short', 'GET /pi', BAD],
+    ['a field line that parses', 'GET /ping HTTP/1.1\r\nHost: a', ''],
+    ['a continuation that parses', 'GET /ping HTTP/1.1\r\nHost: a\r\n  x', ''],
+  ])('%s: %j', async (_name, bytes, reply) => {
+    const o = await exchange(slow.port, [bytes], { quietMs: 600 });
+    expect(o.early).toBe(reply);
+    expect(o.closedEarly).toBe(true);
+  });
+});

@@ -4,7 +4,7 @@
  * before the client's end of input, and whether the server closed the connection by itself.
  */
 
-import { Server, listen } from '../../src';
+import { Server, listen, type ServerOptions } from '../../src';
 import { echoHandler } from './echo';
 import { exchange, normalize, type Outcome } from './exchange';
 import type { WireCase } from './generate';
@@ -76,9 +76,9 @@ export function kindOf(line: string): string {
   return line.slice(0, line.indexOf(':'));
 }
 
-/** A native nethttp server with the echo handler, Go's default settings and its log kept quiet. */
-export async function startOurs(): Promise<{ port: number; close(): Promise<void> }> {
-  const srv = new Server({ handler: echoHandler, errorLog: { error: () => undefined } });
+/** A native nethttp server with the echo handler, Go's default settings (unless `opts`) and its log kept quiet. */
+export async function startOurs(opts: ServerOptions = {}): Promise<{ port: number; close(): Promise<void> }> {
+  const srv = new Server({ handler: echoHandler, errorLog: { error: () => undefined }, ...opts });
   const ln = await listen('tcp', '127.0.0.1:0');
   srv.serve(ln).catch(() => undefined);
   return { port: ln.addr().port, close: () => srv.close() };

@@ -11,6 +11,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -60,15 +61,24 @@ func handler(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, b.String())
 }
 
+// Flags, for checking timeouts and TLS by hand (the differential run uses none): -read-header-timeout 1s,
+// -tls cert.pem,key.pem.
 func main() {
+	rht := flag.Duration("read-header-timeout", 0, "Server.ReadHeaderTimeout")
+	certs := flag.String("tls", "", "cert.pem,key.pem: serve TLS")
+	flag.Parse()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	fmt.Printf("listening on %s\n", ln.Addr())
-	srv := &http.Server{Handler: http.HandlerFunc(handler), ErrorLog: nil}
-	srv.SetKeepAlivesEnabled(true)
-	// Go logs handshake and panic lines to stderr; the driver ignores them.
-	_ = srv.Serve(ln)
+	srv := &http.Server{Handler: http.HandlerFunc(handler), ReadHeaderTimeout: *rht}
+	if *certs != "" {
+		cert, key, _ := strings.Cut(*certs, ",")
+		err = srv.ServeTLS(ln, cert, key)
+	} else {
+		err = srv.Serve(ln)
+	}
+	fmt.Fprintln(os.Stderr, err)
 }
