@@ -3,14 +3,14 @@
  * its resident set stays under 100 MiB. The server runs in a child process whose VmRSS is sampled.
  */
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { startChild } from './child';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { GiB, getGiB, postGiB, rss, sendGiB } from './rss-util';
 
-const script = path.resolve(__dirname, '..', '..', 'dist', '__tests__', 'rss', 'stream-server.js');
 const LIMIT = 100 * 1024 * 1024;
 
 let child: ChildProcess;
@@ -19,16 +19,7 @@ let peak = 0;
 let sampler: NodeJS.Timeout;
 
 beforeAll(async () => {
-  child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on [\d.]+:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.on('error', reject);
-  });
+  ({ child, port } = await startChild('stream-server'));
   sampler = setInterval(() => {
     try {
       peak = Math.max(peak, rss(child.pid!));

@@ -6,14 +6,10 @@
  */
 
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { startChild, stopChild } from './child';
+import { rss } from './rss-util';
 
-function rss(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : 0;
-}
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 let child: ChildProcess;
