@@ -275,3 +275,66 @@ test('a WebSocket through the proxy: the upgrade is passed on and the connection
     await back.srv.close();
   }
 });
+
+test('director: a key left with no values keeps X-Forwarded-For out; neither or both hooks is an error (502)', async () => {
+  const b = await backend();
+  const target = new URL(b.url);
+  const proxy = new ReverseProxy({
+    director: (out) => {
+      out.url.scheme = 'http';
+      out.url.host = target.host;
+      out.header.setRaw('X-Forwarded-For', []);
+    },
+  });
+  const logs: string[] = [];
+  const neither = new ReverseProxy({ errorLog: { error: (m) => logs.push(m) } });
+  const mux = new ServeMux();
+  mux.handle('/', proxy);
+  mux.handle('/neither/', neither);
+  const { srv, port } = await serveOn(mux);
+  try {
+    await rawGet(port, '/d', 'X-Forwarded-For: 1.2.3.4\r\n');
+    expect(b.seen[0]).not.toContain('X-Forwarded-For');
+    expect(await rawGet(port, '/neither/x')).toMatch(/^HTTP\/1\.1 502 Bad Gateway\r\n/);
+    expect(logs).toEqual(['http: proxy error: ReverseProxy must have exactly one of Director or Rewrite set']);
+  } finally {
+    await srv.close();
+    await b.close();
+  }
+});
+
+test('flushInterval > 0: a response with a length is flushed after the interval, not only when the buffer fills', async () => {
+  const mux = new ServeMux();
+  mux.handleFunc('/', async (w) => {
+    w.header().set('Content-Length', '10');
+    w.write('hello');
+    newResponseController(w).flush();
+    await sleep(600);
+    w.write('world');
+  });
+  const back = await serveOn(mux);
+  const proxy = newSingleHostReverseProxy(`http://127.0.0.1:${back.port}`);
+  const lazy = newSingleHostReverseProxy(`http://127.0.0.1:${back.port}`);
+  proxy.flushInterval = 50;
+  const front = new ServeMux();
+  front.handle('/', proxy);
+  front.handle('/lazy/', lazy);
+  const { srv, port } = await serveOn(front);
+  try {
+    const c = new Client(port);
+    c.send('GET /slow-length HTTP/1.1\r\nHost: x\r\nAccept-Encoding: identity\r\n\r\n');
+    await c.until(() => c.text.endsWith('hello'), 500);
+    await c.until(() => c.text.endsWith('helloworld'));
+    c.close();
+    // With no interval the body waits in the response buffer until the end.
+    const d = new Client(port);
+    d.send('GET /lazy/slow-length HTTP/1.1\r\nHost: x\r\nAccept-Encoding: identity\r\n\r\n');
+    await sleep(300);
+    expect(d.text).toBe('');
+    await d.until(() => d.text.endsWith('helloworld'));
+    d.close();
+  } finally {
+    await srv.close();
+    await back.srv.close();
+  }
+});

@@ -250,6 +250,10 @@ export class ReverseProxy implements Handler {
       // The head goes out after one interval even when the body is slow to come.
       pending = true;
       timer = setTimeout(delayed, interval);
+    } else if (interval < 0) {
+      // At once for streaming responses: even one with no body goes out chunked, as Go's proxy sends it (its
+      // initial flush timer fires at once for a negative interval).
+      rc.flush();
     }
     try {
       for await (const chunk of body) {
@@ -502,6 +506,9 @@ async function send(d: Dispatcher, out: Request, ctx: Context): Promise<Sent> {
     signal: ctx.signal,
     headersTimeout: 0,
     bodyTimeout: 0,
+    // undici closes the connection after a HEAD unless told otherwise; Go's transport keeps it (and a backend
+    // that is told `close` drops the Connection field it set, which names fields to remove).
+    ...(out.method === 'HEAD' ? { reset: false } : {}),
   });
   const header = headerOf(data.headers);
   const trailer = new Header();

@@ -1,0 +1,101 @@
+/**
+ * The backend of the proxy differential in TypeScript: the same answers as the Go program's backend role
+ * (__tests__/proxy-oracle/main.go), on the native Server, so that CI, which has no Go, can put nethttp's
+ * ReverseProxy in front of a server that answers byte for byte as Go's does and compare with the recorded goldens.
+ */
+
+import * as path from 'node:path';
+import { Server, TrailerPrefix, listen, newResponseController, notFound, type Header, type Request, type ResponseWriter } from '../../src';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function sorted(h: Header): string {
+  let s = '';
+  for (const k of [...h.keys()].sort()) for (const v of h.values(k)) s += `${k}: ${v}\n`;
+  return s;
+}
+
+/** What the backend saw of a request, in the Go program's format (after the body and its trailers were read). */
+export function view(r: Request, body: Buffer): string {
+  return `${r.method} ${r.requestURI} ${r.proto}\nHost: ${r.host}\nContentLength: ${r.contentLength}\n` +
+    `TransferEncoding: ${r.transferEncoding.join(',')}\n${sorted(r.header)}\n${body.toString('latin1')}\n${sorted(r.trailer)}`;
+}
+
+/** Starts the backend on a loopback port. */
+export async function startBackend(): Promise<{ addr: string; close: () => Promise<void> }> {
+  const seen = new Map<string, string>();
+  const handler = async (w: ResponseWriter, r: Request): Promise<void> => {
+    if (r.url.path === '/__seen') {
+      const v = seen.get(r.url.query().get('case'));
+      if (v === undefined) notFound(w, r);
+      else w.write(Buffer.from(v, 'latin1'));
+      return;
+    }
+    const body = await r.body.readAll();
+    seen.set(r.header.get('X-Case'), view(r, body));
+    const h = w.header();
+    const rc = newResponseController(w);
+    switch (path.posix.basename(r.url.path)) {
+      case 'plain':
+        h.set('Connection', 'X-Hop');
+        h.set('X-Hop', 'hop');
+        h.set('Keep-Alive', 'timeout=5');
+        h.set('Proxy-Authenticate', 'Basic');
+        h.set('X-End', 'kept');
+        h.set('Content-Type', 'text/plain; charset=utf-8');
+        w.write(`plain ${r.url.path}\n`);
+        break;
+      case 'post':
+        w.write(Buffer.concat([Buffer.from(`got ${body.length} bytes: `), body, Buffer.from('\n')]));
+        break;
+      case 'stream':
+        for (let i = 0; i < 3; i++) {
+          w.write(`part ${i}\n`);
+          rc.flush();
+          await sleep(100);
+        }
+        break;
+      case 'empty-stream':
+        rc.flush();
+        break;
+      case 'sse':
+        h.set('Content-Type', 'text/event-stream');
+        h.set('Content-Length', '18');
+        w.write('data: 1\n\n');
+        rc.flush();
+        await sleep(100);
+        w.write('data: 2\n\n');
+        break;
+      case 'trailers':
+        h.set('Trailer', 'X-Announced');
+        w.write('body');
+        h.set('X-Announced', 'a');
+        break;
+      case 'trailers-extra':
+        h.set('Trailer', 'X-Announced');
+        w.write('body');
+        h.set('X-Announced', 'a');
+        h.set(TrailerPrefix + 'X-Surprise', 's');
+        break;
+      case 'big': {
+        h.set('Content-Length', '100000');
+        const chunk = '0123456789'.repeat(100);
+        for (let i = 0; i < 100; i++) w.write(chunk);
+        break;
+      }
+      case '204':
+        w.writeHeader(204);
+        break;
+      case '304':
+        h.set('Etag', '"v1"');
+        w.writeHeader(304);
+        break;
+      default:
+        notFound(w, r);
+    }
+  };
+  const server = new Server({ handler });
+  const ln = await listen('tcp', '127.0.0.1:0');
+  void server.serve(ln).catch(() => undefined);
+  return { addr: ln.addr().toString(), close: () => server.close() };
+}
