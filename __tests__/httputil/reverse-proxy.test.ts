@@ -338,3 +338,32 @@ test('flushInterval > 0: a response with a length is flushed after the interval,
     await back.srv.close();
   }
 });
+
+test('a backend that fails in the middle of the body: the client\'s response is aborted (ErrAbortHandler) and the read error logged', async () => {
+  const mux = new ServeMux();
+  mux.handleFunc('/', (w) => {
+    w.header().set('Content-Length', '10');
+    w.write('hello');
+    newResponseController(w).flush();
+    throw new Error('backend gives up'); // a panic: the backend aborts its connection
+  });
+  const back = await serveOn(mux);
+  const proxy = newSingleHostReverseProxy(`http://127.0.0.1:${back.port}`);
+  const logs: string[] = [];
+  proxy.errorLog = { error: (m) => logs.push(m) };
+  const { srv, port, logs: serverLogs } = await serveOn(proxy);
+  try {
+    const c = new Client(port);
+    c.send('GET /x HTTP/1.1\r\nHost: x\r\nAccept-Encoding: identity\r\n\r\n');
+    await c.untilEnd();
+    // The head and "hello" were still in the response buffer (a known length is not flushed early): as under
+    // Go's server, the abort drops them and closes the connection, so the client cannot take a cut body as whole.
+    expect(c.text).toBe('');
+    expect(logs).toEqual([expect.stringMatching(/^httputil: ReverseProxy read error during body copy: /)]);
+    // ErrAbortHandler aborts silently: no panic line on the proxy's server.
+    expect(serverLogs).toEqual([]);
+  } finally {
+    await srv.close();
+    await back.srv.close();
+  }
+});
