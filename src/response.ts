@@ -6,6 +6,7 @@
  * @module
  */
 
+import { callerFrame } from './internal/caller';
 import type { ResponseHead, ResponseSink } from './sink';
 import { ErrBodyNotAllowed, ErrContentLength, ErrHijacked, ErrWriteAfterHandler } from './errors';
 import type { Flusher, ResponseWriter } from './handler';
@@ -121,32 +122,11 @@ const badTrailer = new Set([
   'Www-Authenticate',
 ]);
 
-/**
- * The package's own source folders, read off the first stack frame (this file's own path): `<root>/src/` and
- * `<root>/adapters/`, whether running from TypeScript or from dist/. Frames there are nethttp's, not the caller's;
- * a user's own `src/` folder is not mistaken for them, and no node: module is needed to find them.
- */
-function ownSourcePrefixes(frame: string): [string, string] | null {
-  const m = /\(?((?:[A-Za-z]:)?[\\/].*?):\d+:\d+\)?$/.exec(frame.trim());
-  if (m === null) return null;
-  const file = m[1];
-  const sep = file.includes('\\') && !file.includes('/') ? '\\' : '/';
-  const at = file.lastIndexOf(`${sep}src${sep}`);
-  if (at < 0) return null;
-  const root = file.slice(0, at + 1);
-  return [`${root}src${sep}`, `${root}adapters${sep}`];
-}
-
 /** @internal Finds the caller outside nethttp for Go's log lines (`from <caller> (<file>:<line>)`). */
 export function relevantCaller(): string {
-  const stack = new Error().stack?.split('\n').slice(1) ?? [];
-  const own = ownSourcePrefixes(stack[0] ?? '');
-  for (const line of stack) {
-    if (own !== null && (line.includes(own[0]) || line.includes(own[1]))) continue;
-    const m = /at (?:(.+?) \()?(?:.*[\\/])?([^\\/]+?):(\d+):\d+\)?$/.exec(line.trim());
-    if (m) return `${m[1] ?? '<anonymous>'} (${m[2]}:${m[3]})`;
-  }
-  return '<unknown> (<unknown>:0)';
+  const line = callerFrame();
+  const m = line === null ? null : /at (?:(.+?) \()?(?:.*[\\/])?([^\\/]+?):(\d+):\d+\)?$/.exec(line);
+  return m === null ? '<unknown> (<unknown>:0)' : `${m[1] ?? '<anonymous>'} (${m[2]}:${m[3]})`;
 }
 
 /**

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { callerFrame } from './internal/caller';
 import { PatternError } from './errors';
 import { toHandler, type Handler, type HandlerFunc, type HandlerLike, type ResponseWriter } from './handler';
 import { error, notFoundHandler } from './http-error';
@@ -91,25 +92,11 @@ function sameLeaf(p: Pattern, q: Pattern): boolean {
   });
 }
 
-// nethttp's own sources (src/ and adapters/, beside this file's directory, compiled or not): a registration's
-// location is the first frame outside them, so a route registered through an adapter names the caller's line.
-// Plain string work instead of node:path, so that the mux loads where there is no node: module (a Worker).
-const ownSources = ((): string[] => {
-  const here = typeof __dirname === 'string' ? __dirname : '';
-  const sep = here.includes('\\') ? '\\' : '/';
-  const up = here.slice(0, Math.max(0, here.lastIndexOf(sep)));
-  return here === '' ? [] : [up + sep + 'src' + sep, up + sep + 'adapters' + sep];
-})();
-
 /** The file:line of the first caller outside nethttp, for conflict messages (MUX-21). */
 function callerLocation(): string {
-  const stack = new Error().stack ?? '';
-  for (const line of stack.split('\n').slice(1)) {
-    if (ownSources.some((dir) => line.includes(dir))) continue;
-    const m = /\(?((?:[A-Za-z]:)?[^():\s]+):(\d+):\d+\)?\s*$/.exec(line.trim());
-    if (m) return `${m[1]}:${m[2]}`;
-  }
-  return 'unknown location';
+  const line = callerFrame();
+  const m = line === null ? null : /\(?((?:[A-Za-z]:)?[^():\s]+):(\d+):\d+\)?\s*$/.exec(line);
+  return m === null ? 'unknown location' : `${m[1]}:${m[2]}`;
 }
 
 const EMPTY_NAMES: readonly string[] = [];
