@@ -103,3 +103,18 @@ test('TestServeMuxHandleFuncWithNilHandler: a missing handler is refused at regi
   expect(() => mux.handle('/', undefined as never)).toThrow('http: nil handler');
   expect(() => mux.handle('', () => undefined)).toThrow('http: invalid pattern');
 });
+
+test('a conflict names both registrations by the caller\'s file and line (MUX-21)', () => {
+  const mux = new ServeMux();
+  const first = new Error().stack!.split('\n')[1].match(/:(\d+):\d+\)?$/)![1];
+  mux.handleFunc('GET /c/{x}', () => undefined); // must stay on the line after `first`
+  let msg = '';
+  try {
+    mux.handleFunc('GET /c/{y}', () => undefined);
+  } catch (e) {
+    msg = (e as Error).message;
+  }
+  expect(msg).toMatch(new RegExp(`\\(registered at .*servemux\\.test\\.ts:${Number(first) + 4}\\) conflicts with`));
+  expect(msg).toMatch(new RegExp(`"GET /c/\\{x\\}" \\(registered at .*servemux\\.test\\.ts:${Number(first) + 1}\\)`));
+  expect(msg).not.toMatch(/registered at .*[\\/]src[\\/]/);
+});
