@@ -592,6 +592,7 @@ describe("Go's fs_test.go", () => {
         header: () => w.header(),
         writeHeader: (c) => w.writeHeader(c),
         write: (d) => w.write(Buffer.from(Buffer.from(d).toString('latin1').toUpperCase(), 'latin1')),
+        drained: () => w.drained(),
       };
       return serveFileFS(up, r, memFS({ 'index.html': 'contents will be sent' }), 'index.html');
     }, async (port) => {

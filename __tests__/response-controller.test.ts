@@ -77,6 +77,7 @@ function wrap(w: ResponseWriter, exposed: boolean): ResponseWriter {
     header: (): Header => w.header(),
     write: (d: string | Uint8Array) => w.write(d),
     writeHeader: (code: number) => w.writeHeader(code),
+    drained: () => w.drained(),
   };
   return exposed ? Object.assign(base, { unwrap: () => w } satisfies Unwrapper) : base;
 }

@@ -8,7 +8,7 @@
  */
 
 export type { ResponseHead, ResponseSink, SinkResponse } from './sink';
-export { Response, bodyAllowedForStatus, hasToken, type ResponseRequestInfo } from './response';
+export { Response, bodyAllowedForStatus, hasToken, headerLines, kLogLine, notBytes, validTrailerHeader, type ResponseRequestInfo } from './response';
 export { PullBody, type BodySource } from './body';
 export { ServerHandler } from './server-handler';
 export { httpDate } from './internal/date';

@@ -28,6 +28,12 @@ export interface ResponseWriter {
    * response at once; a second final status is ignored and logged (RSP-17). Codes outside 100–999 throw.
    */
   writeHeader(statusCode: number): void;
+  /**
+   * drained resolves when the bytes written so far have left for the client (or the client is gone), so that a
+   * handler streaming a large body keeps memory bounded: `w.write(chunk); await w.drained()`. A writer that wraps
+   * another returns the inner writer's `drained()`. Go has no counterpart: its Write blocks instead.
+   */
+  drained(): Promise<void>;
 }
 
 /** Flusher is implemented by writers that can send buffered data now (Go's `http.Flusher`). */

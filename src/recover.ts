@@ -4,9 +4,9 @@
  * @module
  */
 
-import { ErrAbortHandler, MaxBytesError, NetHTTPError } from './errors';
+import { ErrAbortHandler, JSONBodyError, MaxBytesError, NetHTTPError } from './errors';
 import { toHandler, type Handler, type HandlerLike, type ResponseWriter } from './handler';
-import { error } from './http-error';
+import { HTTPError, error } from './http-error';
 import { answerEscaped } from './json';
 import { isAbortError, panicLine, type Logger } from './log';
 import type { Request } from './request';
@@ -68,6 +68,7 @@ export function answerError(w: ResponseWriter, err: unknown): void {
   const core = coreOf(w);
   if (core !== null && answerEscaped(core, err)) return;
   core?.discardBuffered();
+  if (err instanceof HTTPError || err instanceof JSONBodyError) return error(w, err.message, err.status);
   if (err instanceof MaxBytesError) {
     if (core !== null) core.sink.requestTooLarge?.(core);
     return error(w, statusText(413), 413);

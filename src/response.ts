@@ -114,6 +114,11 @@ export function forEachHeaderElement(v: string, fn: (s: string) => void): void {
   }
 }
 
+/** @internal Whether a canonical key may be declared as a trailer (Go's httpguts.ValidTrailerHeader). */
+export function validTrailerHeader(key: string): boolean {
+  return !badTrailer.has(key);
+}
+
 // Trailer names Go refuses to declare (httpguts.ValidTrailerHeader).
 const badTrailer = new Set([
   'Authorization', 'Cache-Control', 'Connection', 'Content-Encoding', 'Content-Length', 'Content-Range',
@@ -143,10 +148,29 @@ export function coreOf(w: ResponseWriter): Response | null {
   return null;
 }
 
-/** @internal Where a line about the response `w` goes: its carrier's log, else stderr (Go's log.Printf). */
+/**
+ * @internal The method by which a writer that is not the core (the recorder) takes the lines a carrier would log about
+ * its response.
+ */
+export const kLogLine: unique symbol = Symbol.for('nethttp.logLine');
+
+/**
+ * @internal Where a line about the response `w` goes: its carrier's log (found through `unwrap()` chains), else
+ * stderr (Go's log.Printf).
+ */
 export function logOf(w: ResponseWriter): (message: string) => void {
-  const core = coreOf(w);
-  return core !== null ? (m) => core.sink.log(m) : (m) => logf(null, m);
+  let x: ResponseWriter | undefined = w;
+  for (let depth = 0; x !== undefined && depth < 64; depth++) {
+    if (x instanceof Response) {
+      const sink = x.sink;
+      return (m) => sink.log(m);
+    }
+    const own: unknown = (x as { [kLogLine]?: unknown })[kLogLine];
+    if (typeof own === 'function') return own.bind(x) as (m: string) => void;
+    const u: unknown = (x as { unwrap?: unknown }).unwrap;
+    x = typeof u === 'function' ? (u as () => ResponseWriter).call(x) : undefined;
+  }
+  return (m) => logf(null, m);
 }
 
 /** Options a carrier gives the core about the request being answered. @internal */
@@ -595,7 +619,8 @@ export class Response implements ResponseWriter, Flusher {
 }
 
 // write(42), write({}): JavaScript lets them through the types; say what was wrong instead of failing deep inside.
-function notBytes(data: unknown): TypeError {
+/** @internal */
+export function notBytes(data: unknown): TypeError {
   const what = data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data === 'object' ? 'an object' : `a ${typeof data}`;
   return new TypeError(
     `http: ResponseWriter.write takes a string or a Uint8Array (a Buffer), not ${what}: ` +

@@ -43,20 +43,9 @@ class TimeoutWriter implements ResponseWriter {
     this.wroteHeader = true;
     this.code = code;
   }
-}
-
-/** The log of the carrier under `w` (through `unwrap()` chains), so that lines reach the server's errorLog. */
-function loggerOf(w: ResponseWriter): (m: string) => void {
-  let cur: ResponseWriter | undefined = w;
-  for (let i = 0; cur !== undefined && i < 16; i++) {
-    if (cur instanceof Response) {
-      const sink = cur.sink;
-      return (m) => sink.log(m);
-    }
-    const u: unknown = (cur as { unwrap?: unknown }).unwrap;
-    cur = typeof u === 'function' ? (u as () => ResponseWriter).call(cur) : undefined;
+  drained(): Promise<void> {
+    return Promise.resolve(); // everything is buffered until the handler ends
   }
-  return (m) => logf(null, m);
 }
 
 /**
@@ -76,7 +65,7 @@ export function timeoutHandler(h: HandlerLike, ms: number, msg = ''): Handler {
     serveHTTP(w: ResponseWriter, r: Request): Promise<void> {
       const [ctx, cancel] = withTimeout(r.context(), ms);
       const r2 = r.withContext(ctx);
-      const log = loggerOf(w);
+      const log = logOf(w);
       const tw = new TimeoutWriter(log);
       return new Promise<void>((resolve, reject) => {
         let settled = false;
@@ -123,7 +112,7 @@ export function timeoutHandler(h: HandlerLike, ms: number, msg = ''): Handler {
           onPanic(err);
           return;
         }
-        const p = handlerPromise(ret, (m) => logOf(w)(m), r2);
+        const p = handlerPromise(ret, log, r2);
         if (p !== null) Promise.resolve(p).then(onDone, onPanic);
         else onDone();
       });

@@ -166,9 +166,9 @@ export async function recorderCarrier(mux: ServeMux): Promise<Carrier> {
       };
       const trailers: Record<string, string> = {};
       for (const [k, vv] of res.trailer ?? []) trailers[k.toLowerCase()] = vv.map(binaryOf).join(', ');
-      const informational = res.informational.map((i) => ({ status: i.statusCode, headers: wire(i.header) }));
-      // The recorder records a HEAD reply's body as Go's does; a server sends none.
-      return { status: res.statusCode, headers: wire(res.header), body: r.method === 'HEAD' ? Buffer.alloc(0) : res.body, trailers, informational };
+      // The recorder records a HEAD reply's body as Go's does; a server sends none. Its first writeHeader is final,
+      // a 1xx included (Go's recorder): no informational responses.
+      return { status: res.statusCode, headers: wire(res.header), body: r.method === 'HEAD' ? Buffer.alloc(0) : res.body, trailers, informational: [] };
     },
     close: async () => undefined,
   };

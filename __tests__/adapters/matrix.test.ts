@@ -166,6 +166,8 @@ const cases: Case[] = [
     name: '204: no body, no Content-Length (RSP-62)',
     req: { method: 'GET', path: '/nocontent' },
     want: { status: 204, headers: { 'content-length': null }, body: '' },
+    // Go's recorder records what the handler wrote, whatever the status.
+    differs: { recorder: { status: 204, headers: { 'content-length': null }, body: 'x' } },
   },
 ];
 
@@ -177,6 +179,8 @@ function check(c: Carrier, reply: Reply, want: Case['want']): void {
   expect(reply.aborted).toBeFalsy();
   if (want.status !== undefined) expect(reply.status).toBe(want.status);
   for (const [k, v] of Object.entries(want.headers ?? {})) {
+    // Go's recorder adds no Content-Length: framing is a server's.
+    if (c.name === 'recorder' && k === 'content-length') continue;
     const got = reply.headers[k];
     if (v === null) expect(got).toBeUndefined();
     else expect(got).toBe(v.replace(/^prefix/, c.prefix));
@@ -199,10 +203,10 @@ describe.each(Object.keys(carriers))('carrier %s', (name) => {
     const reply = await c.send(k.req);
     check(c, reply, k.differs?.[name] ?? k.want);
   });
-  test('write after 204 returns ErrBodyNotAllowed on every carrier', async () => {
+  test('write after 204 returns ErrBodyNotAllowed on every server carrier (Go\'s recorder: null)', async () => {
     writeErrors.length = 0;
     await c.send({ method: 'GET', path: '/nocontent' });
-    expect(writeErrors).toEqual([ErrBodyNotAllowed]);
+    expect(writeErrors).toEqual([name === 'recorder' ? null : ErrBodyNotAllowed]);
   });
 });
 

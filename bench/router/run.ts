@@ -36,7 +36,7 @@ const requests = mix.map(({ method, path: p }) => {
   r.requestURI = p;
   return r;
 });
-const nullWriter: ResponseWriter = { header: () => { throw new Error('unused'); }, write: () => null, writeHeader: () => {} };
+const nullWriter: ResponseWriter = { header: () => { throw new Error('unused'); }, write: () => null, writeHeader: () => {}, drained: () => Promise.resolve() };
 
 // find-my-way
 const fmw = findMyWay();
