@@ -25,7 +25,7 @@ describe('Body', () => {
     b.close();
     b.close();
     expect(abandoned).toBe(1);
-    await expect(b.read()).rejects.toBe(ErrBodyReadAfterClose);
+    await expect(b.read()).rejects.toMatchObject({ code: 'ErrBodyReadAfterClose' });
   });
 
   test('a source error rejects the read', async () => {

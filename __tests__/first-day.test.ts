@@ -4,15 +4,19 @@
  */
 
 import * as http from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ErrServerClosed, ErrWriteAfterHandler, HTTPError, NetError, Server, ServeMux, background, errorIs, joinHostPort,
-  newResponseController, recoverHandler, serveFile, splitHostPort, ErrBodyReadAfterClose, withTimeout, type ResponseWriter,
+  newResponseController, recoverHandler, serveFile, splitHostPort, ErrBodyReadAfterClose, ErrNoCookie, WrappedWriter, copy, handlerFunc,
+  toWritable, writeJSON, type Handler, withTimeout, type ResponseWriter,
 } from '../src/index';
+import { newRequest } from '../adapters/httptest';
 import { everyCarrier, express5Carrier, httpSend, listenerCarrier, nativeCarrier, quietLog, type Carrier } from './adapters/carriers';
 
 const log = quietLog();
@@ -115,8 +119,69 @@ function buildMux(): ServeMux {
       w.write(block);
     }
   });
+  // Item 7: a thrown sentinel carries the user's line.
+  mux.handleFunc('GET /twice', (w) => {
+    w.writeHeader(200);
+    w.writeHeader(500);
+  });
+  mux.handleFunc('GET /cookie', (w, r) => {
+    w.write(r.cookie('sid').value);
+  });
+  // Item 8: streams into the response, and bodies as text and JSON.
+  mux.handleFunc('GET /pipeline', async (w) => {
+    await pipeline(Readable.from(['stream', 'ed ', Buffer.from('bytes')]), toWritable(w));
+  });
+  mux.handleFunc('GET /pipe', async (w) => {
+    const src = Readable.from((function* () {
+      for (let i = 0; i < 40; i++) yield Buffer.alloc(16 * 1024, 97 + (i % 26));
+    })());
+    await finished(src.pipe(toWritable(w)));
+  });
+  mux.handleFunc('GET /copy-web', async (w) => {
+    let i = 0;
+    const web = new ReadableStream<Uint8Array>({
+      pull(ctl) {
+        if (i === 3) return ctl.close();
+        ctl.enqueue(new TextEncoder().encode(`web${i++} `));
+      },
+    });
+    const n = await copy(w, web);
+    w.write(String(n));
+  });
+  mux.handleFunc('GET /copy-file', async (w) => {
+    await copy(w, createReadStream(bigFile));
+  });
+  mux.handleFunc('POST /text', async (w, r) => {
+    w.write(`got ${(await r.body.text()).length} chars`);
+  });
+  mux.handleFunc('POST /json', async (w, r) => {
+    const v = await r.body.json<{ name: string }>();
+    writeJSON(w, 200, { hello: v.name });
+  });
+  mux.handleFunc('GET /drained-typed', async (w) => {
+    w.write('x'.repeat(3000));
+    await w.drained();
+    w.write('y');
+  });
+  // Item 9: middleware reading the status through WrappedWriter, flush still working.
+  const logged = (next: Handler): Handler => ({
+    async serveHTTP(w, r) {
+      const ww = new WrappedWriter(w);
+      await next.serveHTTP(ww, r);
+      wrapped.push([r.url.path, ww.status, ww.bytes]);
+    },
+  });
+  mux.handle('GET /wrapped', logged(handlerFunc((w) => {
+    w.writeHeader(201);
+    w.write('hello');
+    newResponseController(w).flush();
+    w.write(Buffer.from(' world'));
+  })));
+  mux.handle('GET /wrapped-empty', logged(handlerFunc(() => undefined)));
   return mux;
 }
+
+const wrapped: [string, number, number][] = [];
 
 const bigFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'first-day-')), 'big.bin');
 writeFileSync(bigFile, Buffer.alloc(300 * 1024, 'z'));
@@ -205,13 +270,40 @@ describe.each(Object.keys(carriers))('carrier %s', (name) => {
     for (let i = 0; i < 8; i++) expect([i, b.body[i * 64 * 1024], b.body[(i + 1) * 64 * 1024 - 1]]).toEqual([i, 65 + i, 65 + i]);
   });
 
+  test('item 8: pipeline(), .pipe(), copy() of web and Node streams into w; r.body.text() and .json(); w.drained()', async () => {
+    const a = await c.send({ method: 'GET', path: '/pipeline' });
+    expect([a.status, a.body.toString()]).toEqual([200, 'streamed bytes']);
+    const b = await c.send({ method: 'GET', path: '/pipe' });
+    expect(b.body.length).toBe(40 * 16 * 1024);
+    expect(b.body[39 * 16 * 1024]).toBe(97 + (39 % 26));
+    const d = await c.send({ method: 'GET', path: '/copy-web' });
+    expect(d.body.toString()).toBe('web0 web1 web2 15');
+    const e = await c.send({ method: 'GET', path: '/copy-file' });
+    expect(e.body.length).toBe(300 * 1024);
+    const t = await c.send({ method: 'POST', path: '/text', body: 'héllo wörld', headers: { 'content-type': 'text/plain' } });
+    expect(t.body.toString()).toBe('got 11 chars');
+    const j = await c.send({ method: 'POST', path: '/json', body: '{"name":"José"}', headers: { 'content-type': 'application/json' } });
+    expect(JSON.parse(j.body.toString())).toEqual({ hello: 'José' });
+    const k = await c.send({ method: 'GET', path: '/drained-typed' });
+    expect(k.body.length).toBe(3001);
+  });
+
+  test('item 9: WrappedWriter records status and bytes; flush works through it', async () => {
+    wrapped.length = 0;
+    const a = await c.send({ method: 'GET', path: '/wrapped' });
+    expect([a.status, a.body.toString()]).toEqual([201, 'hello world']);
+    await c.send({ method: 'GET', path: '/wrapped-empty' });
+    await until(() => wrapped.length === 2);
+    expect(wrapped).toEqual([['/wrapped', 201, 11], ['/wrapped-empty', 0, 0]]);
+  });
+
   test('item 10: a numeric header value is sent as its text', async () => {
     const a = await c.send({ method: 'GET', path: '/numeric-header' });
     expect([a.status, a.headers['x-count'], a.headers['x-many'], a.body.toString()]).toEqual([200, '42', '7', 'ok']);
   });
 
   if (serverCarriers.includes(name)) {
-    test('item 2: a write after the handler returned is logged once, naming the likely cause', async () => {
+    test('item 2: a write after the handler returned is logged once, naming the likely cause (RSP-26)', async () => {
       log.lines.length = 0;
       lateResults.length = 0;
       const a = await c.send({ method: 'GET', path: '/late' });
@@ -229,6 +321,22 @@ describe.each(Object.keys(carriers))('carrier %s', (name) => {
       expect(a.status).toBe(200);
       await until(() => lateReads.length === 1);
       expect(errorIs(lateReads[0], ErrBodyReadAfterClose)).toBe(true);
+    });
+
+    test('a superfluous writeHeader is logged with its caller (RSP-17)', async () => {
+      log.lines.length = 0;
+      const a = await c.send({ method: 'GET', path: '/twice' });
+      expect(a.status).toBe(200);
+      expect(log.lines.some((l) => /^http: superfluous response\.WriteHeader call from .*first-day\.test\.ts:\d+\)$/.test(l))).toBe(true);
+    });
+
+    test('item 7: a thrown sentinel is logged with the handler\'s line', async () => {
+      log.lines.length = 0;
+      await c.send({ method: 'GET', path: '/cookie' });
+      if (name.startsWith('express')) return; // Express gets it through next(err)
+      await until(() => log.lines.length > 0);
+      const line = log.lines.find((l) => l.includes('named cookie not present'));
+      expect(line).toMatch(/first-day\.test\.ts:\d+/);
     });
 
     test('item 10: a handler returning a string, an object or a web Response is logged as ignored', async () => {
@@ -285,6 +393,53 @@ describe('item 12: a client that leaves while the handler awaits with the reques
   }
 });
 
+test('item 7: thrown sentinels are fresh errors that errorIs matches', () => {
+  let err: unknown;
+  try {
+    newRequest('GET', '/').cookie('sid');
+  } catch (e) {
+    err = e;
+  }
+  expect(errorIs(err, ErrNoCookie)).toBe(true);
+  expect(err).not.toBe(ErrNoCookie);
+  expect((err as Error).stack).toMatch(/first-day\.test\.ts:\d+/);
+});
+
+describe('item 8: toWritable keeps a fast source in step with a slow client', () => {
+  for (const make of [nativeCarrier, listenerCarrier]) {
+    test(`${make.name}: the source is read only a bounded amount ahead of what the client took`, async () => {
+      let produced = 0;
+      const chunk = Buffer.alloc(64 * 1024, 'q');
+      const mux = new ServeMux();
+      mux.handleFunc('GET /flood', async (w) => {
+        const src = new Readable({
+          read() {
+            produced += chunk.length;
+            this.push(produced > 256 * 1024 * 1024 ? null : chunk);
+          },
+        });
+        await pipeline(src, toWritable(w)).catch(() => undefined);
+      });
+      const c = await make(mux, quietLog());
+      try {
+        const s = net.connect(c.port!, '127.0.0.1');
+        s.write('GET /flood HTTP/1.1\r\nHost: x\r\n\r\n');
+        let received = 0;
+        s.on('data', (d: Buffer) => {
+          received += d.length;
+          if (received > 1024 * 1024) s.pause();
+        });
+        await sleep(600);
+        // Socket and stream buffers hold a few MiB at most; without backpressure it would be all 256 MiB.
+        expect(produced - received).toBeLessThan(16 * 1024 * 1024);
+        s.destroy();
+      } finally {
+        await c.close();
+      }
+    });
+  }
+});
+
 describe('item 14: write reports a client that left', () => {
   for (const make of [nativeCarrier, listenerCarrier, express5Carrier]) {
     test(`${make.name}: the write loop stops on write's error`, async () => {
@@ -332,8 +487,8 @@ describe('item 4 and 11: listenAndServe written like app.listen', () => {
       await srv.shutdown();
       await sleep(20);
       expect(unhandled).toEqual([]);
-      await expect(serving).rejects.toBe(ErrServerClosed);
-      await expect(srv.boundAddr()).rejects.toBe(ErrServerClosed);
+      expect(errorIs(await serving.catch((e: unknown) => e), ErrServerClosed)).toBe(true);
+      expect(errorIs(await srv.boundAddr().catch((e: unknown) => e), ErrServerClosed)).toBe(true);
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }

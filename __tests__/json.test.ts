@@ -63,14 +63,16 @@ describe.each(Object.keys(carriers))('carrier %s', (name) => {
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe('application/json');
     expect(r.body.toString('utf8')).toBe('{"id":7,"name":"ann","tags":["a","é"]}\n');
-    expect(r.headers['content-length']).toBe(String(r.body.length));
+    // Go's recorder adds no Content-Length (framing is a server's).
+    expect(r.headers['content-length']).toBe(name === 'recorder' ? undefined : String(r.body.length));
   });
 
   test('writeJSON: undefined is null; 204 sends no body; an unencodable value leaves the response untouched', async () => {
     expect((await c.send({ method: 'GET', path: '/undef' })).body.toString()).toBe('null\n');
     const n = await c.send({ method: 'GET', path: '/nothing' });
     expect(n.status).toBe(204);
-    expect(n.body.length).toBe(0);
+    // Go's recorder records what was written whatever the status; a server sends no body with 204.
+    if (name !== 'recorder') expect(n.body.length).toBe(0);
     seen.length = 0;
     const cy = await c.send({ method: 'GET', path: '/cycle' });
     expect(cy.status).toBe(200);

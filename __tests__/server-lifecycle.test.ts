@@ -189,7 +189,7 @@ describe('keep-alives, close and shutdown', () => {
     await s.srv.close();
     await c.untilEnd();
     expect(c.text).toBe('');
-    await expect(s.done).rejects.toBe(ErrServerClosed);
+    await expect(s.done).rejects.toMatchObject({ code: 'ErrServerClosed' });
     release();
     await sleep(20);
     expect(lateWrite).toBeNull();

@@ -73,16 +73,16 @@ describe('Server', () => {
       'new', 'active', 'closed',
     ]);
     await r.srv.close();
-    await expect(r.served).rejects.toBe(ErrServerClosed);
+    await expect(r.served).rejects.toMatchObject({ code: 'ErrServerClosed' });
   });
 
   test('SRV-22, SRV-24, SRV-40: a closed server cannot serve again', async () => {
     const r = await start((w) => void w.write('ok'));
     await r.srv.close();
-    await expect(r.served).rejects.toBe(ErrServerClosed);
+    await expect(r.served).rejects.toMatchObject({ code: 'ErrServerClosed' });
     const ln2 = await listen('tcp', '127.0.0.1:0');
-    await expect(r.srv.serve(ln2)).rejects.toBe(ErrServerClosed);
-    await expect(r.srv.listenAndServe()).rejects.toBe(ErrServerClosed);
+    await expect(r.srv.serve(ln2)).rejects.toMatchObject({ code: 'ErrServerClosed' });
+    await expect(r.srv.listenAndServe()).rejects.toMatchObject({ code: 'ErrServerClosed' });
     expect(errorIs(ErrServerClosed, ErrServerClosed)).toBe(true);
   });
 
@@ -207,7 +207,7 @@ describe('Server', () => {
     let hookRan = false;
     r.srv.registerOnShutdown(() => (hookRan = true));
     const sd = r.srv.shutdown();
-    await expect(r.served).rejects.toBe(ErrServerClosed);
+    await expect(r.served).rejects.toMatchObject({ code: 'ErrServerClosed' });
     // New connections are refused once the listener is closed.
     await expect(new Promise((res, rej) => net.connect(r.port, '127.0.0.1').on('connect', res).on('error', rej))).rejects.toThrow();
     release();

@@ -4,7 +4,7 @@
  */
 
 import { bytesOf, textOfBytes } from './internal/text';
-import { ErrBodyReadAfterClose, JSONBodyError } from './errors';
+import { ErrBodyReadAfterClose, JSONBodyError, fresh } from './errors';
 
 /**
  * Body is a request body. Read it with `for await (const chunk of r.body)`, {@link Body.readAll} or
@@ -73,7 +73,7 @@ export class PullBody implements Body {
   constructor(private readonly src: BodySource) {}
 
   async read(max = 65536): Promise<Buffer | null> {
-    if (this.closed) throw ErrBodyReadAfterClose;
+    if (this.closed) throw fresh(ErrBodyReadAfterClose);
     if (this.eof) return null;
     if (max <= 0) return Buffer.alloc(0);
     const b = await this.src.pull(max);

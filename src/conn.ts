@@ -11,7 +11,7 @@ import { NoBody, PullBody, type Body, type BodySource } from './body';
 import { NativeSink, type ConnResponseState } from './conn-writer';
 import { StateActive, StateClosed, StateHijacked, StateIdle, type ConnState } from './conn-state';
 import { withCancel, withValue, type CancelFunc, type Context } from './context';
-import { ErrAbortHandler, ErrUnexpectedEOF, NetHTTPError } from './errors';
+import { ErrAbortHandler, ErrUnexpectedEOF, NetHTTPError, fresh } from './errors';
 import { answerEscaped } from './json';
 import { isAbortError, panicLine } from './log';
 import { handlerPromise, type Handler } from './handler';
@@ -831,7 +831,7 @@ class ConnBody implements BodySource {
         this.failed = true;
         // A declared length cut short counts as the body's end for later reads (Go's body.sawEOF).
         if (this.dec === null) this.finish();
-        throw ErrUnexpectedEOF;
+        throw fresh(ErrUnexpectedEOF);
       }
       await this.conn.waitMore();
     }

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { NetHTTPError } from './errors';
+import { NetHTTPError, fresh } from './errors';
 import { isToken, type Header } from './header';
 import { binaryOf, textOfBytes } from './internal/text';
 import { logf } from './log';
@@ -192,14 +192,14 @@ function parseCookieValue(raw: string, allowQuotes: boolean): [string, boolean, 
 /** parseCookie parses a `Cookie` header value into its cookies (Go 1.23's `http.ParseCookie`); throws on the first bad pair. */
 export function parseCookie(line: string): Cookie[] {
   const parts = trim(line).split(';');
-  if (parts.length === 1 && parts[0] === '') throw ErrBlankCookie;
+  if (parts.length === 1 && parts[0] === '') throw fresh(ErrBlankCookie);
   const out: Cookie[] = [];
   for (const p of parts) {
     const [name, raw, found] = cut(trim(p), '=');
-    if (!found) throw ErrEqualNotFoundInCookie;
-    if (!isToken(name)) throw ErrInvalidCookieName;
+    if (!found) throw fresh(ErrEqualNotFoundInCookie);
+    if (!isToken(name)) throw fresh(ErrInvalidCookieName);
     const [value, quoted, ok] = parseCookieValue(raw, true);
-    if (!ok) throw ErrInvalidCookieValue;
+    if (!ok) throw fresh(ErrInvalidCookieValue);
     out.push(new Cookie({ name, value, quoted }));
   }
   return out;
@@ -208,13 +208,13 @@ export function parseCookie(line: string): Cookie[] {
 /** parseSetCookie parses a `Set-Cookie` header value (Go 1.23's `http.ParseSetCookie`); throws for a bad name or value. */
 export function parseSetCookie(line: string): Cookie {
   const parts = trim(line).split(';');
-  if (parts.length === 1 && parts[0] === '') throw ErrBlankCookie;
+  if (parts.length === 1 && parts[0] === '') throw fresh(ErrBlankCookie);
   const [rawName, rawValue, ok] = cut(trim(parts[0]), '=');
-  if (!ok) throw ErrEqualNotFoundInCookie;
+  if (!ok) throw fresh(ErrEqualNotFoundInCookie);
   const name = trim(rawName);
-  if (!isToken(name)) throw ErrInvalidCookieName;
+  if (!isToken(name)) throw fresh(ErrInvalidCookieName);
   const [value, quoted, okv] = parseCookieValue(rawValue, true);
-  if (!okv) throw ErrInvalidCookieValue;
+  if (!okv) throw fresh(ErrInvalidCookieValue);
   const c = new Cookie({ name, value, quoted, raw: line });
   for (let i = 1; i < parts.length; i++) {
     const part = trim(parts[i]);

@@ -19,6 +19,8 @@ export * from './request';
 export { type Logger, stderrLogger } from './log';
 export { error, notFound, notFoundHandler, HTTPError } from './http-error';
 export { recoverHandler, type RecoverOptions } from './recover';
+export { copy, type CopySource } from './copy';
+export { WrappedWriter } from './wrapped-writer';
 export { writeJSON, readJSON, JSONBodyError, type ReadJSONOptions } from './json';
 export { detectContentType } from './sniff';
 export { TrailerPrefix } from './response';

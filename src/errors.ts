@@ -44,6 +44,14 @@ export function errorIs(err: unknown, target: unknown): boolean {
   return false;
 }
 
+/**
+ * @internal A new error that {@link errorIs} matches to the sentinel `s`, made where it is thrown so that its stack
+ * shows the caller's line (a sentinel made at module load carries a stack of its own, useless in a panic log).
+ */
+export function fresh(s: NetHTTPError): NetHTTPError {
+  return new NetHTTPError(s.code, s.message);
+}
+
 // The sentinels below carry Go's texts exactly (RSP-150).
 function sentinel(code: string, message: string): NetHTTPError {
   return Object.freeze(new NetHTTPError(code, message)) as NetHTTPError;

@@ -6,7 +6,7 @@
  */
 
 import { textOfBytes } from './internal/text';
-import { ErrBodyConsumed, ErrMissingBoundary, ErrMissingFile, ErrNotMultipart, NetHTTPError, errorIs } from './errors';
+import { ErrBodyConsumed, ErrMissingBoundary, ErrMissingFile, ErrNotMultipart, NetHTTPError, errorIs, fresh } from './errors';
 import { parseMediaType, MediaParameterError } from './media-type';
 import { MultipartReader, type FileHeader, type MultipartForm } from './multipart';
 import type { Body } from './body';
@@ -103,16 +103,16 @@ export async function parseForm(r: FormTarget): Promise<Error | null> {
 
 function multipartReaderFor(r: FormTarget, allowMixed: boolean): MultipartReader {
   const v = r.header.get('Content-Type');
-  if (v === '') throw ErrNotMultipart;
+  if (v === '') throw fresh(ErrNotMultipart);
   let d;
   try {
     d = parseMediaType(v);
   } catch {
-    throw ErrNotMultipart;
+    throw fresh(ErrNotMultipart);
   }
-  if (!(d.mediaType === 'multipart/form-data' || (allowMixed && d.mediaType === 'multipart/mixed'))) throw ErrNotMultipart;
+  if (!(d.mediaType === 'multipart/form-data' || (allowMixed && d.mediaType === 'multipart/mixed'))) throw fresh(ErrNotMultipart);
   const boundary = d.params.get('boundary');
-  if (boundary === undefined) throw ErrMissingBoundary;
+  if (boundary === undefined) throw fresh(ErrMissingBoundary);
   return new MultipartReader(r.body, boundary);
 }
 
@@ -152,7 +152,7 @@ export async function formFile(r: FormTarget, key: string): Promise<FileHeader> 
   }
   const fhs = r.multipartForm?.file.get(key);
   if (fhs !== undefined && fhs.length > 0) return fhs[0];
-  throw ErrMissingFile;
+  throw fresh(ErrMissingFile);
 }
 
 /** @internal Go's FormValue/PostFormValue: parse (errors ignored, as Go does), then the first value. */

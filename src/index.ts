@@ -6,6 +6,7 @@
 export * from './core';
 // Node's parts of modules that import no node: module: multipart temporary files, util.inspect in panic lines.
 import './node-runtime';
+export { toWritable } from './stream';
 export {
   Server, type ServerOptions, DefaultMaxHeaderBytes, ServerContextKey, LocalAddrContextKey,
   listenAndServe, listenAndServeTLS, serve,

@@ -5,7 +5,7 @@
  */
 
 import { PullBody, bodyJSON, bodyText, bytesBody, type Body, type BodySource } from './body';
-import { ErrUnexpectedEOF, NetHTTPError, ProtocolError } from './errors';
+import { ErrUnexpectedEOF, NetHTTPError, ProtocolError, fresh } from './errors';
 import { Header, canonicalHeaderKey } from './header';
 import { byteLengthOf, bytesOf, textOf, textOfBytes } from './internal/text';
 import { parseMediaType } from './media-type';
@@ -191,7 +191,7 @@ export class Part implements Body {
         this.done = true;
         return null;
       }
-      if (br.eof) throw ErrUnexpectedEOF;
+      if (br.eof) throw fresh(ErrUnexpectedEOF);
       await br.fill();
     }
   }
@@ -409,7 +409,7 @@ export class MultipartReader {
     let lastKey = '';
     for (let first = true; ; first = false) {
       const { line, eof } = await this.br.readLine(PEEK);
-      if (eof && line === '') throw ErrUnexpectedEOF;
+      if (eof && line === '') throw fresh(ErrUnexpectedEOF);
       const text = line.endsWith('\r\n') ? line.slice(0, -2) : line.endsWith('\n') ? line.slice(0, -1) : line;
       if (text === '') {
         // Read and limited as bytes; handed out as text (src/internal/text.ts).
@@ -428,7 +428,7 @@ export class MultipartReader {
       if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(key)) throw new ProtocolError(`malformed MIME header line: ${text}`);
       const value = text.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
       budget -= key.length + value.length + 200;
-      if (--count < 0 || budget < 0) throw ErrMessageTooLarge;
+      if (--count < 0 || budget < 0) throw fresh(ErrMessageTooLarge);
       lastKey = canonicalHeaderKey(key);
       h.add(lastKey, value);
     }
@@ -460,19 +460,19 @@ export class MultipartReader {
     for (;;) {
       const p = await this.next(maxMemoryBytes, maxHeaders);
       if (p === null) return;
-      if (parts <= 0) throw ErrMessageTooLarge;
+      if (parts <= 0) throw fresh(ErrMessageTooLarge);
       parts--;
       const name = p.formName();
       if (name === '') continue;
       const filename = p.fileName();
       maxMemoryBytes -= byteLengthOf(name) + 200;
-      if (maxMemoryBytes < 0) throw ErrMessageTooLarge;
+      if (maxMemoryBytes < 0) throw fresh(ErrMessageTooLarge);
       if (filename === '') {
         const chunks: Buffer[] = [];
         let n = 0;
         for (let b = await p.read(); b !== null; b = await p.read()) {
           n += b.length;
-          if (n > maxMemoryBytes) throw ErrMessageTooLarge;
+          if (n > maxMemoryBytes) throw fresh(ErrMessageTooLarge);
           chunks.push(b);
         }
         maxMemoryBytes -= n;
@@ -489,7 +489,7 @@ export class MultipartReader {
         maxHeaders -= vv.length;
       }
       maxMemoryBytes -= headerSize + 200 + 100;
-      if (maxMemoryBytes < 0) throw ErrMessageTooLarge;
+      if (maxMemoryBytes < 0) throw fresh(ErrMessageTooLarge);
       const fh = await this.readFile(p, filename, maxFileMemory);
       if (fh.content !== null) {
         maxFileMemory -= fh.size;

@@ -8,7 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
 import { NoBody, PullBody, type BodySource } from './body';
-import { ErrBodyConsumed, ErrUnexpectedEOF } from './errors';
+import { ErrBodyConsumed, ErrUnexpectedEOF, fresh } from './errors';
 import { Header, canonicalHeaderKey } from './header';
 import { Request, tlsInfoOf, type RawFields } from './request';
 import { joinHostPort } from './listener';
@@ -153,7 +153,7 @@ class NodeBodySource implements BodySource {
       }
       if (this.ended || this.req.readableEnded) {
         // A body shorter than its Content-Length never ends normally (Go: io.ErrUnexpectedEOF).
-        if (this.declared >= 0 && this.got >= 0 && this.got < this.declared) throw ErrUnexpectedEOF;
+        if (this.declared >= 0 && this.got >= 0 && this.got < this.declared) throw fresh(ErrUnexpectedEOF);
         return null;
       }
       if (this.err !== null) throw this.err;

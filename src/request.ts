@@ -5,7 +5,7 @@
 
 import { NoBody, type Body } from './body';
 import { cookiePair, parseBasicAuth, readCookies, type Cookie, type CookieInit } from './cookie';
-import { ErrNoCookie } from './errors';
+import { ErrNoCookie, fresh } from './errors';
 import { ensureParsed, formFile, multipartReader, parseForm, parseMultipartForm } from './form';
 import type { FileHeader, MultipartForm, MultipartReader } from './multipart';
 import { background, type Context } from './context';
@@ -261,7 +261,7 @@ export class Request {
   /** cookie returns the first cookie named `name`; throws {@link ErrNoCookie} when there is none (Go's `Request.Cookie`). */
   cookie(name: string): Cookie {
     const c = name === '' ? undefined : readCookies(this.header, name)[0];
-    if (c === undefined) throw ErrNoCookie;
+    if (c === undefined) throw fresh(ErrNoCookie);
     return c;
   }
   /** addCookie appends `name=value` of `c` to the `Cookie` header; other attributes are not sent (Go's `AddCookie`). */

@@ -5,7 +5,7 @@
  */
 
 import type { Socket } from 'node:net';
-import { ErrHijacked, ErrNotSupported, NetHTTPError } from './errors';
+import { ErrHijacked, ErrNotSupported, NetHTTPError, fresh } from './errors';
 import type { ResponseWriter } from './handler';
 import { Response } from './response';
 
@@ -59,7 +59,7 @@ export class ResponseController {
   hijack(): Hijacked {
     const r = this.find((w) => (w instanceof Response ? w : undefined));
     if (r === undefined || r.sink.hijack === undefined) throw notSupported();
-    if (r.hijacked) throw ErrHijacked;
+    if (r.hijacked) throw fresh(ErrHijacked);
     if (r.handlerDone) throw new Error('net/http: Hijack called after ServeHTTP finished');
     // The server writes nothing more on the connection: not even a pending 100 Continue (RSP-88).
     r.sink.disableContinue?.();

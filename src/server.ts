@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { Conn, LocalAddrContextKey } from './conn';
 import { StateIdle, StateNew, type ConnState } from './conn-state';
 import { background, withValue, type Context } from './context';
-import { ErrServerClosed, errorIs } from './errors';
+import { ErrServerClosed, errorIs, fresh } from './errors';
 import { toHandler, type Handler, type HandlerLike } from './handler';
 import { listen, listenerFromServer, listenerFromTLSServer, NetError, type Addr, type Listener } from './listener';
 import { logf, type Logger } from './log';
@@ -146,7 +146,7 @@ export class Server {
   }
 
   private async listenAndServeTCP(addr: string, tlsFiles: [string, string] | null): Promise<never> {
-    if (this.inShutdown) throw ErrServerClosed;
+    if (this.inShutdown) throw fresh(ErrServerClosed);
     const ln = await listen('tcp', addr);
     return tlsFiles === null ? this.serve(ln) : this.serveTLS(ln, tlsFiles[0], tlsFiles[1]);
   }
@@ -162,7 +162,7 @@ export class Server {
   boundAddr(): Promise<Addr> {
     const l = this.listeners.values().next();
     if (!l.done) return Promise.resolve(l.value.addr());
-    if (this.inShutdown) return Promise.reject(ErrServerClosed);
+    if (this.inShutdown) return Promise.reject(fresh(ErrServerClosed));
     return new Promise((resolve, reject) => this.boundWaiters.push([resolve, reject]));
   }
 
@@ -326,7 +326,7 @@ export class Server {
     if (this.inShutdown) {
       // A server shut down cannot serve again (SRV-24, SRV-40).
       await l.close();
-      throw ErrServerClosed;
+      throw fresh(ErrServerClosed);
     }
     let base = this.options.baseContext ? this.options.baseContext(l) : background();
     if (base == null) throw new Error('BaseContext returned a nil context');
@@ -343,7 +343,7 @@ export class Server {
         try {
           sock = await l.accept();
         } catch (err) {
-          if (this.inShutdown) throw ErrServerClosed;
+          if (this.inShutdown) throw fresh(ErrServerClosed);
           if (err instanceof NetError && err.temporary) {
             delay = delay === 0 ? 5 : Math.min(delay * 2, 1000);
             this.logf(`http: Accept error: ${err.message}; retrying in ${goDuration(delay)}`);
@@ -408,7 +408,7 @@ export class Server {
    */
   async shutdown(ctx: Context = background()): Promise<void> {
     this.inShutdown = true;
-    for (const [, reject] of this.boundWaiters.splice(0)) reject(ErrServerClosed);
+    for (const [, reject] of this.boundWaiters.splice(0)) reject(fresh(ErrServerClosed));
     const closes = [...this.listeners].map((l) => l.close());
     this.listeners.clear();
     for (const f of this.onShutdown) setImmediate(f);
@@ -432,7 +432,7 @@ export class Server {
   /** close closes the listeners and every connection now, without waiting for handlers (SRV-38). */
   async close(): Promise<void> {
     this.inShutdown = true;
-    for (const [, reject] of this.boundWaiters.splice(0)) reject(ErrServerClosed);
+    for (const [, reject] of this.boundWaiters.splice(0)) reject(fresh(ErrServerClosed));
     const closes = [...this.listeners].map((l) => l.close());
     this.listeners.clear();
     await Promise.all(closes);
