@@ -17,7 +17,7 @@ import {
   toWritable, writeJSON, type Handler, withTimeout, type ResponseWriter,
 } from '../src/index';
 import { newRequest } from '../adapters/httptest';
-import { everyCarrier, express5Carrier, httpSend, listenerCarrier, nativeCarrier, quietLog, type Carrier } from './adapters/carriers';
+import { everyCarrier, express5Carrier, fetchCarrier, httpSend, listenerCarrier, nativeCarrier, quietLog, type Carrier } from './adapters/carriers';
 
 const log = quietLog();
 const lateResults: unknown[] = [];
@@ -188,7 +188,7 @@ writeFileSync(bigFile, Buffer.alloc(300 * 1024, 'z'));
 const lateReads: unknown[] = [];
 
 const carriers = everyCarrier(buildMux, log);
-const serverCarriers = ['native', 'requestListener', 'express4', 'express5', 'inject', 'native-h2'];
+const serverCarriers = ['native', 'requestListener', 'express4', 'express5', 'inject', 'native-h2', 'fetch'];
 
 async function until(cond: () => boolean, ms = 2000): Promise<void> {
   const end = Date.now() + ms;
@@ -363,7 +363,7 @@ describe.each(Object.keys(carriers))('carrier %s', (name) => {
 });
 
 describe('item 12: a client that leaves while the handler awaits with the request signal', () => {
-  for (const make of [nativeCarrier, listenerCarrier]) {
+  for (const make of [nativeCarrier, listenerCarrier, fetchCarrier]) {
     test(`${make.name}: the abort is not logged as a panic`, async () => {
       const lines = quietLog();
       let settled!: () => void;
@@ -406,7 +406,7 @@ test('item 7: thrown sentinels are fresh errors that errorIs matches', () => {
 });
 
 describe('item 8: toWritable keeps a fast source in step with a slow client', () => {
-  for (const make of [nativeCarrier, listenerCarrier]) {
+  for (const make of [nativeCarrier, listenerCarrier, fetchCarrier]) {
     test(`${make.name}: the source is read only a bounded amount ahead of what the client took`, async () => {
       let produced = 0;
       const chunk = Buffer.alloc(64 * 1024, 'q');
@@ -441,7 +441,7 @@ describe('item 8: toWritable keeps a fast source in step with a slow client', ()
 });
 
 describe('item 14: write reports a client that left', () => {
-  for (const make of [nativeCarrier, listenerCarrier, express5Carrier]) {
+  for (const make of [nativeCarrier, listenerCarrier, express5Carrier, fetchCarrier]) {
     test(`${make.name}: the write loop stops on write's error`, async () => {
       let result!: (v: [number, unknown]) => void;
       const stopped = new Promise<[number, unknown]>((r) => (result = r));

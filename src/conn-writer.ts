@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import type { ResponseHead, ResponseSink } from './sink';
 import { httpDate } from './internal/date';
 import { whenDrained } from './internal/drain';
-import { peerGoneError } from './listener';
+import { peerGoneError } from './errors';
 import { hasToken, type Response } from './response';
 import { statusText } from './status';
 

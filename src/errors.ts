@@ -214,3 +214,22 @@ export class JSONBodyError extends NetHTTPError {
     return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[kJSONBody] === true;
   }
 }
+
+/** NetError is a network error (Go's `net.Error`): an accept error, where `temporary` errors (EMFILE, ENFILE, ECONNABORTED…) make the server retry (SRV-26). */
+export class NetError extends Error {
+  constructor(message: string, readonly temporary: boolean, readonly code?: string) {
+    super(message);
+    this.name = 'NetError';
+  }
+}
+
+/**
+ * @internal The error `write` returns once the client is gone (Go returns the failed write's `*net.OpError`, such as
+ * `write: broken pipe` or `connection reset by peer`).
+ */
+export function peerGoneError(cause?: unknown): NetError {
+  const e = new NetError('write: connection closed by the peer', false, 'ECONNRESET');
+  if (cause !== undefined) (e as { cause?: unknown }).cause = cause;
+  return e;
+}
+

@@ -104,7 +104,9 @@ function ignoredKind(v: unknown): string | null {
   if (typeof v === 'string') return 'a string';
   if (typeof v !== 'object' || v === null || v instanceof Error) return null;
   const ctor = (v as { constructor?: { name?: string } }).constructor?.name;
-  if (ctor === 'Response' && typeof (v as { arrayBuffer?: unknown }).arrayBuffer === 'function') return 'a web Response';
+  // By shape: a platform may replace the global Response with a class of its own (@hono/node-server does).
+  const res = v as { arrayBuffer?: unknown; status?: unknown; headers?: unknown };
+  if (typeof res.arrayBuffer === 'function' && typeof res.status === 'number' && typeof res.headers === 'object') return 'a web Response';
   if (Array.isArray(v)) return 'an array';
   if (ctor === 'Object' || ctor === undefined) return 'an object';
   return null;

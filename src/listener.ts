@@ -4,6 +4,7 @@
  */
 
 import * as net from 'node:net';
+import { NetError } from './errors';
 import type * as tls from 'node:tls';
 
 /**
@@ -61,23 +62,7 @@ export interface Listener {
   addr(): Addr;
 }
 
-/** NetError is an accept error; `temporary` errors (EMFILE, ENFILE, ECONNABORTED…) make the server retry (SRV-26). */
-export class NetError extends Error {
-  constructor(message: string, readonly temporary: boolean, readonly code?: string) {
-    super(message);
-    this.name = 'NetError';
-  }
-}
-
-/**
- * @internal The error `write` returns once the client is gone (Go returns the failed write's `*net.OpError`, such as
- * `write: broken pipe` or `connection reset by peer`).
- */
-export function peerGoneError(cause?: unknown): NetError {
-  const e = new NetError('write: connection closed by the peer', false, 'ECONNRESET');
-  if (cause !== undefined) (e as { cause?: unknown }).cause = cause;
-  return e;
-}
+export { NetError, peerGoneError } from './errors';
 
 /** The error of `accept` on a closed listener (Go's `net.ErrClosed`). */
 export const ErrListenerClosed = new NetError('use of closed network connection', false, 'ErrClosed');

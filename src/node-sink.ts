@@ -10,7 +10,7 @@ import type { Http2ServerResponse } from 'node:http2';
 import type { ResponseHead, ResponseSink, SinkResponse } from './sink';
 import { httpDate } from './internal/date';
 import { Socket } from 'node:net';
-import { peerGoneError } from './listener';
+import { peerGoneError } from './errors';
 import { whenDrained, type Drainable } from './internal/drain';
 import { logf, type Logger } from './log';
 import { statusText } from './status';

@@ -6,6 +6,7 @@
  * Not part of the public API (its declarations are left out of the published types).
  */
 
+import { peerGoneError } from './errors';
 import type { Body } from './body';
 import { background, withCancel, type CancelFunc, type Context } from './context';
 import type { Handler } from './handler';
@@ -116,6 +117,13 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
     else if (this.ctrl !== null && !this.gone) this.ctrl.close();
   }
 
+  private peerLeft = false;
+  private goneErr: Error | null = null;
+  peerGone(): Error | null {
+    if (this.goneErr === null && this.peerLeft) this.goneErr = peerGoneError();
+    return this.goneErr;
+  }
+
   drained(): Promise<void> {
     // Nothing handed over yet (the core still buffers), the response over, or nobody reading: nothing to wait for.
     if (this.gone || this.ended || this.head0 === null) return Promise.resolve();
@@ -169,6 +177,7 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
         cancel: () => {
           // The platform stopped reading: the client went away (Go's CloseNotify), so the request is cancelled.
           this.gone = true;
+          this.peerLeft = true;
           this.ctrl = null;
           this.clientGone();
           this.wake();
