@@ -9,18 +9,24 @@ import type { Request } from './request';
 /**
  * ResponseWriter is what a handler writes its response through (Go's `http.ResponseWriter`).
  *
- * The response is complete when the handler returns (or its promise settles). {@link ResponseWriter.write} never
- * throws: it returns null when the bytes were accepted, or the error Go's `Write` would return
- * ({@link ErrBodyNotAllowed}, {@link ErrContentLength}, {@link ErrHijacked}, {@link ErrHandlerTimeout}); in Go
- * every such error comes with n = 0, so the byte count is implied.
+ * The response is complete when the handler returns (or its promise settles). {@link ResponseWriter.write} does not
+ * throw for what happens at run time: it returns null when the bytes were accepted, or the error Go's `Write` would
+ * return (see its list); in Go every such error comes with n = 0, so the byte count is implied.
  */
 export interface ResponseWriter {
   /** header returns the header map that {@link ResponseWriter.writeHeader} will send; the same object every call. */
   header(): Header;
   /**
    * write sends body bytes, calling `writeHeader(200)` first if no status was set. A string is sent as its bytes
-   * ({@link bytesOf}: UTF-8, so text from the request goes back byte for byte). Returns null, or the error Go would
-   * return.
+   * ({@link bytesOf}: UTF-8, so text from the request goes back byte for byte); a Uint8Array is copied as far as it is
+   * kept, so the caller may reuse it once write returns. Returns null, or the error:
+   * - {@link ErrBodyNotAllowed} after a 1xx, 204 or 304 status or for HEAD;
+   * - {@link ErrContentLength} past a declared `Content-Length`;
+   * - {@link ErrHijacked} after a hijack; {@link ErrHandlerTimeout} past a `timeoutHandler` deadline;
+   * - {@link ErrWriteAfterHandler} after the handler returned (logged once per response);
+   * - a {@link NetError} once the client is gone (its connection reset or closed): stop writing then.
+   *
+   * Anything but a string or a Uint8Array throws a TypeError naming the mistake.
    */
   write(data: string | Uint8Array): Error | null;
   /**

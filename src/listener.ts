@@ -62,11 +62,12 @@ export interface Listener {
   addr(): Addr;
 }
 
-export { NetError, peerGoneError } from './errors';
+export { NetError } from './errors';
 
 /** The error of `accept` on a closed listener (Go's `net.ErrClosed`). */
 export const ErrListenerClosed = new NetError('use of closed network connection', false, 'ErrClosed');
 
+// Accept errors the server retries after a back-off (SRV-26).
 const TEMPORARY = new Set(['EMFILE', 'ENFILE', 'ECONNABORTED', 'ECONNRESET', 'ENOBUFS', 'ENOMEM', 'EAGAIN']);
 
 /** @internal Splits Go-style listen addresses: ":9091", "127.0.0.1:0", "[::1]:80", "localhost:http". */

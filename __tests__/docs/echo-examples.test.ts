@@ -89,8 +89,8 @@ function examples(): Example[] {
       const handler = args[args.length - 1];
       const strings = args.slice(kind === 'handleFunc' ? 0 : 1, -1).map((a) => /^'([^']*)'$/.exec(a)?.[1]);
       if (strings.some((x) => x === undefined)) continue;
-      // A handler that declines some values (fallThrough) is not an echo of any input.
-      const echoesPath = /pathValue\(/.test(handler) && !/fallThrough\(/.test(handler) && strings.some((x) => /[{:]/.test(x!));
+      // A handler that declines some values (fallThrough, or a thrown HTTPError) is not an echo of any input.
+      const echoesPath = /pathValue\(/.test(handler) && !/fallThrough\(|new HTTPError\(/.test(handler) && strings.some((x) => /[{:]/.test(x!));
       const echoesBody = /readAll\(\)/.test(handler) && /w\.write\(body\)/.test(handler);
       if (echoesPath || echoesBody) found.push({ where, kind, args: strings as string[], handler });
     }
