@@ -83,6 +83,19 @@ export async function startBackend(): Promise<{ addr: string; close: () => Promi
         for (let i = 0; i < 100; i++) w.write(chunk);
         break;
       }
+      case 'upgrade': {
+        // A protocol of its own: the 101 head, then one line answered, then the end.
+        const { conn } = rc.hijack();
+        conn.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: x-echo\r\nX-Back: 1\r\n\r\n');
+        let line = '';
+        conn.on('data', (d: Buffer) => {
+          line += d.toString('latin1');
+          const nl = line.indexOf('\n');
+          if (nl !== -1) conn.end(`pong:${line.slice(0, nl + 1)}`, 'latin1');
+        });
+        conn.resume();
+        break;
+      }
       case '204':
         w.writeHeader(204);
         break;

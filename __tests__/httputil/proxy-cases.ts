@@ -47,6 +47,8 @@ export function proxyCases(): Array<[string, string]> {
     req('not-found', `GET /nothing HTTP/1.1\r\n${ae}`),
     req('rewrite', `GET /rw/plain?a=1;b=2&c=3 HTTP/1.1\r\n${ae}X-Forwarded-For: 6.6.6.6\r\nX-Forwarded-Host: evil\r\nForwarded: for=6.6.6.6\r\n`),
     req('backend-down', `GET /down/x HTTP/1.1\r\n${ae}`),
+    // The client speaks its protocol once the 101 is in (exchange sends `ping\n` then).
+    req('upgrade', `GET /upgrade HTTP/1.1\r\n${ae}Upgrade: x-echo\r\n`).map((s, i) => (i === 1 ? s.replace('Connection: close\r\n', 'Connection: Upgrade\r\n') : s)) as [string, string],
   ];
 }
 
@@ -77,7 +79,15 @@ export function exchange(port: number, bytes: string): Promise<string> {
     const sock = net.connect(port, '127.0.0.1');
     const got: Buffer[] = [];
     sock.on('connect', () => sock.write(bytes, 'latin1'));
-    sock.on('data', (d: Buffer) => got.push(d));
+    let switched = false;
+    sock.on('data', (d: Buffer) => {
+      got.push(d);
+      // After a 101 head the client speaks first: one line.
+      if (!switched && /^HTTP\/1\.1 101 [^]*?\r\n\r\n/.test(Buffer.concat(got).toString('latin1'))) {
+        switched = true;
+        sock.write('ping\n');
+      }
+    });
     sock.on('error', reject);
     sock.on('close', () => resolve(Buffer.concat(got).toString('latin1')));
     sock.setTimeout(10_000, () => sock.destroy(new Error(`timed out after ${JSON.stringify(Buffer.concat(got).toString('latin1'))}`)));

@@ -117,6 +117,17 @@ func backend(w http.ResponseWriter, r *http.Request) {
 		for i := 0; i < 100; i++ {
 			io.WriteString(w, chunk)
 		}
+	case "upgrade":
+		// A protocol of its own: the 101 head, then one line answered, then the end.
+		conn, brw, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: x-echo\r\nX-Back: 1\r\n\r\n")
+		brw.Flush()
+		line, _ := brw.ReadString('\n')
+		conn.Write([]byte("pong:" + line))
 	case "204":
 		w.WriteHeader(http.StatusNoContent)
 	case "304":
