@@ -4,7 +4,9 @@
  * are reported. Unlike req/s this does not depend on what else the machine runs (it leaves out the kernel's share,
  * the same system calls for every Node server here), so it can compare servers on a busy shared machine.
  *
- * Usage: node dist/bench/instructions.js [--only ceiling,api,json-get,json-post] [--requests 10000] [--warm 3]
+ * Usage: node dist/bench/instructions.js [--only ceiling,api,json-get,json-post,fetch,fetch-json,middleware] [--requests 10000] [--warm 3]
+ * (`fetch`, `fetch-json`: toFetch(mux) against Hono, both on @hono/node-server; `middleware`: the native Server with
+ * fromExpress(cors()) against Express 5 with cors(); not in the default set.)
  * Needs valgrind (Debian: apt-get install -y valgrind); Go joins when `$GO` or `go` on PATH is Go 1.23.
  */
 
@@ -98,6 +100,7 @@ async function count(t: Target, reqs: Buffer[]): Promise<{ name: string; perRequ
 }
 
 const node = (name: string, file: string, ...argv: string[]): Target => ({ name, cmd: process.execPath, argv: [path.join(here, 'peers', file), ...argv] });
+const fetchServer = (name: string, mode: string): Target => ({ name, cmd: process.execPath, argv: [path.join(here, 'fetch', 'server.js'), mode] });
 const go = (...argv: string[]): Target[] =>
   goBin === null ? [] : [{ name: 'Go 1.23 (GOMAXPROCS=1)', cmd: goBin, argv, env: { ...process.env, GOMAXPROCS: '1' } }];
 
@@ -129,6 +132,15 @@ async function main(): Promise<void> {
         node('requestListener(mux)', 'nethttp.js', 'listener', 'hello'), node('node:http', 'node-http.js', 'hello'), ...go('hello'),
       ],
       hello,
+    ],
+    fetch: [[fetchServer('Hono on @hono/node-server', 'hono'), fetchServer('toFetch(mux) on @hono/node-server', 'tofetch')], hello],
+    'fetch-json': [
+      [fetchServer('Hono on @hono/node-server', 'hono'), fetchServer('toFetch(mux) on @hono/node-server', 'tofetch')],
+      [Buffer.from('GET /users/7 HTTP/1.1\r\nHost: bench\r\n\r\n')],
+    ],
+    middleware: [
+      [fetchServer('Express 5 + cors()', 'express-cors'), fetchServer('native + fromExpress(cors())', 'native-cors')],
+      [Buffer.from('GET / HTTP/1.1\r\nHost: bench\r\nOrigin: https://app.example\r\n\r\n')],
     ],
     api: [
       [

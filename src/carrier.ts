@@ -15,5 +15,5 @@ export { httpDate } from './internal/date';
 export { logf, panicLine } from './log';
 export { textOf, binaryOf } from './internal/text';
 export { runHandler, settleHandler, type HandlerRun } from './serve-run';
-export { fetchToRequest, type FetchRequestOptions } from './fetch-request';
+export { fetchToRequest } from './fetch-request';
 export { serveFetch, type ServeFetchOptions } from './serve-fetch';

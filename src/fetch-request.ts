@@ -9,17 +9,12 @@ import { NoBody, PullBody, type BodySource } from './body';
 import { ErrUnexpectedEOF } from './errors';
 import { Header } from './header';
 import { textOf } from './internal/text';
-import { Request } from './request';
+import { Request, type RawFields } from './request';
 import { parseRequestTarget } from './url';
 
 /** The Fetch API's request (the platform's global), named apart from nethttp's {@link Request}. */
 type FetchRequest = globalThis.Request;
 
-/** @internal Options of {@link fetchToRequest}. */
-export interface FetchRequestOptions {
-  /** The client's `ip:port` for `r.remoteAddr` (the Fetch API does not carry it); "" when unknown. */
-  remoteAddr: string;
-}
 
 // Body pieces as the API's Body hands them out: Buffers where the platform has them (a view, no copy).
 const B = (globalThis as { Buffer?: typeof Buffer }).Buffer;
@@ -71,12 +66,36 @@ class StreamSource implements BodySource {
 }
 
 /**
- * @internal Builds the Request for a fetch request, or null when its target is not one Go accepts (the carrier answers
+ * The header map of a fetch request, built on first use: Headers gives lower-case names and repeated fields joined
+ * with ", "; values, one character per byte, are decoded as text. Host is the request's `host`, and a chunked
+ * request's Content-Length and Transfer-Encoding are framing, not fields (as Go's reader leaves them out).
+ */
+class FetchFields implements RawFields {
+  // The request, not its Headers: some platforms (@hono/node-server) build the Headers object on first use.
+  constructor(
+    private readonly req: FetchRequest,
+    private readonly chunked: boolean,
+  ) {}
+  build(): Header {
+    const header = new Header();
+    for (const [k, v] of this.req.headers) {
+      if (k === 'host' || k === 'transfer-encoding' || (this.chunked && k === 'content-length')) continue;
+      header.add(k, textOf(v));
+    }
+    // Pragma: no-cache implies Cache-Control: no-cache (REQ-34).
+    if (header.get('Pragma') === 'no-cache' && !header.hasRaw('Cache-Control')) header.set('Cache-Control', 'no-cache');
+    return header;
+  }
+}
+
+/**
+ * @internal Builds the Request for a fetch request (`remoteAddr`: the client's `ip:port`, which the Fetch API does not
+ * carry; "" when unknown), or null when its target is not one Go accepts (the carrier answers
  * 400). The target is the URL's path and query as the platform normalised it (WHATWG: dot segments removed,
  * non-ASCII percent-encoded); header values, which a fetch `Headers` holds one character per byte, are decoded as
  * text (src/internal/text.ts).
  */
-export function fetchToRequest(req: FetchRequest, o: FetchRequestOptions): Request | null {
+export function fetchToRequest(req: FetchRequest, remoteAddr: string): Request | null {
   const method = req.method;
   const full = req.url;
   // The origin-form target: from the first '/' after the authority.
@@ -87,50 +106,24 @@ export function fetchToRequest(req: FetchRequest, o: FetchRequestOptions): Reque
   if (hash !== -1) target = target.slice(0, hash);
   const url = parseRequestTarget(method, target);
   if (url === null) return null;
-  const header = new Header();
-  let host = '';
-  let cl = '';
-  let te = '';
-  let pragma = '';
-  for (const [k, v] of req.headers) {
-    // Headers gives lower-case names, repeated fields joined with ", " (as Go's reader keeps them apart, the
-    // handler sees one value; Cookie is joined with "; " by fetch itself where it matters).
-    switch (k) {
-      case 'host':
-        host = textOf(v);
-        continue;
-      case 'content-length':
-        cl = v;
-        break;
-      case 'transfer-encoding':
-        te = v;
-        continue;
-      case 'pragma':
-        pragma = v;
-        break;
-    }
-    header.add(k, textOf(v));
-  }
-  // Pragma: no-cache implies Cache-Control: no-cache (REQ-34).
-  if (pragma === 'no-cache' && !header.hasRaw('Cache-Control')) header.set('Cache-Control', 'no-cache');
-  const r = new Request(method, url, header);
+  const r = new Request(method, url);
   r.requestURI = target;
-  if (host === '') {
-    const authEnd = pathStart === -1 ? full.length : pathStart;
-    host = schemeEnd === -1 ? '' : full.slice(schemeEnd + 3, authEnd);
-  }
-  r.host = host;
-  r.remoteAddr = o.remoteAddr;
-  // GET and HEAD requests have no body in the Fetch API.
+  // The Host field is the URL's authority (the platform builds the URL from it).
+  r.host = schemeEnd === -1 ? '' : textOf(full.slice(schemeEnd + 3, pathStart === -1 ? full.length : pathStart));
+  r.remoteAddr = remoteAddr;
+  // GET and HEAD requests have no body in the Fetch API: their framing fields are not looked at, and the header map
+  // is built only when the handler asks (some platforms build their Headers object only then, too).
   const bodyless = method === 'GET' || method === 'HEAD';
-  if (te !== '') {
-    header.deleteRaw('Content-Length');
+  const chunked = !bodyless && req.headers.has('transfer-encoding');
+  r.rawFields = new FetchFields(req, chunked);
+  if (bodyless) {
+    r.contentLength = 0;
+  } else if (chunked) {
     r.transferEncoding = ['chunked'];
     r.contentLength = -1;
-  } else if (cl !== '') {
-    r.contentLength = Number(cl);
   } else {
-    r.contentLength = bodyless ? 0 : -1;
+    const cl = req.headers.get('content-length');
+    r.contentLength = cl !== null ? Number(cl) : -1;
   }
   r.body = bodyless || r.contentLength === 0 ? NoBody : new PullBody(new StreamSource(req));
   return r;

@@ -14,7 +14,7 @@ import { httpDate } from './internal/date';
 import { logf, panicLine, type Logger } from './log';
 import type { ContextSource, Request } from './request';
 import { Response } from './response';
-import { runHandler, settleHandler, type HandlerRun } from './serve-run';
+import { NoPanic, runHandler, settleHandler, type HandlerRun } from './serve-run';
 import type { ResponseHead, ResponseSink } from './sink';
 
 /** The Fetch API's response and request (the platform's globals), named apart from nethttp's. */
@@ -38,14 +38,15 @@ function nullBodyStatus(status: number): boolean {
 const EMPTY = new Uint8Array(0);
 
 /**
- * The fetch carrier's sink and the request in flight. The head is held for one microtask: when the handler has
- * returned by then (the common case: the core's finish sends head, body and end at once), the Response gets the whole
- * body as one Uint8Array; otherwise (a flush, a large write, a handler still running) it gets a ReadableStream fed as
- * the handler writes, with the stream's backpressure behind `drained()`.
+ * The fetch carrier's sink and the request in flight. When the handler has returned (the common case: the core's
+ * finish sends head, body and end at once), the Response gets the whole body as one Uint8Array. Otherwise the head is held for one microtask (the handler may still write and
+ * end at once) and the Response gets a ReadableStream fed as the handler writes, with the stream's backpressure
+ * behind `drained()`. The Response is handed back without a promise of its own when it is ready before serveFetch
+ * returns.
  */
 class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
   private head0: ResponseHead | null = null;
-  private headers: [string, string][] | null = null;
+  private headers: Record<string, string> | [string, string][] | null = null;
   private status = 200;
   /** Body pieces before the Response was made. */
   private pieces: Uint8Array[] = [];
@@ -59,6 +60,13 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
   private drainWaiters: (() => void)[] | null = null;
   private cancel: CancelFunc | null = null;
   private over = false;
+  /** The handler returned: the core's finish follows at once, so the head waits for end() rather than a microtask. */
+  private finishing = false;
+  /** What serveFetch hands back: the Response (or the error) once known, and the promise's callbacks if it waits. */
+  result: FetchResponse | null = null;
+  failure: { err: unknown } | null = null;
+  resolve: ((res: FetchResponse) => void) | null = null;
+  reject: ((err: unknown) => void) | null = null;
   w!: Response;
   /** The body the handler was given (closed for it when it returns, SRV-86). */
   reqBody!: Body;
@@ -67,9 +75,18 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
     private readonly req: FetchRequest,
     private readonly r: Request,
     private readonly o: ServeFetchOptions,
-    private readonly resolve: (res: FetchResponse) => void,
-    private readonly reject: (err: unknown) => void,
   ) {}
+
+  private settle(res: FetchResponse | null, err?: unknown): void {
+    if (res !== null) {
+      if (this.resolve !== null) this.resolve(res);
+      else this.result = res;
+    } else if (this.reject !== null) {
+      this.reject(err);
+    } else {
+      this.failure = { err };
+    }
+  }
 
   // ResponseSink
 
@@ -86,15 +103,31 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
       status = 500;
     }
     this.status = status;
-    const out: [string, string][] = [];
+    // A plain object when every field is single (what platforms such as @hono/node-server take fastest), else
+    // pairs. Values are bytes as binary strings (one character per byte): what Headers holds, and what a platform
+    // writes.
     const lines = h.lines;
-    // Values are bytes as binary strings (one character per byte): what Headers holds, and what a platform writes.
-    for (let i = 0; i + 1 < lines.length; i += 2) out.push([lines[i], lines[i + 1]]);
-    if (h.date) out.push(['Date', httpDate()]);
-    if (h.autoContentLength >= 0) out.push(['Content-Length', String(h.autoContentLength)]);
-    if (h.contentType !== null) out.push(['Content-Type', h.contentType]);
-    this.headers = out;
-    if (!this.commitQueued) {
+    // A literal (not a null-prototype object, which V8 keeps in slow dictionary mode): a repeated key, or one the
+    // prototype has (`__proto__`, `constructor`…), sends everything as pairs instead.
+    const obj: Record<string, string> = {};
+    let pairs: [string, string][] | null = null;
+    for (let i = 0; i + 1 < lines.length; i += 2) {
+      const k = lines[i];
+      const v = lines[i + 1];
+      if (pairs === null && !(k in obj)) obj[k] = v;
+      else (pairs ??= Object.entries(obj)).push([k, v]);
+    }
+    // The automatic fields are never among the handler's lines (the core adds them only where the header has none).
+    if (h.date) obj.Date = httpDate();
+    if (h.autoContentLength >= 0) obj['Content-Length'] = String(h.autoContentLength);
+    if (h.contentType !== null) obj['Content-Type'] = h.contentType;
+    if (pairs !== null) {
+      if (h.date) pairs.push(['Date', obj.Date]);
+      if (h.autoContentLength >= 0) pairs.push(['Content-Length', obj['Content-Length']]);
+      if (h.contentType !== null) pairs.push(['Content-Type', h.contentType]);
+    }
+    this.headers = pairs ?? obj;
+    if (!this.commitQueued && !this.finishing) {
       this.commitQueued = true;
       queueMicrotask(() => this.commit());
     }
@@ -147,7 +180,8 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
       this.pieces = [];
       this.gone = true; // nothing more is sent
     } else if (this.ended && !h.chunked) {
-      body = this.pieces.length === 0 ? EMPTY : this.pieces.length === 1 ? this.pieces[0] : concat(this.pieces);
+      const ps = this.pieces;
+      body = ps.length === 0 ? EMPTY : ps.length === 1 ? ps[0] : concat(ps);
       this.pieces = [];
     } else {
       body = this.stream();
@@ -156,10 +190,10 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
     try {
       res = new globalThis.Response(body, init);
     } catch (err) {
-      this.reject(err);
+      this.settle(null, err);
       return;
     }
-    this.resolve(res);
+    this.settle(res);
     this.wake();
   }
 
@@ -224,8 +258,9 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
     this.over = true;
     this.cancel?.();
     const w = this.w;
-    ({ panic: panicked, err } = settleHandler(w, this.r, this.reqBody, clientGone, panicked, err));
-    if (!panicked) {
+    err = settleHandler(w, this.r, this.reqBody, clientGone, panicked, err);
+    if (err === NoPanic) {
+      this.finishing = true;
       w.finish();
       return;
     }
@@ -238,7 +273,7 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
     this.pieces = [];
     if (!this.committed) {
       this.committed = true;
-      this.reject(err);
+      this.settle(null, err);
     } else if (this.ctrl !== null && !this.gone) {
       this.gone = true;
       this.ctrl.error(err);
@@ -264,12 +299,17 @@ function concat(parts: Uint8Array[]): Uint8Array {
  * Response as soon as the head is decided, and rejects when the handler panicked before that.
  */
 export function serveFetch(h: Handler, r: Request, req: FetchRequest, o: ServeFetchOptions): Promise<FetchResponse> {
+  const x = new FetchExchange(req, r, o);
+  const w = new Response(x, r);
+  x.w = w;
+  x.reqBody = r.body;
+  r.ctxSource = x;
+  runHandler(h, w, r, x);
+  // A synchronous handler has answered already: no promise executor or callbacks for it.
+  if (x.result !== null) return Promise.resolve(x.result);
+  if (x.failure !== null) return Promise.reject(x.failure.err);
   return new Promise<FetchResponse>((resolve, reject) => {
-    const x = new FetchExchange(req, r, o, resolve, reject);
-    const w = new Response(x, r);
-    x.w = w;
-    x.reqBody = r.body;
-    r.ctxSource = x;
-    runHandler(h, w, r, x);
+    x.resolve = resolve;
+    x.reject = reject;
   });
 }

@@ -16,7 +16,7 @@ import type { SinkResponse } from './sink';
 import { NoBody, PullBody, type Body } from './body';
 import type { ContextSource, Exchange, Request } from './request';
 import { Response } from './response';
-import { runHandler, settleHandler, type HandlerRun } from './serve-run';
+import { NoPanic, runHandler, settleHandler, type HandlerRun } from './serve-run';
 
 /** @internal */
 export interface ServeNodeOptions {
@@ -114,8 +114,8 @@ class NodeExchange implements ContextSource, Exchange, HandlerRun {
     this.over = true;
     this.cancel?.();
     const r = this.r;
-    ({ panic: panicked, err } = settleHandler(this.w, r, this.body, clientGone, panicked, err));
-    if (!panicked) {
+    err = settleHandler(this.w, r, this.body, clientGone, panicked, err);
+    if (err === NoPanic) {
       if (this.declined) {
         if (!this.w.wroteHeader) {
           // Nothing of this response reaches the client: the next Express route answers from scratch.

@@ -39,17 +39,21 @@ export function runHandler(h: Handler, w: Response, r: Request, x: HandlerRun): 
   }
 }
 
+/** @internal What {@link settleHandler} returns for a run that is not a panic. */
+export const NoPanic: unique symbol = Symbol('nethttp.noPanic');
+
 /**
  * @internal What follows every handler's run, whatever the carrier: the body the carrier gave the handler is closed
  * for it (later reads reject with ErrBodyReadAfterClose, SRV-86); an abort error after the client left is the
  * handler's quiet end (SRV-95); the multipart form's temporary files are removed (as Go's finishRequest does); a
- * JSONBodyError the handler let escape is answered (400/413/415) instead of being a panic. Returns whether the run
- * still counts as a panic, and its error.
+ * JSONBodyError the handler let escape is answered (400/413/415) instead of being a panic. Returns {@link NoPanic},
+ * or the error of a run that still counts as a panic (no object made per request).
  */
-export function settleHandler(w: Response, r: Request, body: Body, clientGone: boolean, panicked: boolean, err: unknown): { panic: boolean; err: unknown } {
+export function settleHandler(w: Response, r: Request, body: Body, clientGone: boolean, panicked: boolean, err: unknown): unknown {
   if (body instanceof PullBody) body.closeForHandler();
-  if (panicked && clientGone && isAbortError(err)) err = ErrAbortHandler;
   const mf = r.multipartForm;
   if (mf !== null && typeof mf.removeAll === 'function') void mf.removeAll().catch(() => undefined);
-  return { panic: panicked && !answerEscaped(w, err), err };
+  if (!panicked) return NoPanic;
+  if (clientGone && isAbortError(err)) err = ErrAbortHandler;
+  return answerEscaped(w, err) ? NoPanic : err;
 }

@@ -9,7 +9,6 @@
  */
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as http from 'node:http';
 import * as path from 'node:path';
 import { GiB, getGiB, postGiB, rss } from './rss-util';
 

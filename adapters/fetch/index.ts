@@ -46,10 +46,20 @@ function joinHostPort(host: string, port: number | string): string {
   return (host.includes(':') ? `[${host}]` : host) + ':' + port;
 }
 
+// Where the formatted address is kept on a socket (keep-alive requests share it).
+const kRemoteAddr = Symbol('nethttp.remoteAddr');
+type PeerSocket = { remoteAddress?: string; remotePort?: number; [kRemoteAddr]?: string };
+
 // @hono/node-server passes { incoming, outgoing } as the second argument: the Node request's socket has the address.
 function defaultRemoteAddr(_req: globalThis.Request, env?: unknown): string {
-  const sock = (env as { incoming?: { socket?: { remoteAddress?: string; remotePort?: number } } } | undefined)?.incoming?.socket;
-  return sock?.remoteAddress !== undefined ? joinHostPort(sock.remoteAddress, sock.remotePort ?? 0) : '';
+  const sock = (env as { incoming?: { socket?: PeerSocket } } | undefined)?.incoming?.socket;
+  if (sock === undefined || sock === null) return '';
+  let a = sock[kRemoteAddr];
+  if (a === undefined) {
+    if (sock.remoteAddress === undefined) return '';
+    a = sock[kRemoteAddr] = joinHostPort(sock.remoteAddress, sock.remotePort ?? 0);
+  }
+  return a;
 }
 
 /**
@@ -64,7 +74,7 @@ function defaultRemoteAddr(_req: globalThis.Request, env?: unknown): string {
  * response. What the Fetch API cannot carry (1xx responses, trailers, statuses outside 200–599, a body on 205) is
  * listed in docs/fetch.md.
  */
-export function toFetch(handler: HandlerLike | null, options: ToFetchOptions = {}): (request: globalThis.Request, ...rest: unknown[]) => Promise<globalThis.Response> {
+export function toFetch(handler: HandlerLike | null, options: ToFetchOptions = {}): (request: globalThis.Request, env?: unknown, ctx?: unknown) => Promise<globalThis.Response> {
   const h = new ServerHandler(handler === null ? null : toHandler(handler), false);
   const o: ServeFetchOptions = {
     errorLog: options.errorLog ?? null,
@@ -72,8 +82,9 @@ export function toFetch(handler: HandlerLike | null, options: ToFetchOptions = {
     highWaterMark: options.highWaterMark ?? 65536,
   };
   const remote = options.remoteAddr ?? defaultRemoteAddr;
-  return (request, ...rest) => {
-    const r = fetchToRequest(request, { remoteAddr: remote(request, ...rest) });
+  // The platform's extra arguments (env, context) go to remoteAddr; named, not gathered (no array per request).
+  return (request: globalThis.Request, env?: unknown, ctx?: unknown) => {
+    const r = fetchToRequest(request, remote(request, env, ctx));
     if (r === null) {
       return Promise.resolve(new globalThis.Response('400 Bad Request', { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' } }));
     }
