@@ -67,23 +67,34 @@ class Buffered {
     this.pos = 0;
     return true;
   }
-  /** A line with its `\n` (as latin1), or what is left at the end; throws past `limit` bytes (bufio: buffer full). */
-  async readLine(limit: number): Promise<{ line: string; eof: boolean }> {
+  /**
+   * A line with its `\n` (as latin1), or what is left at the end; throws `tooLong` (by default bufio's "buffer
+   * full") once `limit` bytes came without a line end. A long line is gathered piece by piece and joined once.
+   */
+  async readLine(limit: number, tooLong?: () => Error): Promise<{ line: string; eof: boolean }> {
+    const fail = tooLong ?? ((): Error => multipartError('multipart: NextPart: bufio: buffer full'));
+    const parts: Buffer[] = [];
+    let len = 0;
     for (;;) {
       const i = this.buf.indexOf(0x0a, this.pos);
-      if (i !== -1 && i - this.pos < limit) {
-        const line = this.buf.toString('latin1', this.pos, i + 1);
+      if (i !== -1 && len + i - this.pos < limit) {
+        parts.push(this.buf.subarray(this.pos, i + 1));
+        len += i + 1 - this.pos;
         this.pos = i + 1;
-        return { line, eof: false };
+        return { line: joined(parts, len), eof: false };
       }
-      if (this.buf.length - this.pos >= limit) throw multipartError('multipart: NextPart: bufio: buffer full');
-      if (!(await this.fill())) {
-        const line = this.buf.toString('latin1', this.pos);
-        this.pos = this.buf.length;
-        return { line, eof: true };
-      }
+      const rest = this.buf.length - this.pos;
+      if (len + rest >= limit) throw fail();
+      parts.push(this.buf.subarray(this.pos));
+      len += rest;
+      this.pos = this.buf.length;
+      if (!(await this.fill())) return { line: joined(parts, len), eof: true };
     }
   }
+}
+
+function joined(parts: Buffer[], len: number): string {
+  return (parts.length === 1 ? parts[0] : Buffer.concat(parts, len)).toString('latin1');
 }
 
 function skipLWSP(s: string): string {
@@ -408,7 +419,8 @@ export class MultipartReader {
     let count = maxHeaders;
     let lastKey = '';
     for (let first = true; ; first = false) {
-      const { line, eof } = await this.br.readLine(PEEK);
+      // A line may be as long as the header's byte budget allows, as in Go (not bufio's 4 KiB).
+      const { line, eof } = await this.br.readLine(budget, () => fresh(ErrMessageTooLarge));
       if (eof && line === '') throw fresh(ErrUnexpectedEOF);
       const text = line.endsWith('\r\n') ? line.slice(0, -2) : line.endsWith('\n') ? line.slice(0, -1) : line;
       if (text === '') {

@@ -660,14 +660,56 @@ export async function serveContentWith(
   } else if (ranges.length === 1) {
     await copyRange(w, r, src, ranges[0].start, ranges[0].length);
   } else {
+    const win = new RangeWindow(src, size);
     for (let i = 0; i < ranges.length; i++) {
       const ra = ranges[i];
       if (!writeBytes(w, partHead(boundary, i === 0, ra, ctype, size))) return;
-      if (!(await copyRange(w, r, src, ra.start, ra.length))) return;
+      const bytes = await win.get(ra.start, ra.length);
+      if (bytes !== null) {
+        if (writeOwned(w, bytes) !== null || r.context().err() !== null) return;
+      } else if (!(await copyRange(w, r, src, ra.start, ra.length))) return;
     }
     writeBytes(w, Buffer.from(`\r\n--${boundary}--\r\n`, 'latin1'));
   }
 }
+
+/**
+ * Small ranges of a file read through one window of CHUNK bytes: 20,000 one-byte ranges cost a few dozen reads
+ * instead of 20,000 thread-pool round trips (issue #14: 3 s of CPU against Go's 0.6 s).
+ */
+class RangeWindow {
+  private buf: Buffer | null = null;
+  private start = 0;
+  private readonly inMemory: boolean;
+  constructor(
+    private readonly src: Source,
+    private readonly size: number,
+  ) {
+    const mem = src as Source & { contents?(): Buffer | null };
+    this.inMemory = typeof mem.contents === 'function' && mem.contents() !== null;
+  }
+
+  /** The bytes of a small range, or null when copyRange should send it (large, in memory, or a short read). */
+  async get(pos: number, length: number): Promise<Buffer | null> {
+    if (this.inMemory || length > SMALL_RANGE) return null;
+    let b = this.buf;
+    if (b === null || pos < this.start || pos + length > this.start + b.length) {
+      let n: number;
+      let fresh: Buffer;
+      try {
+        [fresh, n] = await readChunk(this.src, pos, Math.max(length, Math.min(CHUNK, this.size - pos)));
+      } catch {
+        return null;
+      }
+      if (!(n >= length)) return null;
+      b = this.buf = fresh.subarray(0, Math.min(n, fresh.length));
+      this.start = pos;
+    }
+    // Views of a buffer nobody writes to again: sent without a copy.
+    return b.subarray(pos - this.start, pos - this.start + length);
+  }
+}
+const SMALL_RANGE = 4096;
 
 function isFile(c: object): c is File {
   return typeof (c as File).stat === 'function' && typeof (c as File).read === 'function';

@@ -1,6 +1,7 @@
 /** The child-process server of the resource tests: started from dist/, resolved with its port once it listens. */
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 /** Starts `dist/__tests__/rss/<name>.js` with `args`; it prints `listening on host:port`. */
@@ -24,4 +25,11 @@ export async function startChild(name: string, args: string[] = []): Promise<{ c
 export async function stopChild(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
+}
+
+/** User + system CPU seconds of a process, all its threads (from /proc). */
+export function cpu(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(rest[11]) + Number(rest[12])) / 100;
 }
