@@ -4,7 +4,7 @@
  */
 
 import * as http from 'node:http';
-import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import * as os from 'node:os';
@@ -438,6 +438,16 @@ describe('item 8: toWritable keeps a fast source in step with a slow client', ()
       }
     });
   }
+});
+
+test('item 11: the response core is not exported (no name of a web global but Go\'s Request and URL); @internal members are left out of the published types', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const api = require('../src/index') as Record<string, unknown>;
+  expect(['Response', 'Headers', 'fetch', 'ReadableStream'].filter((k) => k in api)).toEqual([]);
+  // npm test builds dist/ first (pretest).
+  const dts = readFileSync(path.join(__dirname, '..', 'dist', 'src', 'request.d.ts'), 'utf8');
+  expect(['ctxSource', 'rawFields', 'patNames', 'otherValues', 'exchange', 'shallowCopy'].filter((m) => new RegExp(`\\b${m}\\b`).test(dts))).toEqual([]);
+  expect(dts).toMatch(/\bpathValue\b/);
 });
 
 describe('item 14: write reports a client that left', () => {
