@@ -4,9 +4,12 @@
  * are reported. Unlike req/s this does not depend on what else the machine runs (it leaves out the kernel's share,
  * the same system calls for every Node server here), so it can compare servers on a busy shared machine.
  *
- * Usage: node dist/bench/instructions.js [--only ceiling,api,json-get,json-post,fetch,fetch-json,middleware] [--requests 10000] [--warm 3]
+ * Usage: node dist/bench/instructions.js [--only ceiling,api,json-get,json-post,fetch,fetch-json,middleware] [--servers native,bare]
+ *   [--requests 10000] [--warm 3]
  * (`fetch`, `fetch-json`: toFetch(mux) against Hono, both on @hono/node-server; `middleware`: the native Server with
  * fromExpress(cors()) against Express 5 with cors(); not in the default set.)
+ * `--servers` keeps the servers whose name contains one of the words. The callgrind dumps are kept (their paths are
+ * printed); run with NODE_OPTIONS=--perf-basic-prof to name JavaScript frames in them (bench/callgrind-js.ts).
  * Needs valgrind (Debian: apt-get install -y valgrind); Go joins when `$GO` or `go` on PATH is Go 1.23.
  */
 
@@ -23,6 +26,8 @@ const requests = opt('requests', 10_000);
 const warm = opt('warm', 3);
 const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg >= 0 ? process.argv[onlyArg + 1].split(',') : ['ceiling', 'api', 'json-get', 'json-post'];
+const serversArg = process.argv.indexOf('--servers');
+const servers = serversArg >= 0 ? process.argv[serversArg + 1].split(',') : null;
 const here = __dirname;
 const root = path.resolve(here, '..', '..');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'nethttp-instructions-'));
@@ -90,6 +95,7 @@ async function count(t: Target, reqs: Buffer[]): Promise<{ name: string; perRequ
     callgrind(child.pid!, '-i', 'off');
     const prefix = path.basename(out).replace('%p', String(child.pid));
     const dump = readdirSync(tmp).filter((f) => f.startsWith(prefix + '.')).sort().pop()!;
+    console.error(`${t.name}: ${path.join(tmp, dump)}`);
     const m = /^(?:summary|totals): (\d+)/m.exec(readFileSync(path.join(tmp, dump), 'utf8'));
     const total = Number(m?.[1] ?? NaN);
     if (!(total > 0)) throw new Error(`${t.name}: callgrind counted nothing`);
@@ -151,7 +157,8 @@ async function main(): Promise<void> {
     ],
   };
   for (const w of only) {
-    const [targets, reqs] = sets[w];
+    const [all, reqs] = sets[w];
+    const targets = servers === null ? all : all.filter((t) => servers.some((s) => t.name.includes(s)));
     results[w] = [];
     // Two at a time: valgrind runs a process on one core.
     for (let i = 0; i < targets.length; i += 2) {

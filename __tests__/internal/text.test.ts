@@ -43,6 +43,19 @@ describe('text', () => {
     expect(binaryOf(s)).toBe(s);
   });
 
+  test('one character ≥ 0x80 anywhere in a long ASCII string (a slice of a longer one, as a path is) is converted', () => {
+    // From 16 characters the all-ASCII answer comes from a regular expression, below it from a loop: both sides.
+    for (const len of [15, 16, 17, 41, 70]) {
+      for (let at = 0; at < len; at++) {
+        const ascii = 'x'.repeat(at) + '\u00e9' + 'y'.repeat(len - at - 1);
+        const sliced = ('GET ' + ascii + ' HTTP/1.1').slice(4, 4 + len);
+        expect(binaryOf(sliced)).toBe('x'.repeat(at) + '\u00c3\u00a9' + 'y'.repeat(len - at - 1));
+        const bin = 'x'.repeat(at) + '\u00c3\u00a9' + 'y'.repeat(len - at - 1);
+        expect(textOf(('GET ' + bin + ' HTTP/1.1').slice(4, 5 + len))).toBe(ascii);
+      }
+    }
+  });
+
   test('bytes → text → bytes is the identity (seeded random bytes)', () => {
     const next = xorshift32(13);
     const bad: string[] = [];

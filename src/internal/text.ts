@@ -59,10 +59,20 @@ export function bytesOf(s: string): Buffer {
 // values that is about twice as fast; longer ones go through node's native UTF-8 code.
 const SHORT = 64;
 
-/** @internal The bytes of text `s` as a binary string (one character per byte); `s` itself when it is ASCII. */
-export function binaryOf(s: string): string {
+const NON_ASCII = /[^\x00-\x7f]/;
+// The length of the ASCII prefix of `s`. From 16 characters a regular expression answers "all ASCII" first: V8 reads
+// a slice of a longer string (a request's path cut from its target) through a call per charCodeAt, about 50
+// instructions a character, where the compiled expression costs a few (callgrind: 2,170 → 860 per 41-character path).
+function asciiEnd(s: string): number {
+  if (s.length >= 16 && !NON_ASCII.test(s)) return s.length;
   let i = 0;
   while (i < s.length && s.charCodeAt(i) < 0x80) i++;
+  return i;
+}
+
+/** @internal The bytes of text `s` as a binary string (one character per byte); `s` itself when it is ASCII. */
+export function binaryOf(s: string): string {
+  const i = asciiEnd(s);
   if (i === s.length) return s;
   if (s.length <= SHORT) return s.slice(0, i) + encodeFrom(s, i);
   const b = bytesOf(s);
@@ -71,8 +81,7 @@ export function binaryOf(s: string): string {
 
 /** @internal The text of a binary string (one character per byte); `b` itself when it is ASCII. */
 export function textOf(b: string): string {
-  let i = 0;
-  while (i < b.length && b.charCodeAt(i) < 0x80) i++;
+  const i = asciiEnd(b);
   if (i === b.length) return b;
   if (b.length <= SHORT) return decodeFrom(b, i);
   const buf = Buffer.from(b, 'latin1');
