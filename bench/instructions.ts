@@ -5,11 +5,11 @@
  * the same system calls for every Node server here), so it can compare servers on a busy shared machine.
  *
  * Usage: node dist/bench/instructions.js [--only ceiling,api,json-get,json-post,fetch,fetch-json,middleware] [--servers native,bare]
- *   [--requests 10000] [--warm 3]
+ *   [--requests 10000] [--warm 8]
  * (`fetch`, `fetch-json`: toFetch(mux) against Hono, both on @hono/node-server; `middleware`: the native Server with
  * fromExpress(cors()) against Express 5 with cors(); not in the default set.)
  * `--servers` keeps the servers whose name contains one of the words. The callgrind dumps are kept (their paths are
- * printed); run with NODE_OPTIONS=--perf-basic-prof to name JavaScript frames in them (bench/callgrind-js.ts).
+ * printed); with NODE_OPTIONS=--perf-basic-prof the server also writes the map that names its JavaScript frames.
  * Needs valgrind (Debian: apt-get install -y valgrind); Go joins when `$GO` or `go` on PATH is Go 1.23.
  */
 
@@ -23,7 +23,10 @@ import { apiRoutes, sampleItem } from './peers/workload';
 import { goPattern, samplePath } from './router/mix';
 
 const requests = opt('requests', 10_000);
-const warm = opt('warm', 3);
+// Eight rounds of 3,000 requests: with fewer, V8 is still compiling the server's functions (on its worker thread,
+// counted too) inside the measured window under valgrind's slowed clock, which added 5k instructions per request and
+// a run-to-run spread of 25% to the native server's count (34.9k at 2 rounds, 30.0k at 8).
+const warm = opt('warm', 8);
 const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg >= 0 ? process.argv[onlyArg + 1].split(',') : ['ceiling', 'api', 'json-get', 'json-post'];
 const serversArg = process.argv.indexOf('--servers');
