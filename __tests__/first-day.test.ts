@@ -445,7 +445,7 @@ test('item 11: the response core is not exported (no name of a web global but Go
   const api = require('../src/index') as Record<string, unknown>;
   expect(['Response', 'Headers', 'fetch', 'ReadableStream'].filter((k) => k in api)).toEqual([]);
   // npm test builds dist/ first (pretest).
-  const dts = readFileSync(path.join(__dirname, '..', 'dist', 'src', 'request.d.ts'), 'utf8');
+  const dts = readFileSync(path.join(__dirname, '..', 'dist', 'src', 'request', 'request.d.ts'), 'utf8');
   expect(['ctxSource', 'rawFields', 'patNames', 'otherValues', 'exchange', 'shallowCopy'].filter((m) => new RegExp(`\\b${m}\\b`).test(dts))).toEqual([]);
   expect(dts).toMatch(/\bpathValue\b/);
 });

@@ -128,3 +128,19 @@ test('the circle check sees a circle, type-only imports included', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('src/ keeps its rooms: entries and shared types at the root, every folder on docs/architecture.md\'s map', () => {
+  const arch = readFileSync(path.join(root, 'docs', 'architecture.md'), 'utf8');
+  const map = arch.slice(arch.indexOf('## The tree'), arch.indexOf('## 1. Listen'));
+  const src = path.join(root, 'src');
+  const missing: string[] = [];
+  for (const name of readdirSync(src)) {
+    const isDir = statSync(path.join(src, name)).isDirectory();
+    // A root file or a folder the map does not name is a new room nobody placed: put it in a folder, or map it.
+    if (isDir ? !map.includes(`\`src/${name}/\``) : !map.includes(`\`${name}\``)) missing.push(isDir ? `src/${name}/` : `src/${name}`);
+    if (isDir) {
+      for (const f of readdirSync(path.join(src, name))) if (!map.includes(`\`${f}\``)) missing.push(`src/${name}/${f}`);
+    }
+  }
+  expect(missing).toEqual([]);
+});

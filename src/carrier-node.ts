@@ -6,6 +6,6 @@
  * Not part of the public API (its declarations are left out of the published types).
  */
 
-export { nodeToRequest, type NodeRequest } from './node-request';
-export { NodeSink, type NodeResponse } from './node-sink';
-export { serveNode, badRequest, type ServeNodeOptions } from './serve-node';
+export { nodeToRequest, type NodeRequest } from './carriers/node-request';
+export { NodeSink, type NodeResponse } from './carriers/node-sink';
+export { serveNode, badRequest, type ServeNodeOptions } from './carriers/serve-node';

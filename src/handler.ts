@@ -4,7 +4,7 @@
  */
 
 import type { Header } from './header';
-import type { Request } from './request';
+import type { Request } from './request/request';
 
 /**
  * ResponseWriter is what a handler writes its response through (Go's `http.ResponseWriter`).

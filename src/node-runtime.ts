@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { inspect } from 'node:util';
 import { setInspect } from './log';
-import { setTempFiles } from './multipart';
+import { setTempFiles } from './request/multipart';
 
 setInspect((v) => inspect(v, { depth: 4, breakLength: Infinity }));
 

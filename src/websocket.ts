@@ -26,9 +26,9 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ResponseWriter } from './handler';
-import { error } from './http-error';
-import type { Request } from './request';
-import { newResponseController } from './response-controller';
+import { error } from './handlers/http-error';
+import type { Request } from './request/request';
+import { newResponseController } from './response/response-controller';
 import { StatusBadRequest, StatusMethodNotAllowed } from './status';
 
 /**

@@ -145,7 +145,7 @@ test('the documented echo examples are found', () => {
   expect(all.length).toBeGreaterThanOrEqual(10);
   const where = new Set(all.map((e) => e.where));
   for (const f of ['README.md', 'docs/carriers.md', 'docs/testing.md', 'docs/express-migration.md', 'examples/express-api.ts',
-    'adapters/node/index.ts', 'adapters/express/index.ts', 'src/servemux.ts', 'src/internal/text.ts']) {
+    'adapters/node/index.ts', 'adapters/express/index.ts', 'src/mux/servemux.ts', 'src/internal/text.ts']) {
     expect([f, where.has(f)]).toEqual([f, true]);
   }
 });

@@ -7,7 +7,7 @@
 import * as net from 'node:net';
 import { findHeadEnd, parseHead, resumePoint } from '../../src/internal/textproto';
 import { ChunkedDecoder } from '../../src/internal/chunked';
-import { readRequest } from '../../src/read-request';
+import { readRequest } from '../../src/server/read-request';
 import { Server, listen } from '../../src';
 import { xorshift32 } from './xorshift';
 

@@ -7,9 +7,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Header, PatternError, Request, ServeMux, type ResponseWriter } from '../../src/index';
-import { parseRequestTarget } from '../../src/url';
+import { parseRequestTarget } from '../../src/request/url';
 import { binaryOf, textOf } from '../../src/internal/text';
-import { goQuote, parsePattern } from '../../src/pattern';
+import { goQuote, parsePattern } from '../../src/mux/pattern';
 import { newRecorder } from '../../adapters/httptest';
 import { wildcardNames } from '../conformance/mux-echo-server';
 import type { MuxTable } from './generate';

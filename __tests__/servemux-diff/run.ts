@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { generateTable, type MuxTable } from './generate';
 import { startOracle, type Oracle } from './go-oracle';
-import { goQuote } from '../../src/pattern';
+import { goQuote } from '../../src/mux/pattern';
 import { bytesOf, compareTables, normalizeRegistration, packOutcome, readFixtures, replayFixture, replayTable, type ChancePair, type FixtureLine } from './replay';
 
 // The committed fixtures live beside the sources (this file also runs compiled, from dist/).

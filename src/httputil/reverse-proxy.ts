@@ -9,17 +9,17 @@ import { createGunzip } from 'node:zlib';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { getGlobalDispatcher, type Dispatcher } from 'undici';
-import { NoBody } from '../body';
+import { NoBody } from '../request/body';
 import type { Context } from '../context';
 import { ErrAbortHandler } from '../errors';
 import type { Handler, ResponseWriter } from '../handler';
 import { Header, canonicalHeaderKey } from '../header';
 import { logf, type Logger } from '../log';
-import type { Request } from '../request';
-import { TrailerPrefix } from '../response';
-import { newResponseController } from '../response-controller';
+import type { Request } from '../request/request';
+import { TrailerPrefix } from '../response/response';
+import { newResponseController } from '../response/response-controller';
 import { StatusBadGateway, StatusSwitchingProtocols, statusText } from '../status';
-import { URL, parse, parseQuery } from '../url';
+import { URL, parse, parseQuery } from '../request/url';
 
 /** ProxyRequest is what a {@link ReverseProxy.rewrite} hook gets: the request received and the one to send. */
 export class ProxyRequest {

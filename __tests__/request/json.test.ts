@@ -1,0 +1,174 @@
+/**
+ * writeJSON and readJSON on every carrier: JSON out, JSON in, and the answers Go services give (400 malformed or
+ * empty, 413 past the limit with the connection closed, 415 for a non-JSON Content-Type when asked).
+ */
+
+import * as net from 'node:net';
+import { JSONBodyError, ServeMux, maxBytesHandler, readJSON, writeJSON, type Request, type ResponseWriter } from '../../src/index';
+import {
+  type Carrier, everyCarrier, nativeCarrier, quietLog,
+} from '../adapters/carriers';
+
+const seen: unknown[] = [];
+
+function buildMux(): ServeMux {
+  const mux = new ServeMux();
+  mux.handleFunc('GET /users/{id}', (w, r) => writeJSON(w, 200, { id: Number(r.pathValue('id')), name: 'ann', tags: ['a', 'é'] }));
+  mux.handleFunc('POST /users', async (w: ResponseWriter, r: Request) => {
+    const u = await readJSON<{ name: string }>(r, { maxBytes: 64 });
+    writeJSON(w, 201, { created: u.name });
+  });
+  mux.handleFunc('POST /strict', async (w: ResponseWriter, r: Request) => {
+    writeJSON(w, 200, await readJSON(r, { requireContentType: true }));
+  });
+  mux.handleFunc('POST /caught', async (w: ResponseWriter, r: Request) => {
+    try {
+      await readJSON(r);
+    } catch (err) {
+      seen.push(err);
+      w.header().set('Content-Type', 'application/problem+json');
+      writeJSON(w, (err as JSONBodyError).status, { title: 'bad body' });
+    }
+  });
+  mux.handle('POST /limited', maxBytesHandler(async (w: ResponseWriter, r: Request) => writeJSON(w, 200, await readJSON(r)), 8));
+  mux.handleFunc('GET /nothing', (w) => writeJSON(w, 204, { dropped: true }));
+  mux.handleFunc('GET /undef', (w) => writeJSON(w, 200, undefined));
+  mux.handleFunc('GET /cycle', (w) => {
+    const a: Record<string, unknown> = {};
+    a.self = a;
+    try {
+      writeJSON(w, 200, a);
+    } catch (err) {
+      seen.push(err);
+      w.write('untouched');
+    }
+  });
+  return mux;
+}
+
+const log = quietLog();
+const carriers = everyCarrier(buildMux, log);
+
+const json = { 'Content-Type': 'application/json' };
+
+describe.each(Object.keys(carriers))('carrier %s', (name) => {
+  let c: Carrier;
+  beforeAll(async () => {
+    c = await carriers[name]();
+  });
+  afterAll(() => c.close());
+
+  test('writeJSON: status, Content-Type, the value and a newline (UTF-8)', async () => {
+    const r = await c.send({ method: 'GET', path: '/users/7' });
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toBe('application/json');
+    expect(r.body.toString('utf8')).toBe('{"id":7,"name":"ann","tags":["a","é"]}\n');
+    // Go's recorder adds no Content-Length (framing is a server's).
+    expect(r.headers['content-length']).toBe(name === 'recorder' ? undefined : String(r.body.length));
+  });
+
+  test('writeJSON: undefined is null; 204 sends no body; an unencodable value leaves the response untouched', async () => {
+    expect((await c.send({ method: 'GET', path: '/undef' })).body.toString()).toBe('null\n');
+    const n = await c.send({ method: 'GET', path: '/nothing' });
+    expect(n.status).toBe(204);
+    // Go's recorder records what was written whatever the status; a server sends no body with 204.
+    if (name !== 'recorder') expect(n.body.length).toBe(0);
+    seen.length = 0;
+    const cy = await c.send({ method: 'GET', path: '/cycle' });
+    expect(cy.status).toBe(200);
+    expect(cy.body.toString()).toBe('untouched');
+    expect(seen[0]).toBeInstanceOf(TypeError);
+  });
+
+  test('readJSON: a JSON body in, JSON out', async () => {
+    const r = await c.send({ method: 'POST', path: '/users', headers: json, body: '{"name":"bob"}' });
+    expect(r.status).toBe(201);
+    expect(r.body.toString()).toBe('{"created":"bob"}\n');
+  });
+
+  const answered = name !== 'recorder';
+  test('readJSON: malformed and empty bodies answer 400, as plain text', async () => {
+    for (const body of ['{"name":', '', 'nul']) {
+      const r = await c.send({ method: 'POST', path: '/users', headers: json, body });
+      if (!answered) {
+        expect(r.aborted).toBe(true);
+        continue;
+      }
+      expect(r.status).toBe(400);
+      expect(r.headers['content-type']).toBe('text/plain; charset=utf-8');
+      expect(r.headers['x-content-type-options']).toBe('nosniff');
+      expect(r.body.toString()).toMatch(body === '' ? /^request body is empty: want JSON\n$/ : /^malformed JSON: .+\n$/);
+    }
+  });
+
+  // node:http2's client refuses Transfer-Encoding; its bodies have no declared length anyway.
+  const te: Record<string, string> = name === 'native-h2' ? {} : { 'Transfer-Encoding': 'chunked' };
+  test('readJSON: past maxBytes answers 413 and closes the connection (declared length or chunked)', async () => {
+    const big = JSON.stringify({ name: 'x'.repeat(100) });
+    const r = await c.send({ method: 'POST', path: '/users', headers: json, body: big });
+    const chunked = await c.send({ method: 'POST', path: '/users', headers: { ...json, ...te }, body: big });
+    const exact = await c.send({ method: 'POST', path: '/users', headers: json, body: JSON.stringify({ name: 'y'.repeat(53) }) });
+    expect(JSON.stringify({ name: 'y'.repeat(53) }).length).toBe(64);
+    expect(exact.status).toBe(201);
+    if (!answered) return expect(r.aborted).toBe(true);
+    for (const x of name === 'inject' ? [r] : [r, chunked]) {
+      expect(x.status).toBe(413);
+      expect(x.body.toString()).toBe('http: request body too large\n');
+      if (name !== 'native-h2' && name !== 'inject') expect(x.headers.connection).toBe('close');
+    }
+  });
+
+  test('readJSON behind maxBytesHandler answers 413 at that limit', async () => {
+    const ok = await c.send({ method: 'POST', path: '/limited', headers: json, body: '[1,2,3]' });
+    expect(ok.body.toString()).toBe('[1,2,3]\n');
+    const r = await c.send({ method: 'POST', path: '/limited', headers: { ...json, ...te }, body: '[1,2,3,4,5]' });
+    if (!answered) return expect(r.aborted).toBe(true);
+    expect(r.status).toBe(413);
+  });
+
+  test('readJSON with requireContentType: 415 for anything but application/json or application/*+json', async () => {
+    for (const [ct, status] of [
+      [undefined, 415], ['text/plain', 415], ['application/json; charset=utf-8', 200], ['application/merge-patch+json', 200],
+      ['application/jsonx', 415], ['application/json; =bad', 415],
+    ] as const) {
+      const r = await c.send({ method: 'POST', path: '/strict', headers: ct === undefined ? {} : { 'Content-Type': ct }, body: '{"a":1}' });
+      if (!answered && status !== 200) {
+        expect(r.aborted).toBe(true);
+        continue;
+      }
+      expect([ct, r.status]).toEqual([ct, status]);
+      if (status === 200) expect(r.body.toString()).toBe('{"a":1}\n');
+    }
+  });
+
+  test('a handler may catch JSONBodyError and answer in its own format', async () => {
+    seen.length = 0;
+    const r = await c.send({ method: 'POST', path: '/caught', body: '{' });
+    expect(r.status).toBe(400);
+    expect(r.headers['content-type']).toBe('application/problem+json');
+    expect(seen[0]).toBeInstanceOf(JSONBodyError);
+    expect((seen[0] as JSONBodyError).status).toBe(400);
+  });
+});
+
+test('an answered JSONBodyError is not a panic: nothing logged', () => {
+  expect(log.lines.filter((l) => l.includes('panic'))).toEqual([]);
+});
+
+test('native: after a 400 the connection is kept; after a 413 it closes', async () => {
+  const c = await nativeCarrier(buildMux(), log);
+  try {
+    const sock = net.connect(c.port!, '127.0.0.1');
+    const got: Buffer[] = [];
+    sock.on('data', (d: Buffer) => got.push(d));
+    const closed = new Promise((r) => sock.once('close', r));
+    sock.write('POST /users HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{]');
+    sock.write('POST /users HTTP/1.1\r\nHost: x\r\nContent-Length: 14\r\n\r\n{"name":"bob"}');
+    sock.write(`POST /users HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n80\r\n${'x'.repeat(128)}\r\n0\r\n\r\n`);
+    await closed;
+    const text = Buffer.concat(got).toString();
+    expect(text.match(/^HTTP\/1\.1 \d+/gm)).toEqual(['HTTP/1.1 400', 'HTTP/1.1 201', 'HTTP/1.1 413']);
+  } finally {
+    await c.close();
+  }
+});

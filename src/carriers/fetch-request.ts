@@ -1,0 +1,130 @@
+/**
+ * fetchToRequest: a Fetch API `Request` as nethttp's {@link Request} — the fetch carrier's request source. Imports
+ * no node: module (the fetch carrier loads in a Worker).
+ * @module
+ * Not part of the public API (its declarations are left out of the published types).
+ */
+
+import { NoBody, PullBody, type BodySource } from '../request/body';
+import { ErrUnexpectedEOF } from '../errors';
+import { Header } from '../header';
+import { textOf } from '../internal/text';
+import { Request, type RawFields } from '../request/request';
+import { parseRequestTarget } from '../request/url';
+
+/** The Fetch API's request (the platform's global), named apart from nethttp's {@link Request}. */
+type FetchRequest = globalThis.Request;
+
+
+// Body pieces as the API's Body hands them out: Buffers where the platform has them (a view, no copy).
+const B = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+function asBytes(u: Uint8Array): Buffer {
+  return (B !== undefined && !B.isBuffer(u) ? B.from(u.buffer, u.byteOffset, u.byteLength) : u) as Buffer;
+}
+
+/**
+ * Pulls the body from the request's ReadableStream as the handler reads: nothing is read before the first read, and
+ * no more than one piece is held, so the platform's backpressure reaches the client.
+ */
+class StreamSource implements BodySource {
+  private reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  private rest: Uint8Array | null = null;
+  // The request's body stream is taken at the first read: some platforms (@hono/node-server) build their full
+  // Request object only when `body` is asked for.
+  constructor(private readonly req: FetchRequest) {}
+
+  async pull(max: number): Promise<Buffer | null> {
+    let b = this.rest;
+    this.rest = null;
+    while (b === null) {
+      let res: { done: boolean; value?: Uint8Array };
+      try {
+        if (this.reader === null) {
+          const stream = this.req.body;
+          if (stream === null) return null;
+          this.reader = stream.getReader();
+        }
+        res = await this.reader.read();
+      } catch {
+        // The client went away (or the platform aborted the request) before the body's end.
+        throw ErrUnexpectedEOF;
+      }
+      if (res.done) return null;
+      if (res.value !== undefined && res.value.byteLength > 0) b = res.value;
+    }
+    if (b.byteLength > max) {
+      this.rest = b.subarray(max);
+      b = b.subarray(0, max);
+    }
+    return asBytes(b);
+  }
+
+  abandon(): void {
+    const p = this.reader !== null ? this.reader.cancel() : this.req.body?.cancel();
+    p?.catch(() => undefined);
+  }
+}
+
+/**
+ * The header map of a fetch request, built on first use: Headers gives lower-case names and repeated fields joined
+ * with ", "; values, one character per byte, are decoded as text. Host is the request's `host`, and a chunked
+ * request's Content-Length and Transfer-Encoding are framing, not fields (as Go's reader leaves them out).
+ */
+class FetchFields implements RawFields {
+  // The request, not its Headers: some platforms (@hono/node-server) build the Headers object on first use.
+  constructor(
+    private readonly req: FetchRequest,
+    private readonly chunked: boolean,
+  ) {}
+  build(): Header {
+    const header = new Header();
+    for (const [k, v] of this.req.headers) {
+      if (k === 'host' || k === 'transfer-encoding' || (this.chunked && k === 'content-length')) continue;
+      header.add(k, textOf(v));
+    }
+    // Pragma: no-cache implies Cache-Control: no-cache (REQ-34).
+    if (header.get('Pragma') === 'no-cache' && !header.hasRaw('Cache-Control')) header.set('Cache-Control', 'no-cache');
+    return header;
+  }
+}
+
+/**
+ * @internal Builds the Request for a fetch request (`remoteAddr`: the client's `ip:port`, which the Fetch API does not
+ * carry; "" when unknown), or null when its target is not one Go accepts (the carrier answers
+ * 400). The target is the URL's path and query as the platform normalised it (WHATWG: dot segments removed,
+ * non-ASCII percent-encoded); header values, which a fetch `Headers` holds one character per byte, are decoded as
+ * text (src/internal/text.ts).
+ */
+export function fetchToRequest(req: FetchRequest, remoteAddr: string): Request | null {
+  const method = req.method;
+  const full = req.url;
+  // The origin-form target: from the first '/' after the authority.
+  const schemeEnd = full.indexOf('://');
+  const pathStart = schemeEnd === -1 ? -1 : full.indexOf('/', schemeEnd + 3);
+  let target = pathStart === -1 ? '/' : full.slice(pathStart);
+  const hash = target.indexOf('#');
+  if (hash !== -1) target = target.slice(0, hash);
+  const url = parseRequestTarget(method, target);
+  if (url === null) return null;
+  const r = new Request(method, url);
+  r.requestURI = target;
+  // The Host field is the URL's authority (the platform builds the URL from it).
+  r.host = schemeEnd === -1 ? '' : textOf(full.slice(schemeEnd + 3, pathStart === -1 ? full.length : pathStart));
+  r.remoteAddr = remoteAddr;
+  // GET and HEAD requests have no body in the Fetch API: their framing fields are not looked at, and the header map
+  // is built only when the handler asks (some platforms build their Headers object only then, too).
+  const bodyless = method === 'GET' || method === 'HEAD';
+  const chunked = !bodyless && req.headers.has('transfer-encoding');
+  r.rawFields = new FetchFields(req, chunked);
+  if (bodyless) {
+    r.contentLength = 0;
+  } else if (chunked) {
+    r.transferEncoding = ['chunked'];
+    r.contentLength = -1;
+  } else {
+    const cl = req.headers.get('content-length');
+    r.contentLength = cl !== null ? Number(cl) : -1;
+  }
+  r.body = bodyless || r.contentLength === 0 ? NoBody : new PullBody(new StreamSource(req));
+  return r;
+}

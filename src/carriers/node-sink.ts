@@ -1,0 +1,333 @@
+/**
+ * The Node sink: the response core's head and body written through Node's `ServerResponse` (HTTP/1) or
+ * `Http2ServerResponse` (the http2 compatibility API). Node frames the body; we decide every header.
+ * @module
+ * Not part of the public API (its declarations are left out of the published types).
+ */
+
+import type { ServerResponse } from 'node:http';
+import type { Http2ServerResponse } from 'node:http2';
+import type { ResponseHead, ResponseSink, SinkResponse } from '../response/sink';
+import { httpDate } from '../internal/date';
+import { Socket } from 'node:net';
+import { peerGoneError } from '../errors';
+import { whenDrained, type Drainable } from '../internal/drain';
+import { logf, type Logger } from '../log';
+import { statusText } from '../status';
+
+/** @internal Either kind of Node response. */
+export type NodeResponse = ServerResponse | Http2ServerResponse;
+
+// Fields HTTP/2 forbids; Node's http2 throws on them, Go's http2 server drops them.
+const h2Forbidden = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
+
+// Bodies up to the core's buffer size are copied into the head's string write.
+const SMALL_BODY = 2048;
+
+interface RawWriter {
+  _writeRaw?(data: string, encoding: BufferEncoding): boolean;
+  _send?(data: string, encoding: BufferEncoding): boolean;
+}
+
+/**
+ * Sends the stored head now. `flushHeaders()` sends it as UTF-8 (it calls `_send('')` with no encoding), which
+ * would encode the head's bytes ≥ 0x80 twice; the head is latin1, as node:http writes it everywhere else.
+ */
+function flushHead(res: NodeResponse): void {
+  const raw = res as unknown as RawWriter;
+  if (typeof raw._send === 'function' && (res as unknown as { _header?: unknown })._header) raw._send('', 'latin1');
+  else (res as ServerResponse).flushHeaders();
+}
+
+/** @internal */
+export class NodeSink implements ResponseSink {
+  /** Close the connection after this response (the body limit was hit). */
+  closeAfter = false;
+  /** The handler wrote or set a status before the body was read: no lazy 100 Continue (SRV-92). */
+  continueDisabled = false;
+  /** Set by a carrier that owns a raw connection (a Node `'upgrade'` event's socket). */
+  hijack?: (w: SinkResponse) => unknown;
+  private readonly h2: boolean;
+  private sentInformational = false;
+  private held: Buffer | string | null = null;
+  private wrote = false;
+  // Whether the head has gone to the socket. Node's `headersSent` turns true at writeHead, when the head is
+  // only stored; a string body given to end() before it goes out is joined to it in one write.
+  private headOut = false;
+
+  constructor(
+    private readonly res: NodeResponse,
+    private readonly is11: boolean,
+    private readonly logger: Logger | null,
+  ) {
+    this.h2 = (res as Http2ServerResponse).stream !== undefined;
+  }
+
+  informational(status: number, lines: string[]): void {
+    const res = this.res;
+    if (this.h2) {
+      const hs: Record<string, string | string[] | number> = { ':status': status };
+      addObject(hs, lines, true);
+      (res as Http2ServerResponse).stream.additionalHeaders(hs);
+      return;
+    }
+    let s = (this.is11 ? 'HTTP/1.1 ' : 'HTTP/1.0 ') + status + ' ' + reason(status) + '\r\n';
+    for (let i = 0; i < lines.length; i += 2) s += lines[i] + ': ' + lines[i + 1] + '\r\n';
+    this.sentInformational = true;
+    const raw = res as unknown as RawWriter;
+    // Node's own way to put a 1xx ahead of the response (what writeContinue and writeEarlyHints use).
+    if (typeof raw._writeRaw === 'function') raw._writeRaw(s + '\r\n', 'latin1');
+    else if (status === 100) (res as ServerResponse).writeContinue();
+  }
+
+  head(h: ResponseHead): void {
+    const res = this.res;
+    // The core decides Date (RSP-30). Turned off only now, so that a handler that throws or declines before its
+    // head leaves the response as it found it (Express's error page keeps its Date).
+    res.sendDate = false;
+    // Fields set on `res` before the handler (by Express middleware) are merged with the handler's; usually none.
+    let src = h.lines;
+    let date = h.date;
+    let contentType = h.contentType;
+    const earlier = res.getHeaderNames().length !== 0;
+    if (earlier) {
+      const m = mergeEarlier(res, src);
+      src = m.lines;
+      if (m.date) date = false;
+      if (m.contentType) contentType = null;
+    }
+    if (this.h2) {
+      const hs: Record<string, string | string[] | number> = {};
+      addObject(hs, src, true);
+      if (date) hs.date = httpDate();
+      if (h.autoContentLength >= 0) hs['content-length'] = String(h.autoContentLength);
+      if (contentType !== null) hs['content-type'] = contentType;
+      (res as Http2ServerResponse).writeHead(h.status, hs);
+      return;
+    }
+    const closing = (h.closeAfterReply || this.closeAfter) && !h.protocolSwitch;
+    if (
+      !earlier && src.length === 0 && date && h.autoContentLength >= 0 && contentType !== null && !closing && !h.chunked &&
+      !this.sentInformational && !Object.prototype.hasOwnProperty.call(res, 'writeHead')
+    ) {
+      // The usual small response (no fields anywhere, length and type automatic): its fields in one literal, not
+      // pushed one by one into an array that then has to grow.
+      (res as ServerResponse).writeHead(h.status, reason(h.status), [
+        'Date', httpDate(), 'Content-Length', String(h.autoContentLength), 'Content-Type', contentType,
+      ]);
+      return;
+    }
+    const out: string[] = [];
+    let hasConnection = false;
+    for (let i = 0; i < src.length; i += 2) {
+      // The core gave wire-ready values (bytes as latin1, no control byte node:http would refuse).
+      const k = src[i];
+      if (k === 'Connection') hasConnection = true;
+      out.push(k, src[i + 1]);
+    }
+    if (date) out.push('Date', httpDate());
+    if (h.autoContentLength >= 0) out.push('Content-Length', String(h.autoContentLength));
+    if (contentType !== null) out.push('Content-Type', contentType);
+    if (closing && !hasConnection) out.push('Connection', 'close');
+    if (h.chunked) out.push('Transfer-Encoding', 'chunked');
+    else if (h.closeAfterReply && h.bodyAllowed && !h.head) (res as ServerResponse).useChunkedEncodingByDefault = false;
+    // Middleware wraps writeHead on the instance (on-headers); a subclass's own (light-my-request's) passes through.
+    if (!earlier && !Object.prototype.hasOwnProperty.call(res, 'writeHead')) {
+      (res as ServerResponse).writeHead(h.status, reason(h.status), out);
+    } else {
+      // With fields already set, writeHead applies a header array with setHeader per line, which keeps only the
+      // last of repeated lines (two Set-Cookie); and a writeHead wrapped by middleware (on-headers before 1.1)
+      // may read a flat array as pairs. Set each field with all its values instead.
+      setFields(res as ServerResponse, out);
+      (res as ServerResponse).writeHead(h.status, reason(h.status));
+    }
+    // A pipelined response not yet on the socket queues its 1xx; a Buffer body would jump ahead of it, the head
+    // as a string does not.
+    if (this.sentInformational) {
+      this.headOut = true;
+      flushHead(res);
+    }
+  }
+
+  body(data: Buffer): void {
+    if (this.res.destroyed) return;
+    // Hold the first piece: if it is the whole body, end() sends head and body in one write.
+    if (this.held === null && !this.wrote) {
+      this.held = data;
+      return;
+    }
+    this.release();
+    (this.res as ServerResponse).write(data);
+  }
+
+  bodyString(data: string): void {
+    if (this.h2 || this.held !== null || this.wrote) {
+      this.body(Buffer.from(data, 'latin1'));
+      return;
+    }
+    if (this.res.destroyed) return;
+    this.held = data;
+  }
+
+  private release(): void {
+    this.wrote = true;
+    this.headOut = true;
+    const b = this.held;
+    if (b === null) return;
+    this.held = null;
+    if (typeof b === 'string') (this.res as ServerResponse).write(b, 'latin1');
+    else (this.res as ServerResponse).write(b);
+  }
+
+  flush(): void {
+    const res = this.res;
+    if (res.destroyed) return;
+    // A held piece carries the head out with it; with none, the head goes alone.
+    const headOnly = this.held === null && !this.headOut;
+    this.release();
+    if (headOnly) flushHead(res);
+  }
+
+  end(trailers: string[] | null): void {
+    const res = this.res;
+    if (res.destroyed) return;
+    if (trailers !== null) {
+      if (this.h2) {
+        const t: Record<string, string | string[]> = {};
+        addObject(t, trailers, false);
+        (res as Http2ServerResponse).addTrailers(t);
+      } else {
+        // Node takes an object or [key, value] pairs; an object unless a key repeats (light-my-request reads only objects).
+        const pairs: [string, string][] = [];
+        const obj: Record<string, string> = {};
+        let repeated = false;
+        for (let i = 0; i < trailers.length; i += 2) {
+          pairs.push([trailers[i], trailers[i + 1]]);
+          if (obj[trailers[i]] !== undefined) repeated = true;
+          obj[trailers[i]] = trailers[i + 1];
+        }
+        (res as ServerResponse).addTrailers(repeated ? pairs : obj);
+      }
+    }
+    const b = this.held;
+    this.held = null;
+    if (b === null) (res as ServerResponse).end();
+    // node:http joins a string body to the pending head (one write); a Buffer goes out as a second chunk (writev).
+    else if (typeof b === 'string') (res as ServerResponse).end(b, 'latin1');
+    else if (b.length <= SMALL_BODY && !this.headOut) (res as ServerResponse).end(b.toString('latin1'), 'latin1');
+    else (res as ServerResponse).end(b);
+  }
+
+  private goneErr: Error | null = null;
+  peerGone(): Error | null {
+    if (this.goneErr !== null) return this.goneErr;
+    const res = this.res;
+    const sock = (res as { socket?: { destroyed?: boolean } | null }).socket;
+    if ((res.destroyed && !res.writableFinished) || sock?.destroyed === true) this.goneErr = peerGoneError();
+    return this.goneErr;
+  }
+
+  drained(): Promise<void> {
+    const res = this.res as ServerResponse;
+    // node:http's server re-emits its socket's 'drain' on the response; a response on a stream that is not a
+    // socket (light-my-request's) never hears it, and would wait forever: that stream's own state decides there.
+    const sock: unknown = this.h2 ? null : res.socket;
+    if (sock != null && !(sock instanceof Socket) && res.writableNeedDrain) return whenDrained(sock as Drainable);
+    return whenDrained(res);
+  }
+
+  log(message: string): void {
+    logf(this.logger, message);
+  }
+
+  requestTooLarge(): void {
+    this.closeAfter = true;
+  }
+
+  disableContinue(): void {
+    this.continueDisabled = true;
+  }
+}
+
+// Fields whose values are lists (RFC 9110 `#` syntax, and Set-Cookie's repeated lines): values set before the
+// handler and the handler's are both sent, earlier first. Any other field the handler sets replaces the earlier one.
+const listFields = new Set([
+  'set-cookie', 'vary', 'link', 'cache-control', 'via', 'warning', 'www-authenticate', 'proxy-authenticate', 'allow',
+  'content-language', 'pragma', 'server-timing', 'access-control-allow-headers', 'access-control-allow-methods',
+  'access-control-expose-headers', 'timing-allow-origin',
+]);
+
+/**
+ * Merges the fields already set on `res` (with `setHeader`, by middleware that ran before the handler) into the
+ * handler's lines. Node's writeHead replaces a field it is given and keeps the others, so the result holds, for
+ * each list field both sides set, the earlier values first and then the handler's (without repeating a value
+ * already there). Framing belongs to the core: an earlier Content-Length or Transfer-Encoding is removed. An earlier
+ * Date or Content-Type wins over the automatic one (`date`, `contentType` are then true).
+ */
+function mergeEarlier(res: NodeResponse, lines: string[]): { lines: string[]; date: boolean; contentType: boolean } {
+  const r = res as ServerResponse;
+  if (r.hasHeader('content-length')) r.removeHeader('content-length');
+  if (r.hasHeader('transfer-encoding')) r.removeHeader('transfer-encoding');
+  // Copied only when a list field is on both sides. The handler's lines are sorted by key, so a field's lines are
+  // adjacent and the earlier values go in front of the first.
+  let merged: string[] | null = null;
+  let placed: Set<string> | null = null;
+  for (let i = 0; i < lines.length; i += 2) {
+    const k = lines[i].toLowerCase();
+    const earlier = listFields.has(k) ? r.getHeader(k) : undefined;
+    if (earlier === undefined) {
+      merged?.push(lines[i], lines[i + 1]);
+      continue;
+    }
+    if (merged === null) merged = lines.slice(0, i);
+    placed ??= new Set();
+    const vs = Array.isArray(earlier) ? earlier : [String(earlier)];
+    if (!placed.has(k)) {
+      placed.add(k);
+      for (const v of vs) merged.push(lines[i], v);
+    }
+    if (!vs.includes(lines[i + 1])) merged.push(lines[i], lines[i + 1]);
+  }
+  return { lines: merged ?? lines, date: r.hasHeader('date'), contentType: r.hasHeader('content-type') };
+}
+
+// Sets header lines (key, value, …) on a response that already has fields: the first line of a field replaces
+// what was there, the others are appended to it.
+function setFields(res: ServerResponse, lines: string[]): void {
+  const seen = new Set<string>();
+  for (let i = 0; i < lines.length; i += 2) {
+    const lower = lines[i].toLowerCase();
+    if (seen.has(lower)) {
+      res.appendHeader(lines[i], lines[i + 1]);
+    } else {
+      seen.add(lower);
+      res.setHeader(lines[i], lines[i + 1]);
+    }
+  }
+}
+
+const reasons = new Map<number, string>();
+// The reason phrase Go writes: its status text, or `status code N` for codes it has none for (RSP-8).
+function reason(code: number): string {
+  let r = reasons.get(code);
+  if (r === undefined) {
+    const text = statusText(code);
+    r = text !== '' ? text : 'status code ' + code;
+    reasons.set(code, r);
+  }
+  return r;
+}
+
+// Header lines as an HTTP/2 header object: lower-case names, repeated names as arrays, forbidden names dropped.
+// Values are bytes as latin1, which node:http2 sends as such.
+function addObject(into: Record<string, string | string[] | number>, lines: string[], dropForbidden: boolean): void {
+  for (let i = 0; i < lines.length; i += 2) {
+    const k = lines[i].toLowerCase();
+    const v = lines[i + 1];
+    if (dropForbidden && h2Forbidden.has(k)) continue;
+    const cur = into[k];
+    if (cur === undefined) into[k] = v;
+    else if (Array.isArray(cur)) cur.push(v);
+    else into[k] = [String(cur), v];
+  }
+}

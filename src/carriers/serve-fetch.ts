@@ -1,0 +1,315 @@
+/**
+ * serveFetch: one Fetch API request through one handler — the fetch carrier's serve step and its sink. The
+ * response core decides the head as on every carrier; this sink turns it into a Fetch API `Response`, resolved
+ * when the head is decided, whose body is a ReadableStream fed as the handler writes. Imports no node: module.
+ * @module
+ * Not part of the public API (its declarations are left out of the published types).
+ */
+
+import { peerGoneError } from '../errors';
+import type { Body } from '../request/body';
+import { background, withCancel, type CancelFunc, type Context } from '../context';
+import type { Handler } from '../handler';
+import { httpDate } from '../internal/date';
+import { logf, panicLine, type Logger } from '../log';
+import type { ContextSource, Request } from '../request/request';
+import { Response } from '../response/response';
+import { NoPanic, runHandler, settleHandler, type HandlerRun } from './serve-run';
+import type { ResponseHead, ResponseSink } from '../response/sink';
+
+/** The Fetch API's response and request (the platform's globals), named apart from nethttp's. */
+type FetchResponse = globalThis.Response;
+type FetchRequest = globalThis.Request;
+
+/** @internal */
+export interface ServeFetchOptions {
+  errorLog: Logger | null;
+  baseContext: ((request: FetchRequest) => Context) | null;
+  /** Bytes the response stream holds before `drained()` waits (its high-water mark). */
+  highWaterMark: number;
+}
+
+// Statuses whose Fetch API Response may not have a body (Fetch's "null body status"): 205 among them, which Go
+// lets carry one.
+function nullBodyStatus(status: number): boolean {
+  return status === 101 || status === 103 || status === 204 || status === 205 || status === 304;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * The fetch carrier's sink and the request in flight. When the handler has returned (the common case: the core's
+ * finish sends head, body and end at once), the Response gets the whole body as one Uint8Array. Otherwise the head is held for one microtask (the handler may still write and
+ * end at once) and the Response gets a ReadableStream fed as the handler writes, with the stream's backpressure
+ * behind `drained()`. The Response is handed back without a promise of its own when it is ready before serveFetch
+ * returns.
+ */
+class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
+  private head0: ResponseHead | null = null;
+  private headers: Record<string, string> | [string, string][] | null = null;
+  private status = 200;
+  /** Body pieces before the Response was made. */
+  private pieces: Uint8Array[] = [];
+  private ctrl: ReadableStreamDefaultController<Uint8Array> | null = null;
+  /** The Response was handed to the platform. */
+  private committed = false;
+  private ended = false;
+  /** The platform cancelled the body stream (the client went away): writes are dropped. */
+  private gone = false;
+  private commitQueued = false;
+  private drainWaiters: (() => void)[] | null = null;
+  private cancel: CancelFunc | null = null;
+  private over = false;
+  /** The handler returned: the core's finish follows at once, so the head waits for end() rather than a microtask. */
+  private finishing = false;
+  /** What serveFetch hands back: the Response (or the error) once known, and the promise's callbacks if it waits. */
+  result: FetchResponse | null = null;
+  failure: { err: unknown } | null = null;
+  resolve: ((res: FetchResponse) => void) | null = null;
+  reject: ((err: unknown) => void) | null = null;
+  w!: Response;
+  /** The body the handler was given (closed for it when it returns, SRV-86). */
+  reqBody!: Body;
+
+  constructor(
+    private readonly req: FetchRequest,
+    private readonly r: Request,
+    private readonly o: ServeFetchOptions,
+  ) {}
+
+  private settle(res: FetchResponse | null, err?: unknown): void {
+    if (res !== null) {
+      if (this.resolve !== null) this.resolve(res);
+      else this.result = res;
+    } else if (this.reject !== null) {
+      this.reject(err);
+    } else {
+      this.failure = { err };
+    }
+  }
+
+  // ResponseSink
+
+  informational(): void {
+    // A Fetch API handler answers with one Response: 1xx responses (103 Early Hints) cannot be sent.
+  }
+
+  head(h: ResponseHead): void {
+    this.head0 = h;
+    let status = h.status;
+    if (status < 200 || status > 599) {
+      // The Fetch API has no Response for 1xx (101) or past 599.
+      this.log(`http: status ${status} cannot be sent on the fetch carrier; sent as 500`);
+      status = 500;
+    }
+    this.status = status;
+    // A plain object when every field is single (what platforms such as @hono/node-server take fastest), else
+    // pairs. Values are bytes as binary strings (one character per byte): what Headers holds, and what a platform
+    // writes.
+    const lines = h.lines;
+    // A literal (not a null-prototype object, which V8 keeps in slow dictionary mode): a repeated key, or one the
+    // prototype has (`__proto__`, `constructor`…), sends everything as pairs instead.
+    const obj: Record<string, string> = {};
+    let pairs: [string, string][] | null = null;
+    for (let i = 0; i + 1 < lines.length; i += 2) {
+      const k = lines[i];
+      const v = lines[i + 1];
+      if (pairs === null && !(k in obj)) obj[k] = v;
+      else (pairs ??= Object.entries(obj)).push([k, v]);
+    }
+    // The automatic fields are never among the handler's lines (the core adds them only where the header has none).
+    if (h.date) obj.Date = httpDate();
+    if (h.autoContentLength >= 0) obj['Content-Length'] = String(h.autoContentLength);
+    if (h.contentType !== null) obj['Content-Type'] = h.contentType;
+    if (pairs !== null) {
+      if (h.date) pairs.push(['Date', obj.Date]);
+      if (h.autoContentLength >= 0) pairs.push(['Content-Length', obj['Content-Length']]);
+      if (h.contentType !== null) pairs.push(['Content-Type', h.contentType]);
+    }
+    this.headers = pairs ?? obj;
+    if (!this.commitQueued && !this.finishing) {
+      this.commitQueued = true;
+      queueMicrotask(() => this.commit());
+    }
+  }
+
+  body(data: Buffer): void {
+    if (this.gone) return;
+    if (this.ctrl !== null) this.ctrl.enqueue(data);
+    else this.pieces.push(data);
+  }
+
+  flush(): void {
+    // The head went to head(); what was written is in the stream already. The platform writes as it reads.
+  }
+
+  end(): void {
+    // Trailers: the Fetch API has none to send.
+    this.ended = true;
+    if (!this.committed) this.commit();
+    else if (this.ctrl !== null && !this.gone) this.ctrl.close();
+  }
+
+  private peerLeft = false;
+  private goneErr: Error | null = null;
+  peerGone(): Error | null {
+    if (this.goneErr === null && this.peerLeft) this.goneErr = peerGoneError();
+    return this.goneErr;
+  }
+
+  drained(): Promise<void> {
+    // Nothing handed over yet (the core still buffers), the response over, or nobody reading: nothing to wait for.
+    if (this.gone || this.ended || this.head0 === null) return Promise.resolve();
+    const c = this.ctrl;
+    if (this.committed && (c === null || (c.desiredSize ?? 1) > 0)) return Promise.resolve();
+    return new Promise((resolve) => (this.drainWaiters ??= []).push(resolve));
+  }
+
+  log(message: string): void {
+    logf(this.o.errorLog, message);
+  }
+
+  // The Response, once: a whole body when the handler has finished and the head chose no chunking; otherwise a stream.
+  private commit(): void {
+    if (this.committed || this.head0 === null) return;
+    this.committed = true;
+    const h = this.head0;
+    const init = { status: this.status, headers: this.headers! };
+    let body: Uint8Array | ReadableStream<Uint8Array> | null = null;
+    if (h.head || !h.bodyAllowed || nullBodyStatus(this.status)) {
+      this.pieces = [];
+      this.gone = true; // nothing more is sent
+    } else if (this.ended && !h.chunked) {
+      const ps = this.pieces;
+      body = ps.length === 0 ? EMPTY : ps.length === 1 ? ps[0] : concat(ps);
+      this.pieces = [];
+    } else {
+      body = this.stream();
+    }
+    let res: FetchResponse;
+    try {
+      res = new globalThis.Response(body, init);
+    } catch (err) {
+      this.settle(null, err);
+      return;
+    }
+    this.settle(res);
+    this.wake();
+  }
+
+  // A stream with a byte high-water mark: enqueue never blocks, desiredSize says when the platform fell behind.
+  private stream(): ReadableStream<Uint8Array> {
+    return new ReadableStream<Uint8Array>(
+      {
+        start: (c) => {
+          this.ctrl = c;
+          for (const p of this.pieces) c.enqueue(p);
+          this.pieces = [];
+          if (this.ended) c.close();
+        },
+        pull: () => this.wake(),
+        cancel: () => {
+          // The platform stopped reading: the client went away (Go's CloseNotify), so the request is cancelled.
+          this.gone = true;
+          this.peerLeft = true;
+          this.ctrl = null;
+          this.clientGone();
+          this.wake();
+        },
+      },
+      { highWaterMark: this.o.highWaterMark, size: (chunk) => chunk.byteLength },
+    );
+  }
+
+  private wake(): void {
+    const ws = this.drainWaiters;
+    if (ws === null) return;
+    const c = this.ctrl;
+    if (!this.gone && c !== null && (c.desiredSize ?? 1) <= 0) return;
+    this.drainWaiters = null;
+    for (const f of ws) f();
+  }
+
+  // ContextSource: cancelled when request.signal aborts, when the response stream is cancelled, or when the
+  // handler returns (Go's rule).
+  requestContext(): Context {
+    const o = this.o;
+    const [ctx, c] = withCancel(o.baseContext !== null ? o.baseContext(this.req) : background());
+    this.cancel = c;
+    const signal = this.req.signal;
+    if (this.over || this.gone || signal.aborted) {
+      c();
+    } else {
+      signal.addEventListener('abort', () => this.clientGone(), { once: true });
+    }
+    return ctx;
+  }
+
+  private clientGone(): void {
+    if (this.over) return;
+    this.over = true;
+    this.cancel?.();
+  }
+
+  // HandlerRun
+
+  done(panicked: boolean, err: unknown): void {
+    const clientGone = this.over;
+    this.over = true;
+    this.cancel?.();
+    const w = this.w;
+    err = settleHandler(w, this.r, this.reqBody, clientGone, panicked, err);
+    if (err === NoPanic) {
+      this.finishing = true;
+      w.finish();
+      return;
+    }
+    w.discardBuffered();
+    w.handlerDone = true;
+    const line = panicLine(this.r.remoteAddr, err);
+    if (line !== null) this.log(line);
+    // Go aborts the connection: before the Response, its promise rejects (the platform answers it, usually 500);
+    // after, the body stream errors (the platform cuts the response).
+    this.pieces = [];
+    if (!this.committed) {
+      this.committed = true;
+      this.settle(null, err);
+    } else if (this.ctrl !== null && !this.gone) {
+      this.gone = true;
+      this.ctrl.error(err);
+    }
+    this.wake();
+  }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.byteLength;
+  const out = new Uint8Array(n);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.byteLength;
+  }
+  return out;
+}
+
+/**
+ * @internal Serves one fetch request, already converted to `r` (see fetchToRequest), with `h`; resolves with the
+ * Response as soon as the head is decided, and rejects when the handler panicked before that.
+ */
+export function serveFetch(h: Handler, r: Request, req: FetchRequest, o: ServeFetchOptions): Promise<FetchResponse> {
+  const x = new FetchExchange(req, r, o);
+  const w = new Response(x, r);
+  x.w = w;
+  x.reqBody = r.body;
+  r.ctxSource = x;
+  runHandler(h, w, r, x);
+  // A synchronous handler has answered already: no promise executor or callbacks for it.
+  if (x.result !== null) return Promise.resolve(x.result);
+  if (x.failure !== null) return Promise.reject(x.failure.err);
+  return new Promise<FetchResponse>((resolve, reject) => {
+    x.resolve = resolve;
+    x.reject = reject;
+  });
+}

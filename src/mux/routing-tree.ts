@@ -1,0 +1,278 @@
+/**
+ * The routing tree: host → method → path segments, with one map look-up per segment and no regular expression
+ * on the request path. Matching prefers, at each segment, a literal, then a single wildcard, then a multi
+ * wildcard, backtracking when a branch fails; this finds the most specific pattern (MUX-50, MUX-51).
+ * @module
+ * Not part of the public API (its declarations are left out of the published types).
+ */
+
+import type { Handler } from '../handler';
+import type { Pattern } from './pattern';
+import { unescapeSegment } from '../request/url';
+
+/**
+ * The outcome of a mux lookup, for carriers that must tell "nothing matched" from a response (the Express adapter
+ * falls through to `next()` on `notFound`, and optionally on `methodNotAllowed`). Not meant for applications.
+ */
+export interface MuxMatch {
+  kind: 'found' | 'redirect' | 'notFound' | 'methodNotAllowed';
+  handler: Handler;
+  /** The matched pattern's text; for a redirect, what Go's `Handler` reports (MUX-84); "" for 404 / 405. */
+  pattern: string;
+  /** Wildcard names and their decoded values, in pattern order (null when none). */
+  names: readonly string[] | null;
+  values: string[] | null;
+  /** For `methodNotAllowed`: the methods that would match, sorted (the `Allow` header). */
+  allow?: string[];
+  /** For `redirect`: the escaped path and query the redirect leads to (a mounted carrier prefixes its mount path). */
+  redirectTo?: string;
+}
+
+/** A node of the tree. Levels: root → host ("" for none) → method ("" for any) → one level per path segment. */
+export class RoutingNode {
+  /** Set on the node where a pattern ends. */
+  pattern: Pattern | null = null;
+  handler: Handler | null = null;
+  /** The mux's match result for a pattern without wildcards, made once: such a match is the same every time. */
+  found: MuxMatch | null = null;
+  /** Literal children (a host, a method, a decoded segment, or "/" for `{$}`). */
+  children: Map<string, RoutingNode> | null = null;
+  /** The same children as parallel arrays: a few keys are found faster by comparing in place than by hashing a slice. */
+  keys: string[] = [];
+  nodes: RoutingNode[] = [];
+  /** For nodes with many children: indexes into `keys` grouped by the key's first byte. */
+  byFirst: number[][] | null = null;
+  /** The child keyed "": a single wildcard at the segment level, the empty host or the empty method above it. */
+  emptyChild: RoutingNode | null = null;
+  /** The child ending in a multi wildcard (`{x...}` or a trailing slash). */
+  multiChild: RoutingNode | null = null;
+  /**
+   * On a method node: the leaves of its all-literal patterns by path. Such a pattern is the most specific of its
+   * method group for its one path, so a hit needs no walk (only for request paths without escapes).
+   */
+  statics: Map<string, RoutingNode> | null = null;
+
+  child(key: string): RoutingNode | null {
+    if (key === '') return this.emptyChild;
+    return this.children === null ? null : (this.children.get(key) ?? null);
+  }
+
+  private addChild(key: string): RoutingNode {
+    if (key === '') return (this.emptyChild ??= new RoutingNode());
+    this.children ??= new Map();
+    let c = this.children.get(key);
+    if (c === undefined) {
+      c = new RoutingNode();
+      this.children.set(key, c);
+      this.keys.push(key);
+      this.nodes.push(c);
+      if (this.keys.length > 8) {
+        this.byFirst = [];
+        this.keys.forEach((k, i) => ((this.byFirst![k.charCodeAt(0) & 0xff] ??= []).push(i)));
+      }
+    }
+    return c;
+  }
+
+  /**
+   * The pattern already at the leaf where `p` would go, or null. Patterns that do not conflict can still share
+   * a leaf: an empty literal segment is filed under the wildcard key, so `/a//b` and `/a/{x}/b` (the first more
+   * specific, by its literal) would both end at the same node. Go panics there ("non-nil leaf fields"). Patterns
+   * ending in a multi wildcard never have an occupant: Go gives the new one a fresh multi child, which replaces
+   * the old in the tree (the old stays in the conflict index), and so does {@link RoutingNode.add}.
+   */
+  occupant(p: Pattern): Pattern | null {
+    if (p.last.multi) return null;
+    let n = this.child(p.host);
+    n = n === null ? null : n.child(p.method);
+    for (const seg of p.segments) {
+      if (n === null) return null;
+      n = n.child(seg.wild ? '' : seg.s);
+    }
+    return n === null ? null : n.pattern;
+  }
+
+  /** Adds a pattern that the caller has checked for conflicts. */
+  add(p: Pattern, h: Handler): void {
+    const methodNode = this.addChild(p.host).addChild(p.method);
+    let n = methodNode;
+    for (const seg of p.segments) {
+      if (seg.multi) {
+        n = n.multiChild = new RoutingNode();
+        break;
+      }
+      n = n.addChild(seg.wild ? '' : seg.s);
+    }
+    n.pattern = p;
+    n.handler = h;
+    const key = staticPath(p);
+    if (key !== null) (methodNode.statics ??= new Map()).set(key, n);
+  }
+
+  /**
+   * Finds the node for (host, method, path) — `path` escaped, starting with "/" — pushing wildcard values onto
+   * `values`. Host-specific patterns first (MUX-31), then host-less ones.
+   */
+  match(host: string, method: string, path: string, values: string[], pct = path.indexOf('%') !== -1): RoutingNode | null {
+    if (host !== '') {
+      const h = this.children === null ? undefined : this.children.get(host);
+      if (h !== undefined) {
+        const n = h.matchMethod(method, path, pct, values);
+        if (n !== null) return n;
+        values.length = 0;
+      }
+    }
+    return this.emptyChild === null ? null : this.emptyChild.matchMethod(method, path, pct, values);
+  }
+
+  /** Within one host: the method's own patterns, then GET's for HEAD (MUX-56), then method-less ones. */
+  private matchMethod(method: string, path: string, pct: boolean, values: string[]): RoutingNode | null {
+    const m = this.children === null ? undefined : this.children.get(method);
+    if (m !== undefined) {
+      if (!pct && m.statics !== null) {
+        const hit = m.statics.get(path);
+        if (hit !== undefined) return hit;
+      }
+      const n = matchPath(m, path, 0, pct, values);
+      if (n !== null) return n;
+    }
+    if (method === 'HEAD' && this.children !== null) {
+      const g = this.children.get('GET');
+      if (g !== undefined) {
+        const n = matchPath(g, path, 0, pct, values);
+        if (n !== null) return n;
+      }
+    }
+    const any = this.emptyChild;
+    if (any === null) return null;
+    if (!pct && any.statics !== null) {
+      const hit = any.statics.get(path);
+      if (hit !== undefined) return hit;
+    }
+    return matchPath(any, path, 0, pct, values);
+  }
+
+  /** Adds to `out` every method whose patterns match the path, on the host's patterns and the host-less ones (MUX-57). */
+  matchingMethods(host: string, path: string, out: Set<string>): void {
+    if (host !== '') this.child(host)?.methodsMatching(path, out);
+    this.emptyChild?.methodsMatching(path, out);
+    if (out.has('GET')) out.add('HEAD');
+  }
+
+  private methodsMatching(path: string, out: Set<string>): void {
+    if (this.children === null) return;
+    const scratch: string[] = [];
+    const pct = path.indexOf('%') !== -1;
+    for (const [method, n] of this.children) {
+      scratch.length = 0;
+      if (matchPath(n, path, 0, pct, scratch) !== null) out.add(method);
+    }
+  }
+}
+
+/**
+ * The one request path an all-literal pattern matches, as an escape-free path, or null when the pattern has a
+ * wildcard, an empty segment (which the tree files under the wildcard key) or a decoded "/" inside a segment.
+ * A final segment "/" is `{$}` (or a literal `%2F` there, which the tree files under the same key and so matches
+ * the same paths, as in Go); a literal `%2F` before the end only matches a request segment that decodes to "/",
+ * and such a path has an escape.
+ */
+function staticPath(p: Pattern): string | null {
+  let key = '';
+  const segs = p.segments;
+  for (let i = 0; i < segs.length; i++) {
+    const seg = segs[i];
+    if (seg.wild || seg.s === '') return null;
+    if (seg.s === '/') return i === segs.length - 1 ? key + '/' : null;
+    if (seg.s.includes('/') || seg.s.includes('%') || seg.s === '.' || seg.s === '..') return null;
+    key += '/' + seg.s;
+  }
+  return key;
+}
+
+/**
+ * Set by a walk that met an empty, `.` or `..` segment. The mux's fast path walks a path it has not cleaned and
+ * relies on this: every segment before a final multi wildcard is visited on the way to a match, so a walk that
+ * matched without setting it saw a clean path up to there.
+ */
+export let sawUnclean = false;
+
+/** Clears {@link sawUnclean} before a walk. */
+export function resetUnclean(): void {
+  sawUnclean = false;
+}
+
+/** The literal child for the segment path[start:end] (no escapes in it), compared in place when there are few. */
+function literalChild(n: RoutingNode, path: string, start: number, end: number): RoutingNode | null {
+  const keys = n.keys;
+  const len = end - start;
+  if (n.byFirst === null) {
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k];
+      if (key.length === len && path.startsWith(key, start)) return n.nodes[k];
+    }
+    return null;
+  }
+  // Many children: compare only the keys that start with the same byte, still without slicing the path.
+  const group = n.byFirst[path.charCodeAt(start) & 0xff];
+  if (group === undefined) return null;
+  for (let g = 0; g < group.length; g++) {
+    const key = keys[group[g]];
+    if (key.length === len && path.startsWith(key, start)) return n.nodes[group[g]];
+  }
+  return null;
+}
+
+/**
+ * Matches `path` from offset `i` (a '/' or the end) below node `n`; `pct` tells whether the path has escapes at
+ * all. Segments are decoded one at a time, so `%2F` never splits a segment (MUX-42, MUX-53).
+ */
+function matchPath(n: RoutingNode, path: string, i: number, pct: boolean, values: string[]): RoutingNode | null {
+  if (i >= path.length) return n.pattern !== null ? n : null;
+  let next: number;
+  let seg: string | null = null;
+  let lit: RoutingNode | null;
+  if (i === path.length - 1) {
+    // A final "/": the key of `{$}` (MUX-54); single wildcards never take it (MUX-52).
+    next = path.length;
+    lit = n.children === null ? null : (n.children.get('/') ?? null);
+  } else {
+    next = path.indexOf('/', i + 1);
+    if (next < 0) next = path.length;
+    if (path.charCodeAt(i + 1) === 0x2e && (next === i + 2 || (next === i + 3 && path.charCodeAt(i + 2) === 0x2e))) {
+      sawUnclean = true;
+    }
+    if (next === i + 1) {
+      sawUnclean = true;
+      lit = n.emptyChild; // an empty segment finds the wildcard child by its key "" (unclean CONNECT paths)
+      seg = '';
+    } else if (pct) {
+      seg = unescapeSegment(path.slice(i + 1, next));
+      lit = n.child(seg);
+    } else {
+      lit = n.children === null ? null : literalChild(n, path, i + 1, next);
+    }
+  }
+  if (lit !== null) {
+    const r = matchPath(lit, path, next, pct, values);
+    if (r !== null) return r;
+  }
+  // The final "/" never goes to a single wildcard, nor does a segment that decodes to "/" (Go compares the decoded
+  // segment with "/", so `%2F` alone reaches `{$}` but no `{x}`).
+  if (i !== path.length - 1 && seg !== '/') {
+    const w = n.emptyChild;
+    if (w !== null) {
+      values.push(seg ?? path.slice(i + 1, next));
+      const r = matchPath(w, path, next, pct, values);
+      if (r !== null) return r;
+      values.pop(); // the branch failed without leaving values of its own
+    }
+  }
+  const m = n.multiChild;
+  if (m !== null) {
+    // A named multi takes the decoded rest after the slash; the anonymous one of a trailing slash takes nothing.
+    if (m.pattern!.last.s !== '') values.push(unescapeSegment(path.slice(i + 1)));
+    return m;
+  }
+  return null;
+}

@@ -1,0 +1,153 @@
+/**
+ * Body: the request body a handler reads (Go's `Request.Body`, an `io.ReadCloser`), as an async iterable.
+ * @module
+ */
+
+import { bytesOf, textOfBytes } from '../internal/text';
+import { ErrBodyReadAfterClose, JSONBodyError, fresh } from '../errors';
+
+/**
+ * Body is a request body. Read it with `for await (const chunk of r.body)`, {@link Body.readAll} or
+ * {@link Body.read}; a read error (a malformed chunk, a {@link MaxBytesError}, the client going away) rejects.
+ * Bodies are read once.
+ */
+export interface Body extends AsyncIterable<Buffer> {
+  /**
+   * read resolves with the next piece of the body, at most `max` bytes when given (Go's `Read`), or null at the
+   * end of the body.
+   */
+  read(max?: number): Promise<Buffer | null>;
+  /** readAll reads the rest of the body (Go's `io.ReadAll(r.Body)`). */
+  readAll(): Promise<Buffer>;
+  /**
+   * text reads the rest of the body as UTF-8 text (bytes that are not UTF-8 kept as U+DC80–U+DCFF, as every string
+   * nethttp hands out: `bytesOf` gives them back).
+   */
+  text(): Promise<string>;
+  /**
+   * json reads the rest of the body and parses it as JSON; a body that is empty or not JSON rejects with a
+   * {@link JSONBodyError} (400), which a handler may let escape: the carrier answers it. For a size limit and a
+   * Content-Type check, use {@link readJSON}.
+   */
+  json<T = unknown>(): Promise<T>;
+  /** close discards the rest of the body; later reads reject with {@link ErrBodyReadAfterClose}. */
+  close(): void;
+}
+
+/** @internal Body.text for every Body. */
+export async function bodyText(b: Body): Promise<string> {
+  const buf = await b.readAll();
+  return textOfBytes(buf);
+}
+
+/** @internal Body.json for every Body. */
+export async function bodyJSON<T>(b: Body): Promise<T> {
+  const buf = await b.readAll();
+  if (buf.length === 0) throw new JSONBodyError(400, 'request body is empty: want JSON');
+  try {
+    return JSON.parse(buf.toString('utf8')) as T;
+  } catch (err) {
+    throw new JSONBodyError(400, `malformed JSON: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
+ * BodySource is what a carrier gives a {@link PullBody}: one function that resolves with the next piece of at most
+ * `max` bytes, or null at the end. It is called again only after the previous call settled.
+ * @internal
+ */
+export interface BodySource {
+  pull(max: number): Promise<Buffer | null>;
+  /** Called once when the body is closed before its end (the carrier may discard or stop reading). */
+  abandon?(): void;
+}
+
+/**
+ * PullBody adapts a {@link BodySource} to {@link Body}. Carriers with their own source (the native conn, Node's
+ * IncomingMessage, memory) implement a BodySource; wrappers such as `maxBytesReader` wrap a Body.
+ * @internal
+ */
+export class PullBody implements Body {
+  private closed = false;
+  private eof = false;
+  constructor(private readonly src: BodySource) {}
+
+  async read(max = 65536): Promise<Buffer | null> {
+    if (this.closed) throw fresh(ErrBodyReadAfterClose);
+    if (this.eof) return null;
+    if (max <= 0) return Buffer.alloc(0);
+    const b = await this.src.pull(max);
+    if (b === null) this.eof = true;
+    return b;
+  }
+  async readAll(): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    let n = 0;
+    for (;;) {
+      const b = await this.read(65536);
+      if (b === null) break;
+      parts.push(b);
+      n += b.length;
+    }
+    return parts.length === 1 ? parts[0] : Buffer.concat(parts, n);
+  }
+  text(): Promise<string> {
+    return bodyText(this);
+  }
+  json<T = unknown>(): Promise<T> {
+    return bodyJSON<T>(this);
+  }
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.eof) this.src.abandon?.();
+  }
+  /**
+   * @internal The handler returned: from now on reads reject with ErrBodyReadAfterClose, as on Go's body closed by
+   * finishRequest (SRV-86); the carrier itself still reads and drops what remains.
+   */
+  closeForHandler(): void {
+    this.closed = true;
+  }
+  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    for (;;) {
+      const b = await this.read(65536);
+      if (b === null) return;
+      yield b;
+    }
+  }
+}
+
+class EmptyBody implements Body {
+  async read(): Promise<Buffer | null> {
+    return null;
+  }
+  async readAll(): Promise<Buffer> {
+    return Buffer.alloc(0);
+  }
+  text(): Promise<string> {
+    return bodyText(this);
+  }
+  json<T = unknown>(): Promise<T> {
+    return bodyJSON<T>(this);
+  }
+  close(): void {}
+  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {}
+}
+
+/** NoBody is the body of a request without one (Go's `http.NoBody`): always at its end. */
+export const NoBody: Body = Object.freeze(new EmptyBody());
+
+/** bytesBody returns a Body that yields `data` (for tests and handlers that build requests). */
+export function bytesBody(data: Buffer | Uint8Array | string): Body {
+  let rest: Buffer | null = typeof data === 'string' ? bytesOf(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (rest.length === 0) rest = null;
+  return new PullBody({
+    async pull(max: number): Promise<Buffer | null> {
+      if (rest === null) return null;
+      const out = rest.length <= max ? rest : rest.subarray(0, max);
+      rest = rest.length <= max ? null : rest.subarray(max);
+      return out;
+    },
+  });
+}

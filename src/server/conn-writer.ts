@@ -1,0 +1,356 @@
+/**
+ * The native sink: how a response reaches the socket of a native connection — status line, head and framed body,
+ * with head and small body in one write, and Go's HTTP/1 `Connection` decisions (SRV-75…SRV-84).
+ * @module
+ * Not part of the public API (its declarations are left out of the published types).
+ */
+
+import type { Socket } from 'node:net';
+import type { ResponseHead, ResponseSink } from '../response/sink';
+import { httpDate } from '../internal/date';
+import { whenDrained } from '../internal/drain';
+import { peerGoneError } from '../errors';
+import { hasToken, type Response } from '../response/response';
+import { statusText } from '../status';
+
+const statusLines11 = new Map<number, string>();
+const statusLines10 = new Map<number, string>();
+
+/** @internal The status line for `code` (RSP-7, RSP-8), cached. */
+export function statusLine(is11: boolean, code: number): string {
+  const cache = is11 ? statusLines11 : statusLines10;
+  let s = cache.get(code);
+  if (s === undefined) {
+    const text = statusText(code);
+    const c = String(code).padStart(3, '0');
+    s = (is11 ? 'HTTP/1.1 ' : 'HTTP/1.0 ') + (text !== '' ? `${code} ${text}` : `${c} status code ${code}`) + '\r\n';
+    cache.set(code, s);
+  }
+  return s;
+}
+
+/** What the sink needs to know from the connection about the request it answers. @internal */
+export interface ConnResponseState {
+  is11: boolean;
+  isHEAD: boolean;
+  wants10KeepAlive: boolean;
+  wantsClose: boolean;
+  /** The decision to close after this response (Go's closeAfterReply); the sink may set it. */
+  closeAfterReply: boolean;
+  /** Server-wide keep-alives enabled and not shutting down. */
+  keepAlivesEnabled(): boolean;
+  /**
+   * Settles the unread request body before the head goes out (SRV-86…SRV-89): returns 'close' (close after reply),
+   * 'too-big' (close, with `Connection: close`), 'ok', or a promise of one when more bytes must be read first.
+   */
+  settleBody(): 'ok' | 'close' | 'too-big' | Promise<'ok' | 'close' | 'too-big'>;
+  log(message: string): void;
+  disableContinue(): void;
+  /** Called when a socket write fails. */
+  onWriteError(): void;
+  /** maxBytesReader hit its limit (SRV-90). */
+  requestTooLarge(w: Response): void;
+  enableFullDuplex(): void;
+  hijack(w: Response, sink: NativeSink): unknown;
+  /** ResponseController deadlines (RSP-92); ms since the epoch, 0 for none. */
+  setReadDeadline(at: number): void;
+  setWriteDeadline(at: number): void;
+}
+
+const CRLF = '\r\n';
+const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
+const SMALL = 16 * 1024;
+
+/** @internal The native ResponseSink. */
+export class NativeSink implements ResponseSink {
+  private out: Array<Buffer> = [];
+  private outLen = 0;
+  // A body given as a string (bodyString), while `out` is empty.
+  private str: string | null = null;
+  // end() is writing the rest of the response.
+  private ending = false;
+  private headStr: string | null = null;
+  private chunked = false;
+  private blocked = false;
+  private pendingFlush = false;
+  private pendingEnd: (() => void) | null = null;
+  private unblocked: Array<() => void> | null = null;
+  /** Resolves when the response has been handed to the socket in full (after `end`). */
+  done: Promise<void> | null = null;
+  private doneResolve: (() => void) | null = null;
+  /** Bytes of this response handed to the socket. */
+  sent = 0;
+
+  constructor(private readonly socket: Socket, private readonly st: ConnResponseState) {}
+
+  private goneErr: Error | null = null;
+  peerGone(): Error | null {
+    if (this.goneErr === null && this.socket.destroyed) this.goneErr = peerGoneError();
+    return this.goneErr;
+  }
+
+  requestTooLarge(w: Response): void {
+    this.st.requestTooLarge(w);
+  }
+
+  enableFullDuplex(): void {
+    this.st.enableFullDuplex();
+  }
+
+  hijack(w: Response): unknown {
+    return this.st.hijack(w, this);
+  }
+
+  setReadDeadline(at: number): void {
+    this.st.setReadDeadline(at);
+  }
+
+  setWriteDeadline(at: number): void {
+    this.st.setWriteDeadline(at);
+  }
+
+  informational(status: number, lines: string[]): void {
+    let s = statusLine(this.st.is11, status);
+    for (let i = 0; i < lines.length; i += 2) s += lines[i] + ': ' + lines[i + 1] + CRLF;
+    s += CRLF;
+    this.out.push(Buffer.from(s, 'latin1'));
+    this.outLen += s.length;
+    this.flush();
+  }
+
+  head(h: ResponseHead): void {
+    this.chunked = h.chunked;
+    const st = this.st;
+    const keepAlives = st.keepAlivesEnabled();
+    let setConnection = '';
+    // HTTP/1.0 keep-alive is kept only with a length, for HEAD or a status without body (SRV-77); a request's
+    // `Connection: close` closes after the reply (SRV-75); keep-alives off or shutting down close too (SRV-84).
+    if (st.wants10KeepAlive && keepAlives) {
+      if (h.hasContentLength && h.connection === 'keep-alive') st.closeAfterReply = false;
+    }
+    if (st.wants10KeepAlive && (h.head || h.hasContentLength || !h.bodyAllowed)) {
+      if (!h.connectionKeyPresent) setConnection = 'keep-alive';
+    } else if (!st.is11 || st.wantsClose) {
+      st.closeAfterReply = true;
+    }
+    if (h.connection === 'close' || !keepAlives) st.closeAfterReply = true;
+    const settled = st.closeAfterReply ? 'ok' : st.settleBody();
+    if (typeof settled === 'string') {
+      this.buildHead(h, settled, keepAlives, setConnection);
+      return;
+    }
+    // The unread body must be read before the head can say whether the connection stays open (SRV-86).
+    this.blocked = true;
+    settled
+      .then(
+        (v) => this.buildHead(h, v, keepAlives, setConnection),
+        () => this.buildHead(h, 'close', keepAlives, setConnection),
+      )
+      .then(() => {
+        this.blocked = false;
+        const ws = this.unblocked;
+        this.unblocked = null;
+        if (ws !== null) for (const w of ws) w();
+        if (this.pendingEnd !== null) this.pendingEnd();
+        else if (this.pendingFlush) this.flush();
+      });
+  }
+
+  // The head's text, once the unread request body is settled (SRV-75…SRV-84 decide Connection).
+  private buildHead(h: ResponseHead, settled: 'ok' | 'close' | 'too-big', keepAlives: boolean, setConnection: string): void {
+    const st = this.st;
+    let dropConnection = false;
+    if (settled === 'close') st.closeAfterReply = true;
+    else if (settled === 'too-big') {
+      st.closeAfterReply = true;
+      dropConnection = true;
+      setConnection = 'close';
+    }
+    if (h.closeAfterReply) st.closeAfterReply = true;
+    // Closing: `Connection: close` replaces the handler's, unless it already says close or this is a protocol
+    // switch (SRV-83). On HTTP/1.0 the handler's field goes but an automatic `keep-alive` stays, as in Go, even
+    // though the connection then closes (SRV-77).
+    if (st.closeAfterReply && (!keepAlives || !hasToken(h.snapshotConnection, 'close')) && !h.protocolSwitch) {
+      dropConnection = true;
+      if (st.is11) setConnection = 'close';
+    }
+    let s = statusLine(st.is11, h.status);
+    const lines = h.lines;
+    for (let i = 0; i < lines.length; i += 2) {
+      if (dropConnection && lines[i] === 'Connection') continue;
+      s += lines[i] + ': ' + lines[i + 1] + CRLF;
+    }
+    // The automatic lines, after the handler's, always in this order (RSP-12).
+    if (h.date) s += 'Date: ' + httpDate() + CRLF;
+    if (h.autoContentLength >= 0) s += 'Content-Length: ' + h.autoContentLength + CRLF;
+    if (h.contentType !== null) s += 'Content-Type: ' + h.contentType + CRLF;
+    if (setConnection !== '') s += 'Connection: ' + setConnection + CRLF;
+    if (h.chunked) s += 'Transfer-Encoding: chunked\r\n';
+    s += CRLF;
+    this.headStr = s;
+  }
+
+  bodyString(data: string): void {
+    if (this.chunked || this.out.length !== 0 || this.str !== null) {
+      this.body(Buffer.from(data, 'latin1'));
+      return;
+    }
+    // Kept as a string: with the head it goes out as one latin1 string write, no Buffer made.
+    this.str = data;
+    this.outLen += data.length;
+  }
+
+  body(data: Buffer): void {
+    if (this.str !== null) {
+      this.out.push(Buffer.from(this.str, 'latin1'));
+      this.str = null;
+    }
+    if (this.chunked) {
+      // Size in lower-case hex, no extensions (RSP-4).
+      const size = Buffer.from(data.length.toString(16) + CRLF, 'latin1');
+      this.out.push(size, data, CRLF_BUF);
+      this.outLen += size.length + data.length + 2;
+    } else {
+      this.out.push(data);
+      this.outLen += data.length;
+    }
+    if (this.outLen >= SMALL && !this.blocked) this.flush();
+  }
+
+  flush(): void {
+    if (this.blocked) {
+      this.pendingFlush = true;
+      return;
+    }
+    this.pendingFlush = false;
+    this.writeOut();
+  }
+
+  end(trailers: string[] | null): void {
+    const run = (): void => {
+      if (this.chunked) {
+        if (trailers === null) {
+          this.out.push(LAST_CHUNK);
+          this.outLen += 5;
+        } else {
+          let s = '0\r\n';
+          for (let i = 0; i < trailers.length; i += 2) s += trailers[i] + ': ' + trailers[i + 1] + CRLF;
+          s += CRLF;
+          this.out.push(Buffer.from(s, 'latin1'));
+          this.outLen += s.length;
+        }
+      }
+      this.ending = true;
+      this.writeOut();
+      const r = this.doneResolve;
+      this.doneResolve = null;
+      r?.();
+    };
+    if (this.blocked) {
+      this.done = new Promise((resolve) => (this.doneResolve = resolve));
+      this.pendingEnd = run;
+      return;
+    }
+    run();
+  }
+
+  /** Writes everything queued; head and a small body go out as one buffer. */
+  writeOut(): void {
+    const sock = this.socket;
+    if (this.str !== null) {
+      const body = this.str;
+      this.str = null;
+      this.outLen = 0;
+      const head = this.headStr;
+      this.headStr = null;
+      this.write(head !== null ? head + body : body);
+      return;
+    }
+    if (this.headStr !== null) {
+      const head = this.headStr;
+      this.headStr = null;
+      if (this.out.length === 0) {
+        this.write(head);
+        return;
+      }
+      if (this.outLen <= SMALL) {
+        const hl = Buffer.byteLength(head, 'latin1');
+        const b = Buffer.allocUnsafe(hl + this.outLen);
+        b.write(head, 0, hl, 'latin1');
+        let o = hl;
+        for (const p of this.out) o += p.copy(b, o);
+        this.out.length = 0;
+        this.outLen = 0;
+        this.write(b);
+        return;
+      }
+      this.out.unshift(Buffer.from(head, 'latin1'));
+    }
+    if (this.out.length === 0) return;
+    if (this.out.length === 1) {
+      this.write(this.out[0]);
+    } else {
+      sock.cork();
+      for (const p of this.out) this.write(p);
+      sock.uncork();
+    }
+    this.out.length = 0;
+    this.outLen = 0;
+  }
+
+  // A string is binary (one character per byte).
+  private write(b: Buffer | string): void {
+    this.sent += b.length;
+    if (this.socket.destroyed) {
+      this.st.onWriteError();
+      return;
+    }
+    const sock = this.socket;
+    // Writes of one tick leave together, as node:http corks its responses; the write that completes a response
+    // has nothing to wait for (a small response is that one write).
+    if (sock.writableCorked === 0 && !this.ending) {
+      sock.cork();
+      process.nextTick(uncork, sock);
+    }
+    if (typeof b === 'string') sock.write(b, 'latin1');
+    else sock.write(b);
+  }
+
+  drained(): Promise<void> {
+    const s = this.socket;
+    if (s.destroyed) return Promise.resolve();
+    if (this.blocked) {
+      // The head waits for the unread request body (SRV-86): nothing has reached the socket yet, so a streaming
+      // handler must wait here too, or it would queue its whole body in memory.
+      return new Promise<void>((resolve) => {
+        const done = (): void => {
+          s.off('close', done);
+          resolve();
+        };
+        (this.unblocked ??= []).push(done);
+        s.once('close', done);
+      }).then(() => this.drained());
+    }
+    return whenDrained(s);
+  }
+
+  log(message: string): void {
+    this.st.log(message);
+  }
+
+  disableContinue(): void {
+    this.st.disableContinue();
+  }
+
+  /** @internal Writes queued bytes now (a panicking handler: what left the 2048-byte buffer is sent, SRV-98). */
+  flushForAbort(): void {
+    if (this.blocked) return;
+    this.writeOut();
+  }
+}
+
+const CRLF_BUF = Buffer.from(CRLF, 'latin1');
+
+function uncork(s: Socket): void {
+  s.uncork();
+}
