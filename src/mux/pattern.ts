@@ -70,7 +70,7 @@ const hex = (n: number, width: number): string => n.toString(16).padStart(width,
 
 /**
  * Quotes a byte string (one character per byte) the way Go's `%q` does, for the texts of errors: printable UTF-8
- * as it is, other runes as `\uXXXX`, and bytes that are not UTF-8 as `\xXX`.
+ * as it is, other runes as `\u` and four hex digits, and bytes that are not UTF-8 as `\x` and two hex digits.
  */
 export function goQuote(b: string): string {
   let out = '"';

@@ -522,23 +522,23 @@ function parseReference(raw: string): URL {
     }
   }
   if ((u.scheme !== '' || !rest.startsWith('///')) && rest.startsWith('//')) {
-    let authority = rest.slice(2);
-    const slash = authority.indexOf('/');
-    if (slash !== -1) {
-      rest = authority.slice(slash);
-      authority = authority.slice(0, slash);
-    } else {
-      rest = '';
-    }
-    const at = authority.lastIndexOf('@');
-    if (at !== -1) {
-      u.user = authority.slice(0, at);
-      authority = authority.slice(at + 1);
-    }
-    u.host = parseHost(authority);
+    rest = takeAuthority(u, rest.slice(2));
   }
   u.setPath(rest);
   return u;
+}
+
+/** Sets `u.user` and `u.host` from `//authority/path…` (given without its `//`) and returns the path that follows. */
+function takeAuthority(u: URL, afterSlashes: string): string {
+  const slash = afterSlashes.indexOf('/');
+  let authority = slash === -1 ? afterSlashes : afterSlashes.slice(0, slash);
+  const at = authority.lastIndexOf('@');
+  if (at !== -1) {
+    u.user = authority.slice(0, at);
+    authority = authority.slice(at + 1);
+  }
+  u.host = parseHost(authority);
+  return slash === -1 ? '' : afterSlashes.slice(slash);
 }
 
 /**
@@ -590,20 +590,7 @@ export function parseRequestURI(raw: string): URL {
     throw new URLError('invalid URI for request');
   }
   if (u.scheme !== '' && rest.startsWith('//')) {
-    let authority = rest.slice(2);
-    const slash = authority.indexOf('/');
-    if (slash !== -1) {
-      rest = authority.slice(slash);
-      authority = authority.slice(0, slash);
-    } else {
-      rest = '';
-    }
-    const at = authority.lastIndexOf('@');
-    if (at !== -1) {
-      u.user = authority.slice(0, at);
-      authority = authority.slice(at + 1);
-    }
-    u.host = parseHost(authority);
+    rest = takeAuthority(u, rest.slice(2));
   }
   u.setPath(rest);
   return u;
