@@ -43,6 +43,16 @@ describe('request smuggling: a trailer section ended by a bare LF (SRV-110)', ()
   });
 });
 
+describe('a folded field whose first line has no colon (REQ-31; found by wire-diff seed 31)', () => {
+  test.each([
+    ['the minimized case (Go 400, was 501)', 'T h: HTTP/1.1\nt:\nTransfer-Encoding:\nn\n\t:\n\n'],
+    ['a name-less line folded into a colon', 'GET /echo HTTP/1.1\r\nHost: a\r\nn\r\n\t: v\r\n\r\n'],
+  ])('%s: 400', async (_name, bytes) => {
+    const o = await play(bytes + next);
+    expect(o.all).toBe(BAD);
+  });
+});
+
 describe('CR is not whitespace in a field line (SRV-109)', () => {
   test.each([
     ['a leading CR before Transfer-Encoding', 'POST /echo HTTP/1.1\r\nHost: a\r\n\rTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'],

@@ -174,6 +174,12 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
     let lineStop = ce;
     let folded: string | null = null;
     while (next < end && isSP(buf[next])) {
+      // The line a continuation folds into must hold the name's colon itself (Go's mustHaveFieldNameColon): `n`
+      // then `\t:` is refused, not joined into a field named "n ".
+      if (folded === null) {
+        const c0 = buf.indexOf(0x3a, lineStart);
+        if (c0 === -1 || c0 >= lineStop) return null;
+      }
       lineEnd(buf, next, end);
       const ce2 = lineCE;
       const next2 = lineNext;
