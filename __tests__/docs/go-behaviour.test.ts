@@ -1,6 +1,6 @@
 /**
  * docs/go-behaviour.md is the project's index of Go 1.23 behaviours: every ID the project cites (SRV, RSP, MUX,
- * REQ, SNF and FS numbers) has an entry there naming the Go source it comes from, the file here that implements it
+ * REQ, SNF, FS and PRX numbers) has an entry there naming the Go source it comes from, the file here that implements it
  * and what tests it. This keeps the index true: each failure line says what to fix.
  *
  * - every ID cited under src/, adapters/, __tests__/, docs/, examples/, bench/ and in README.md has an entry;
@@ -18,7 +18,7 @@ import * as path from 'node:path';
 
 const root = path.join(__dirname, '..', '..');
 const INDEX = 'docs/go-behaviour.md';
-const PREFIXES = ['SRV', 'RSP', 'MUX', 'REQ', 'SNF', 'FS'];
+const PREFIXES = ['SRV', 'RSP', 'MUX', 'REQ', 'SNF', 'FS', 'PRX'];
 // Built from parts so that this file cites no ID itself.
 const ID_RE = new RegExp(`\\b(${PREFIXES.join('|')})-(\\d+)\\b`, 'g');
 const SCANNED = ['src', 'adapters', '__tests__', 'docs', 'examples', 'bench'];

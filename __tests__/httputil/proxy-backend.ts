@@ -11,7 +11,11 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 function sorted(h: Header): string {
   let s = '';
-  for (const k of [...h.keys()].sort()) for (const v of h.values(k)) s += `${k}: ${v}\n`;
+  for (const k of [...h.keys()].sort()) {
+    // A trailer announced in the head that came with no value.
+    if (h.values(k).length === 0) s += `${k} (no value)\n`;
+    for (const v of h.values(k)) s += `${k}: ${v}\n`;
+  }
   return s;
 }
 
@@ -31,11 +35,12 @@ export async function startBackend(): Promise<{ addr: string; close: () => Promi
       else w.write(Buffer.from(v, 'latin1'));
       return;
     }
-    const body = await r.body.readAll();
+    const base = path.posix.basename(r.url.path);
+    const body = base === 'reject' ? Buffer.alloc(0) : await r.body.readAll();
     seen.set(r.header.get('X-Case'), view(r, body));
     const h = w.header();
     const rc = newResponseController(w);
-    switch (path.posix.basename(r.url.path)) {
+    switch (base) {
       case 'plain':
         h.set('Connection', 'X-Hop');
         h.set('X-Hop', 'hop');
@@ -96,6 +101,29 @@ export async function startBackend(): Promise<{ addr: string; close: () => Promi
         conn.resume();
         break;
       }
+      case 'hints':
+        // Two informational responses before the final one; the map keeps what each added.
+        h.add('Link', '</a.css>; rel=preload; as=style');
+        w.writeHeader(103);
+        h.add('Link', '</b.js>; rel=preload; as=script');
+        w.writeHeader(103);
+        h.set('Content-Type', 'text/plain');
+        w.write('hinted\n');
+        break;
+      case 'reject':
+        // Answered without reading the body the client announced with Expect: 100-continue.
+        w.writeHeader(417);
+        w.write('rejected\n');
+        break;
+      case 'decline':
+        // An upgrade request answered without switching.
+        h.set('Connection', 'close');
+        w.writeHeader(403);
+        w.write('declined\n');
+        break;
+      case 'decline-ok':
+        w.write('no switch\n');
+        break;
       case '204':
         w.writeHeader(204);
         break;

@@ -48,8 +48,22 @@ export function proxyCases(): Array<[string, string]> {
     req('rewrite', `GET /rw/plain?a=1;b=2&c=3 HTTP/1.1\r\n${ae}X-Forwarded-For: 6.6.6.6\r\nX-Forwarded-Host: evil\r\nForwarded: for=6.6.6.6\r\n`),
     req('backend-down', `GET /down/x HTTP/1.1\r\n${ae}`),
     // The client speaks its protocol once the 101 is in (exchange sends `ping\n` then).
-    req('upgrade', `GET /upgrade HTTP/1.1\r\n${ae}Upgrade: x-echo\r\n`).map((s, i) => (i === 1 ? s.replace('Connection: close\r\n', 'Connection: Upgrade\r\n') : s)) as [string, string],
+    withConnection(req('upgrade', `GET /upgrade HTTP/1.1\r\n${ae}Upgrade: x-echo\r\n`), 'Upgrade'),
+    // 1xx responses from the backend (two 103 Early Hints) come before the final one.
+    req('early-hints', `GET /hints HTTP/1.1\r\n${ae}`),
+    // The client announces its body with Expect: 100-continue; the backend reads it, or answers without reading it.
+    req('expect-continue', `POST /post HTTP/1.1\r\n${ae}Expect: 100-continue\r\nContent-Length: 11\r\n`, 'hello proxy'),
+    req('expect-rejected', `POST /reject HTTP/1.1\r\n${ae}Expect: 100-continue\r\nContent-Length: 11\r\n`, 'hello proxy'),
+    // A chunked body with trailers: one announced in Trailer, one not.
+    req('post-trailers', `POST /post HTTP/1.1\r\n${ae}Transfer-Encoding: chunked\r\nTrailer: X-T\r\n`, '5\r\nhello\r\n6\r\n proxy\r\n0\r\nX-T: tv\r\nX-U: uv\r\n\r\n'),
+    // An upgrade the backend declines (403 with Connection: close, or a plain 200): its answer is passed on.
+    withConnection(req('upgrade-declined', `GET /decline HTTP/1.1\r\n${ae}Upgrade: x-echo\r\n`), 'close, Upgrade'),
+    withConnection(req('upgrade-declined-200', `GET /decline-ok HTTP/1.1\r\n${ae}Upgrade: x-echo\r\n`), 'close, Upgrade'),
   ];
+}
+
+function withConnection([id, bytes]: [string, string], value: string): [string, string] {
+  return [id, bytes.replace('Connection: close\r\n', `Connection: ${value}\r\n`)];
 }
 
 /** The proxies of the Go program's proxy role, in TypeScript. */

@@ -1,8 +1,8 @@
 /**
  * nethttp's ReverseProxy against Go's httputil.ReverseProxy, byte for byte (Date values and ports masked): for
  * each request of the table, the response the client reads and the request the backend sees must equal what
- * __tests__/proxy.golden.json recorded with Go's proxy in front of Go's backend (streaming, trailers, 502
- * included). The backend is the TypeScript one of proxy-backend.ts, which answers as Go's does; when Go 1.23 is
+ * __tests__/proxy.golden.json recorded with Go's proxy in front of Go's backend (streaming, trailers, 502, 1xx,
+ * Expect, upgrades taken and declined included). The backend is the TypeScript one of proxy-backend.ts, which answers as Go's does; when Go 1.23 is
  * at hand (`go` on PATH, or GO naming it) the Go backend itself is used too (live mode).
  */
 
@@ -31,18 +31,36 @@ function withoutUndiciConnection(view: string | null): string | null {
   return view.replace(line, '');
 }
 
+// The third documented difference (PRX-3): undici refuses to send `Expect`, so the backend of these cases sees the
+// request without `Expect: 100-continue`. Go's recorded view is compared without that one line.
+const expectCases = new Set(['expect-continue', 'expect-rejected']);
+function withoutExpect(id: string, view: string | null): string | null {
+  if (view === null || !expectCases.has(id)) return view;
+  const line = /^Expect: 100-continue\n/m;
+  expect(view).toMatch(line);
+  return view.replace(line, '');
+}
+
+// And its client-side consequence, the one difference the client sees: the proxy's own server answers the
+// client's Expect with 100 Continue as soon as undici starts sending the body, before the backend has answered;
+// Go's transport holds the body until the backend asks for it, so when the backend refuses it (417 without
+// reading) Go's client gets no 100 Continue.
+function withoutEarlyContinue(id: string, client: string): string {
+  if (id !== 'expect-rejected') return client;
+  const continued = 'HTTP/1.1 100 Continue\r\n\r\n';
+  expect(client.startsWith(continued)).toBe(true);
+  return client.slice(continued.length);
+}
+
 async function compare(backendAddr: string): Promise<void> {
   const server = new Server({ handler: proxyHandler(backendAddr, await deadAddr()) });
   const ln = await listen('tcp', '127.0.0.1:0');
   void server.serve(ln).catch(() => undefined);
   try {
     const got = await play(ln.addr().port, backendAddr);
-    const ours = got.map((g) => ({ ...g, backend: withoutUndiciConnection(g.backend) }));
-    for (let i = 0; i < goldens.length; i++) {
-      expect({ id: ours[i].id, client: ours[i].client }).toEqual({ id: goldens[i].id, client: goldens[i].client });
-      expect({ id: ours[i].id, backend: ours[i].backend }).toEqual({ id: goldens[i].id, backend: goldens[i].backend });
-    }
-    expect(ours.length).toBe(goldens.length);
+    const ours = got.map((g) => ({ id: g.id, client: withoutEarlyContinue(g.id, g.client), backend: withoutUndiciConnection(g.backend) }));
+    const theirs = goldens.map((g) => ({ id: g.id, client: g.client, backend: withoutExpect(g.id, g.backend) }));
+    expect(ours).toEqual(theirs);
   } finally {
     await server.close();
   }
@@ -56,6 +74,15 @@ test('the goldens cover the table and were recorded with these requests', () => 
   expect(byId.get('stream')!.client).toContain('Transfer-Encoding: chunked\r\n');
   expect(byId.get('trailers')!.client.endsWith('0\r\nX-Announced: a\r\n\r\n')).toBe(true);
   expect(byId.get('upgrade')!.client).toBe('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: x-echo\r\nX-Back: 1\r\n\r\npong:ping\n');
+  // Request trailers: announced by name only, no values (PRX-1).
+  expect(byId.get('post-trailers')!.backend).toContain('\nhello proxy\nX-T (no value)\n');
+  // Each 1xx before the final response (PRX-2).
+  expect(byId.get('early-hints')!.client).toMatch(/^HTTP\/1\.1 103 Early Hints\r\n[^]*\r\n\r\nHTTP\/1\.1 103 Early Hints\r\n[^]*\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
+  // The backend's 100 Continue is the client's one; a refused body gets none (PRX-3).
+  expect(byId.get('expect-continue')!.client).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
+  expect(byId.get('expect-rejected')!.client).toMatch(/^HTTP\/1\.1 417 Expectation Failed\r\n/);
+  // A declined upgrade is passed on (PRX-4).
+  expect(byId.get('upgrade-declined')!.client).toMatch(/^HTTP\/1\.1 403 Forbidden\r\n[^]*\r\n\r\ndeclined\n$/);
 });
 
 test('the same bytes as Go\'s ReverseProxy, in front of a backend that answers as Go\'s', async () => {

@@ -1,13 +1,17 @@
 /**
  * ReverseProxy (Go's httputil.ReverseProxy) in front of a nethttp backend: URL joining, Host, X-Forwarded-*,
- * hop-by-hop fields both ways, bodies, streaming, trailers, errors, cancellation, gzip, WebSocket upgrades.
+ * hop-by-hop fields both ways, bodies, streaming, trailers, errors, cancellation, gzip, WebSocket upgrades, request
+ * trailers, 1xx responses, Expect: 100-continue and declined upgrades.
  */
 
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { WebSocket, WebSocketServer } from 'ws';
 import { ServeMux, newResponseController, type Request } from '../../src';
 import { ProxyRequest, ReverseProxy, newSingleHostReverseProxy } from '../../src/httputil';
 import { echoMux } from '../../examples/websocket-echo';
+import { upgradeListener } from '../../adapters/node';
 import { Client, serveOn, sleep } from '../raw-client';
 
 // What the backend saw: request line, Host, then the fields sorted, then the body.
@@ -364,6 +368,129 @@ test('a backend that fails in the middle of the body: the client\'s response is 
     expect(serverLogs).toEqual([]);
   } finally {
     await srv.close();
+    await back.srv.close();
+  }
+});
+
+test('request trailers (PRX-1): the backend is told the names the client announced, without their values, as by Go', async () => {
+  const seen: string[] = [];
+  const back = await serveOn(async (w, r) => {
+    const body = (await r.body.readAll()).toString();
+    const trailer = [...r.trailer.keys()].sort().map((k) => `${k}=[${r.trailer.values(k).join(',')}]`);
+    seen.push(`${r.transferEncoding.join(',')} ${body} ${trailer.join(' ')}`);
+  });
+  const { srv, port } = await serveOn(newSingleHostReverseProxy(`http://127.0.0.1:${back.port}`));
+  try {
+    const c = new Client(port);
+    c.send('POST /t HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\nTrailer: X-B, X-A\r\n\r\n' +
+      '2\r\nhi\r\n0\r\nX-A: a\r\nX-B: b\r\nX-Unannounced: u\r\n\r\n');
+    await c.untilEnd();
+    expect(c.text).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    // Announced as `Trailer: X-A,X-B`, chunked, empty trailer section: the names with no values.
+    expect(seen).toEqual(['chunked hi X-A=[] X-B=[]']);
+  } finally {
+    await srv.close();
+    await back.srv.close();
+  }
+});
+
+test('1xx responses (PRX-2): each reaches the client before the final one, and the header map is emptied after it', async () => {
+  const back = await serveOn((w) => {
+    w.header().set('Link', '</a>');
+    w.writeHeader(103);
+    w.header().del('Link');
+    w.write('final\n');
+  });
+  const proxy = newSingleHostReverseProxy(`http://127.0.0.1:${back.port}`);
+  // A middleware's field goes out with the 103 and is then cleared with the map, as Go's proxy does.
+  const { srv, port } = await serveOn((w, r) => {
+    w.header().set('X-Mw', '1');
+    return proxy.serveHTTP(w, r);
+  });
+  try {
+    const got = await rawGet(port, '/p');
+    // What Go 1.23's proxy sends in the same setup.
+    expect(got.replace(/Date: .*\r\n/, 'Date: D\r\n')).toBe('HTTP/1.1 103 Early Hints\r\nLink: </a>\r\nX-Mw: 1\r\n\r\n' +
+      'HTTP/1.1 200 OK\r\nContent-Length: 6\r\nContent-Type: text/plain; charset=utf-8\r\nDate: D\r\nConnection: close\r\n\r\nfinal\n');
+  } finally {
+    await srv.close();
+    await back.srv.close();
+  }
+});
+
+test('Expect: 100-continue (PRX-3): a client that waits for 100 Continue gets it and then the answer; undici sends no Expect', async () => {
+  const seen: string[] = [];
+  const back = await serveOn(async (w, r) => {
+    const body = (await r.body.readAll()).toString();
+    seen.push(`${r.header.get('Expect') || '(no Expect)'} ${body}`);
+    w.write(`got ${body}`);
+  });
+  const { srv, port } = await serveOn(newSingleHostReverseProxy(`http://127.0.0.1:${back.port}`));
+  try {
+    const c = new Client(port);
+    c.send('POST /e HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAccept-Encoding: identity\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n');
+    await c.until(() => c.text.includes('\r\n\r\n'));
+    expect(c.text).toBe('HTTP/1.1 100 Continue\r\n\r\n');
+    c.send('hello');
+    await c.untilEnd();
+    expect(c.text).toMatch(/\r\n\r\nHTTP\/1\.1 200 OK\r\n[^]*\r\n\r\ngot hello$/);
+    expect(seen).toEqual(['(no Expect) hello']);
+  } finally {
+    await srv.close();
+    await back.srv.close();
+  }
+});
+
+test('a declined upgrade (PRX-4): the backend\'s answer reaches the client, hop-by-hop fields removed; ws sees the 403', async () => {
+  const back = await serveOn((w) => {
+    w.header().set('Connection', 'close');
+    w.header().set('X-Why', 'no sockets here');
+    w.writeHeader(403);
+    w.write('declined\n');
+  });
+  const { srv, port } = await serveOn(newSingleHostReverseProxy(`http://127.0.0.1:${back.port}`));
+  try {
+    const got = await rawGet(port, '/ws', 'Connection: Upgrade\r\nUpgrade: websocket\r\n');
+    expect(got.replace(/Date: .*\r\n/, 'Date: D\r\n')).toBe('HTTP/1.1 403 Forbidden\r\nContent-Length: 9\r\nContent-Type: text/plain; charset=utf-8\r\n' +
+      'Date: D\r\nX-Why: no sockets here\r\nConnection: close\r\n\r\ndeclined\n');
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+    const status = await new Promise<number>((resolve, reject) => {
+      ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.once('open', () => reject(new Error('opened')));
+    });
+    expect(status).toBe(403);
+  } finally {
+    await srv.close();
+    await back.srv.close();
+  }
+});
+
+test('on node:http, the proxy in the \'upgrade\' listener joins a WebSocket (PRX-4) and passes a declined upgrade on', async () => {
+  const wss = new WebSocketServer({ noServer: true });
+  const echo = echoMux(wss);
+  const back = await serveOn((w, r) => (r.url.path === '/echo' ? echo.serveHTTP(w, r) : (w.writeHeader(426), void w.write('no\n'))));
+  const server = http.createServer();
+  server.on('upgrade', upgradeListener(newSingleHostReverseProxy(`http://127.0.0.1:${back.port}`)));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/echo`);
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    ws.send('through node:http');
+    expect(await new Promise<string>((resolve) => ws.once('message', (d) => resolve(String(d))))).toBe('through node:http');
+    ws.close();
+    const refused = new WebSocket(`ws://127.0.0.1:${port}/other`);
+    const status = await new Promise<number>((resolve, reject) => {
+      refused.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      refused.once('open', () => reject(new Error('opened')));
+    });
+    expect(status).toBe(426);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
     await back.srv.close();
   }
 });

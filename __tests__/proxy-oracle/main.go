@@ -1,7 +1,8 @@
 // The Go 1.23 reference for nethttp's ReverseProxy (__tests__/proxy.golden.json). Two roles:
 //
 //	-role backend               a server that answers each kind of response the proxy must pass on (plain,
-//	                            streamed, event stream, trailers, large, 204, 304) and keeps what it saw of each
+//	                            streamed, event stream, trailers, large, 204, 304, 1xx first, an upgrade taken or
+//	                            declined, a body refused) and keeps what it saw of each
 //	                            request (its view), served at /__seen?case=ID
 //	-role proxy -backend A -dead D
 //	                            httputil.NewSingleHostReverseProxy to http://A/base, a Rewrite proxy
@@ -52,6 +53,10 @@ func writeSorted(b *strings.Builder, h http.Header) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
+		if len(h[k]) == 0 {
+			// A trailer announced in the head that came with no value.
+			fmt.Fprintf(b, "%s (no value)\n", k)
+		}
 		for _, v := range h[k] {
 			fmt.Fprintf(b, "%s: %s\n", k, v)
 		}
@@ -70,7 +75,10 @@ func backend(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, v)
 		return
 	}
-	body, _ := io.ReadAll(r.Body)
+	var body []byte
+	if path.Base(r.URL.Path) != "reject" {
+		body, _ = io.ReadAll(r.Body)
+	}
 	mu.Lock()
 	seen[r.Header.Get("X-Case")] = view(r, body)
 	mu.Unlock()
@@ -128,6 +136,25 @@ func backend(w http.ResponseWriter, r *http.Request) {
 		brw.Flush()
 		line, _ := brw.ReadString('\n')
 		conn.Write([]byte("pong:" + line))
+	case "hints":
+		// Two informational responses before the final one; the map keeps what each added.
+		h.Add("Link", "</a.css>; rel=preload; as=style")
+		w.WriteHeader(http.StatusEarlyHints)
+		h.Add("Link", "</b.js>; rel=preload; as=script")
+		w.WriteHeader(http.StatusEarlyHints)
+		h.Set("Content-Type", "text/plain")
+		io.WriteString(w, "hinted\n")
+	case "reject":
+		// Answered without reading the body the client announced with Expect: 100-continue.
+		w.WriteHeader(http.StatusExpectationFailed)
+		io.WriteString(w, "rejected\n")
+	case "decline":
+		// An upgrade request answered without switching.
+		h.Set("Connection", "close")
+		w.WriteHeader(http.StatusForbidden)
+		io.WriteString(w, "declined\n")
+	case "decline-ok":
+		io.WriteString(w, "no switch\n")
 	case "204":
 		w.WriteHeader(http.StatusNoContent)
 	case "304":

@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { IncomingHttpHeaders } from 'node:http';
 import { getGlobalDispatcher, type Dispatcher } from 'undici';
 import { NoBody } from '../request/body';
 import type { Context } from '../context';
@@ -186,14 +187,14 @@ export class ReverseProxy implements Handler {
       }
     }
 
-    if (upType !== '') return this.proxyUpgrade(w, r, out, upType, ctx);
-
-    let sent: Sent;
+    let got: Outcome;
     try {
-      sent = await send(this.transport ?? getGlobalDispatcher(), out, ctx);
+      got = await send(this.transport ?? getGlobalDispatcher(), out, ctx, upType, (code, header) => informational(w, code, header));
     } catch (err) {
       return this.fail(w, out, err);
     }
+    if (got.kind === 'switch') return this.switchProtocols(w, out, got, upType, ctx);
+    const sent = got.sent;
     const res = sent.res;
     removeHopByHopHeaders(res.header);
     if (this.modifyResponse !== undefined) {
@@ -276,29 +277,13 @@ export class ReverseProxy implements Handler {
     }
   }
 
-  // A protocol switch (WebSocket…): undici asks for it; on 101 the client's connection is hijacked and the two
-  // sockets are joined. A backend that declines the switch is answered 502 (Go passes its response on).
-  private async proxyUpgrade(w: ResponseWriter, r: Request, out: Request, upType: string, ctx: Context): Promise<void> {
-    let up: Dispatcher.UpgradeData;
-    const headers = outboundHeaders(out, true);
-    try {
-      // An Agent needs the origin, which the type of the upgrade options does not list.
-      const opts = {
-        origin: `${out.url.scheme}://${out.url.host}`,
-        path: out.url.requestURI(),
-        method: out.method,
-        headers,
-        protocol: upType,
-        signal: ctx.signal,
-      } as Dispatcher.UpgradeOptions;
-      up = await (this.transport ?? getGlobalDispatcher()).upgrade(opts);
-    } catch (err) {
-      return this.fail(w, out, err);
-    }
+  // The backend switched protocols (WebSocket…) (PRX-4): once modifyResponse has seen the 101, the client's
+  // connection is hijacked, the 101 written on it, and the two connections joined.
+  private async switchProtocols(w: ResponseWriter, out: Request, up: Switched, upType: string, ctx: Context): Promise<void> {
     const back = up.socket;
     const res: ProxyResponse = {
       statusCode: StatusSwitchingProtocols,
-      header: headerOf(up.headers),
+      header: up.header,
       trailer: new Header(),
       contentLength: -1,
       body: Readable.from([]),
@@ -451,7 +436,7 @@ function headerOf(fields: Record<string, string | string[] | undefined>): Header
 
 // The outbound head as Go's transport writes it: User-Agent first, then the fields in sorted order (undici
 // writes `host` and `connection` before them and the body's framing after). Fields undici refuses or
-// writes itself are left to it.
+// writes itself are left to it; among them `Expect`, which Go passes on (PRX-3): the body goes at once instead.
 function outboundHeaders(out: Request, upgrade: boolean): string[] {
   const h = out.header;
   const lines: string[] = ['host', cleanHost(out.host !== '' ? out.host : out.url.host)];
@@ -480,10 +465,106 @@ interface Sent {
   fillTrailer(): void;
 }
 
-// Sends `out` and resolves when the response head is in. Like Go's default transport, a request that names no
+/** A 101 from the backend: its fields and the connection, which now speaks the new protocol. */
+interface Switched {
+  kind: 'switch';
+  header: Header;
+  socket: Duplex;
+}
+
+/** What the backend answered: a response to copy, or a switch of protocols. */
+type Outcome = { kind: 'response'; sent: Sent } | Switched;
+
+// A 1xx from the backend goes to the client at once with the backend's fields, and the header map is emptied
+// after it so that the final response starts from the backend's own fields (PRX-2).
+function informational(w: ResponseWriter, code: number, fields: Header): void {
+  const h = w.header();
+  for (const [k, vs] of fields) for (const v of vs) h.add(k, v);
+  w.writeHeader(code);
+  for (const k of [...h.keys()]) h.del(k);
+}
+
+// The outbound exchange on undici's dispatch API, which shows what its request() and upgrade() hide: each 1xx
+// before the final head, and the answer to an upgrade request whichever it is (a 101 with the connection, or an
+// ordinary response when the backend declines). The body is a stream that pauses the connection while full.
+class Exchange implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | null = null;
+  private body: Readable | null = null;
+  private settled = false;
+  trailers: Record<string, string | string[] | undefined> = {};
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly onInfo: (code: number, header: Header) => void,
+    private readonly resolve: (o: { status: number; header: Header; body: Readable } | Switched) => void,
+    private readonly reject: (err: unknown) => void,
+  ) {
+    ctx.signal.addEventListener('abort', this.cancel);
+  }
+
+  private readonly cancel = (): void => {
+    this.controller?.abort(this.ctx.err() ?? new Error('context canceled'));
+  };
+
+  private done(): void {
+    this.ctx.signal.removeEventListener('abort', this.cancel);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.ctx.signal.aborted) this.cancel();
+  }
+
+  onRequestUpgrade(_c: Dispatcher.DispatchController, _status: number, headers: IncomingHttpHeaders, socket: Duplex): void {
+    this.done();
+    this.settled = true;
+    this.resolve({ kind: 'switch', header: headerOf(headers), socket });
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
+    if (status < 200) {
+      this.onInfo(status, headerOf(headers));
+      return;
+    }
+    const body = new Readable({
+      read: () => controller.resume(),
+      destroy: (err, cb) => {
+        // Not wanted any more (a no-op once the exchange has completed).
+        controller.abort(err ?? new Error('response body discarded'));
+        cb(err);
+      },
+    });
+    this.body = body;
+    this.settled = true;
+    this.resolve({ status, header: headerOf(headers), body });
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.body !== null && !this.body.push(chunk)) controller.pause();
+  }
+
+  onResponseEnd(_c: Dispatcher.DispatchController, trailers: IncomingHttpHeaders): void {
+    this.done();
+    this.trailers = trailers;
+    this.body?.push(null);
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    this.done();
+    if (!this.settled) {
+      this.settled = true;
+      this.reject(err);
+    } else {
+      this.body?.destroy(err);
+    }
+  }
+}
+
+// Sends `out` and resolves when the final response head is in (1xx heads go to `onInfo` as they come), or with
+// the connection when the backend switches to `upType`. Like Go's default transport, a request that names no
 // encoding asks for gzip and gets the body decompressed.
-async function send(d: Dispatcher, out: Request, ctx: Context): Promise<Sent> {
-  const headers = outboundHeaders(out, false);
+async function send(d: Dispatcher, out: Request, ctx: Context, upType: string, onInfo: (code: number, header: Header) => void): Promise<Outcome> {
+  const headers = outboundHeaders(out, upType !== '');
   const h = out.header;
   const gzip = !h.has('Accept-Encoding') && !h.has('Range') && out.method !== 'HEAD';
   if (gzip) headers.push('Accept-Encoding', 'gzip');
@@ -493,24 +574,37 @@ async function send(d: Dispatcher, out: Request, ctx: Context): Promise<Sent> {
     body = Readable.from((async function* () {
       for await (const chunk of src) yield chunk;
     })());
-    if (out.contentLength > 0) headers.push('content-length', String(out.contentLength));
+    if (out.contentLength > 0) {
+      headers.push('content-length', String(out.contentLength));
+    } else {
+      // A chunked body announces the trailer names the client announced (PRX-1). Their values are not sent:
+      // Go's copy of the request took the names before the body was read, and undici writes no request trailers.
+      const names = [...out.trailer.keys()].sort();
+      if (names.length > 0) headers.push('Trailer', names.join(','));
+    }
   } else if (out.contentLength === 0 && methodExpectsBody(out.method)) {
     headers.push('content-length', '0');
   }
-  const data = await d.request({
+  const opts: Dispatcher.DispatchOptions = {
     origin: `${out.url.scheme}://${out.url.host}`,
     path: out.url.requestURI(),
-    method: out.method,
+    method: out.method as Dispatcher.HttpMethod,
     headers,
     body,
-    signal: ctx.signal,
     headersTimeout: 0,
     bodyTimeout: 0,
+    ...(upType !== '' ? { upgrade: upType } : {}),
     // undici closes the connection after a HEAD unless told otherwise; Go's transport keeps it (and a backend
     // that is told `close` drops the Connection field it set, which names fields to remove).
     ...(out.method === 'HEAD' ? { reset: false } : {}),
+  };
+  let exchange!: Exchange;
+  const got = await new Promise<{ status: number; header: Header; body: Readable } | Switched>((resolve, reject) => {
+    exchange = new Exchange(ctx, onInfo, resolve, reject);
+    d.dispatch(opts, exchange);
   });
-  const header = headerOf(data.headers);
+  if ('kind' in got) return got;
+  const header = got.header;
   const trailer = new Header();
   for (const v of header.values('Trailer')) {
     for (const part of v.split(',')) {
@@ -523,23 +617,30 @@ async function send(d: Dispatcher, out: Request, ctx: Context): Promise<Sent> {
   const cl = header.get('Content-Length');
   if (/^[0-9]+$/.test(cl) && !header.has('Transfer-Encoding')) contentLength = Number(cl);
   header.del('Transfer-Encoding');
-  let stream: Readable = data.body;
-  if (gzip && header.get('Content-Encoding').toLowerCase() === 'gzip' && !noBodyExpected(out.method, data.statusCode)) {
+  const raw = got.body;
+  let stream: Readable = raw;
+  if (gzip && header.get('Content-Encoding').toLowerCase() === 'gzip' && !noBodyExpected(out.method, got.status)) {
     header.del('Content-Encoding');
     header.del('Content-Length');
     contentLength = -1;
-    stream = data.body.pipe(createGunzip());
-    data.body.on('error', (err) => stream.destroy(err));
+    stream = raw.pipe(createGunzip());
+    raw.on('error', (err) => stream.destroy(err));
   }
-  const res: ProxyResponse = { statusCode: data.statusCode, header, trailer, contentLength, body: stream, request: out };
+  const res: ProxyResponse = { statusCode: got.status, header, trailer, contentLength, body: stream, request: out };
   return {
-    res,
-    discard: () => {
-      data.body.destroy();
-      if (stream !== data.body) stream.destroy();
-    },
-    fillTrailer: () => {
-      for (const [k, v] of Object.entries(data.trailers ?? {})) res.trailer.add(k, v);
+    kind: 'response',
+    sent: {
+      res,
+      discard: () => {
+        raw.destroy();
+        if (stream !== raw) stream.destroy();
+      },
+      fillTrailer: () => {
+        for (const [k, v] of Object.entries(exchange.trailers)) {
+          if (v === undefined) continue;
+          for (const x of Array.isArray(v) ? v : [v]) res.trailer.add(k, x);
+        }
+      },
     },
   };
 }

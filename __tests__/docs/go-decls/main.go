@@ -22,7 +22,7 @@ import (
 // The packages the index may cite. The vendored HTTP/2 and SOCKS bundles are left out: the index is about
 // the HTTP/1 server.
 var packages = []string{
-	"bufio", "mime", "mime/multipart", "net/http", "net/http/internal", "net/textproto", "net/url", "path",
+	"bufio", "mime", "mime/multipart", "net/http", "net/http/httputil", "net/http/internal", "net/textproto", "net/url", "path",
 	"vendor/golang.org/x/net/http/httpguts",
 }
 
