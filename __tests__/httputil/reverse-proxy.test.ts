@@ -441,6 +441,15 @@ test('Expect: 100-continue (PRX-3): a client that waits for 100 Continue gets it
   }
 });
 
+// The status of a WebSocket handshake that the server answered without switching.
+function refusedStatus(url: string): Promise<number> {
+  const ws = new WebSocket(url);
+  return new Promise<number>((resolve, reject) => {
+    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.once('open', () => reject(new Error('opened')));
+  });
+}
+
 test('a declined upgrade (PRX-4): the backend\'s answer reaches the client, hop-by-hop fields removed; ws sees the 403', async () => {
   const back = await serveOn((w) => {
     w.header().set('Connection', 'close');
@@ -453,12 +462,7 @@ test('a declined upgrade (PRX-4): the backend\'s answer reaches the client, hop-
     const got = await rawGet(port, '/ws', 'Connection: Upgrade\r\nUpgrade: websocket\r\n');
     expect(got.replace(/Date: .*\r\n/, 'Date: D\r\n')).toBe('HTTP/1.1 403 Forbidden\r\nContent-Length: 9\r\nContent-Type: text/plain; charset=utf-8\r\n' +
       'Date: D\r\nX-Why: no sockets here\r\nConnection: close\r\n\r\ndeclined\n');
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
-    const status = await new Promise<number>((resolve, reject) => {
-      ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-      ws.once('open', () => reject(new Error('opened')));
-    });
-    expect(status).toBe(403);
+    expect(await refusedStatus(`ws://127.0.0.1:${port}/ws`)).toBe(403);
   } finally {
     await srv.close();
     await back.srv.close();
@@ -482,12 +486,7 @@ test('on node:http, the proxy in the \'upgrade\' listener joins a WebSocket (PRX
     ws.send('through node:http');
     expect(await new Promise<string>((resolve) => ws.once('message', (d) => resolve(String(d))))).toBe('through node:http');
     ws.close();
-    const refused = new WebSocket(`ws://127.0.0.1:${port}/other`);
-    const status = await new Promise<number>((resolve, reject) => {
-      refused.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-      refused.once('open', () => reject(new Error('opened')));
-    });
-    expect(status).toBe(426);
+    expect(await refusedStatus(`ws://127.0.0.1:${port}/other`)).toBe(426);
   } finally {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
