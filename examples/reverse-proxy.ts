@@ -1,11 +1,14 @@
 /**
  * A gateway in front of two services, the way Go servers build one with httputil.ReverseProxy: one service
  * keeps the Host the client asked for (newSingleHostReverseProxy), the other is reached through a rewrite hook
- * that names it as the Host and sets the X-Forwarded-* fields.
+ * that names it as the Host and sets the X-Forwarded-* fields. The same gateway runs on node:http too, WebSockets
+ * included.
  *   node dist/examples/reverse-proxy.js http://127.0.0.1:9000 http://127.0.0.1:9001
  */
 
+import { createServer, type Server as NodeServer } from 'node:http';
 import { Server, ServeMux, stripPrefix } from 'nethttp';
+import { requestListener, upgradeListener } from 'nethttp/adapters/node';
 import { ReverseProxy, newSingleHostReverseProxy } from 'nethttp/httputil';
 
 /** The gateway's routes: `/api/` to `api` under its `/v1` path, `/users/` to `users` with X-Forwarded-*. */
@@ -34,6 +37,15 @@ export function gateway(api: string, users: string): ServeMux {
   });
   mux.handle('/users/', toUsers);
   return mux;
+}
+
+/** The gateway on node:http: requests through requestListener, upgrades (WebSockets) through upgradeListener. */
+export function nodeGateway(api: string, users: string): NodeServer {
+  const mux = gateway(api, users);
+  const server = createServer(requestListener(mux));
+  // node:http hands upgrade requests to this event only; there the proxy hijacks the socket on the backend's 101.
+  server.on('upgrade', upgradeListener(mux));
+  return server;
 }
 
 if (require.main === module) {
