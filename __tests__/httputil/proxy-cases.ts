@@ -59,6 +59,8 @@ export function proxyCases(): Array<[string, string]> {
     // An upgrade the backend declines (403 with Connection: close, or a plain 200): its answer is passed on.
     withConnection(req('upgrade-declined', `GET /decline HTTP/1.1\r\n${ae}Upgrade: x-echo\r\n`), 'close, Upgrade'),
     withConnection(req('upgrade-declined-200', `GET /decline-ok HTTP/1.1\r\n${ae}Upgrade: x-echo\r\n`), 'close, Upgrade'),
+    // A backend that switches protocols when the client did not ask to: 502.
+    req('upgrade-unasked', `GET /upgrade HTTP/1.1\r\n${ae}`),
   ];
 }
 
@@ -69,7 +71,10 @@ function withConnection([id, bytes]: [string, string], value: string): [string, 
 /** The proxies of the Go program's proxy role, in TypeScript. */
 export function proxyHandler(backend: string, dead: string): Handler {
   const mux = new ServeMux();
-  mux.handle('/', newSingleHostReverseProxy(`http://${backend}/base`));
+  const base = newSingleHostReverseProxy(`http://${backend}/base`);
+  // Its one error (upgrade-unasked) is undici's `bad upgrade`; the client's bytes are what is compared.
+  base.errorLog = { error: () => undefined };
+  mux.handle('/', base);
   mux.handle('/rw/', new ReverseProxy({
     rewrite: (pr) => {
       pr.setURL(`http://${backend}`);
