@@ -56,7 +56,7 @@ export class NodeSink implements ResponseSink {
   private headOut = false;
 
   constructor(
-    private readonly res: NodeResponse,
+    readonly res: NodeResponse,
     private readonly is11: boolean,
     private readonly logger: Logger | null,
   ) {
@@ -82,9 +82,6 @@ export class NodeSink implements ResponseSink {
 
   head(h: ResponseHead): void {
     const res = this.res;
-    // The core decides Date (RSP-30). Turned off only now, so that a handler that throws or declines before its
-    // head leaves the response as it found it (Express's error page keeps its Date).
-    res.sendDate = false;
     // Fields set on `res` before the handler (by Express middleware) are merged with the handler's; usually none.
     let src = h.lines;
     let date = h.date;
@@ -96,10 +93,16 @@ export class NodeSink implements ResponseSink {
       if (m.date) date = false;
       if (m.contentType) contentType = null;
     }
+    // The core decides Date (RSP-30). node:http's own Date is the same text, cached per second as ours, and costs
+    // it no field to check: it is left on when the core wants one, our Date added only when node:http's is off.
+    // Turned off only now, so that a handler that throws or declines before its head leaves the response as it
+    // found it (Express's error page keeps its Date).
+    const ownDate = date && !res.sendDate;
+    if (!date) res.sendDate = false;
     if (this.h2) {
       const hs: Record<string, string | string[] | number> = {};
       addObject(hs, src, true);
-      if (date) hs.date = httpDate();
+      if (ownDate) hs.date = httpDate();
       if (h.autoContentLength >= 0) hs['content-length'] = String(h.autoContentLength);
       if (contentType !== null) hs['content-type'] = contentType;
       (res as Http2ServerResponse).writeHead(h.status, hs);
@@ -107,13 +110,13 @@ export class NodeSink implements ResponseSink {
     }
     const closing = (h.closeAfterReply || this.closeAfter) && !h.protocolSwitch;
     if (
-      !earlier && src.length === 0 && date && h.autoContentLength >= 0 && contentType !== null && !closing && !h.chunked &&
+      !earlier && src.length === 0 && date && !ownDate && h.autoContentLength >= 0 && contentType !== null && !closing && !h.chunked &&
       !this.sentInformational && !Object.prototype.hasOwnProperty.call(res, 'writeHead')
     ) {
       // The usual small response (no fields anywhere, length and type automatic): its fields in one literal, not
-      // pushed one by one into an array that then has to grow.
+      // pushed one by one into an array that then has to grow; Date is node:http's.
       (res as ServerResponse).writeHead(h.status, reason(h.status), [
-        'Date', httpDate(), 'Content-Length', String(h.autoContentLength), 'Content-Type', contentType,
+        'Content-Length', String(h.autoContentLength), 'Content-Type', contentType,
       ]);
       return;
     }
@@ -125,7 +128,7 @@ export class NodeSink implements ResponseSink {
       if (k === 'Connection') hasConnection = true;
       out.push(k, src[i + 1]);
     }
-    if (date) out.push('Date', httpDate());
+    if (ownDate) out.push('Date', httpDate());
     if (h.autoContentLength >= 0) out.push('Content-Length', String(h.autoContentLength));
     if (contentType !== null) out.push('Content-Type', contentType);
     if (closing && !hasConnection) out.push('Connection', 'close');

@@ -79,6 +79,47 @@ describe('requestListener on node:http', () => {
     expect(r.trailer.get('X-Tr')).toBe('t');
   });
 
+  test('Date as Go decides it (RSP-30, RSP-31): one automatic Date, none for a Date key without values, the handler\'s own, and one when sendDate was off before the handler', async () => {
+    const mux = new ServeMux();
+    mux.handleFunc('/auto', (w) => void w.write('hi'));
+    mux.handleFunc('/auto-big', (w) => void w.write('x'.repeat(5000)));
+    mux.handleFunc('/none', (w) => {
+      w.header().setRaw('Date', []);
+      w.write('hi');
+    });
+    mux.handleFunc('/own', (w) => {
+      w.header().set('Date', 'Tue, 01 Dec 2026 00:00:00 GMT');
+      w.write('hi');
+    });
+    const listener = requestListener(mux) as http.RequestListener;
+    const server = http.createServer((req, res) => {
+      // Something before the handler turned node:http's Date off: Go still sends one.
+      if (req.url === '/off') res.sendDate = false;
+      listener(req, res);
+    });
+    mux.handleFunc('/off', (w) => void w.write('hi'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const port = (server.address() as AddressInfo).port;
+    const dates = async (p: string): Promise<string[]> => {
+      const got = await raw(port, `GET ${p} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      const head = got.slice(0, got.indexOf('\r\n\r\n'));
+      return head.split('\r\n').filter((l) => /^date:/i.test(l)).map((l) => l.slice(l.indexOf(':') + 1).trim());
+    };
+    const imf = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+    try {
+      for (const p of ['/auto', '/auto-big', '/off']) {
+        const d = await dates(p);
+        expect(d).toHaveLength(1);
+        expect(d[0]).toMatch(imf);
+      }
+      expect(await dates('/none')).toEqual([]);
+      expect(await dates('/own')).toEqual(['Tue, 01 Dec 2026 00:00:00 GMT']);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   test('trailers of the body reach a withContext copy made before the body was read', async () => {
     let trailer = '';
     const mux = new ServeMux();
