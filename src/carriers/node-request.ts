@@ -232,7 +232,8 @@ export function nodeToRequest(nreq: NodeRequest, target: string, requestURI: str
   const method = nreq.method ?? 'GET';
   const h2 = nreq.httpVersionMajor === 2;
   // Node's strings hold one character per byte; the request's are text (src/internal/text.ts).
-  const url = parseRequestTarget(method, textOf(target));
+  const text = textOf(target);
+  const url = parseRequestTarget(method, text);
   if (url === null) return null;
   // One pass for the fields the request's own fields depend on; the header map itself is built only when the
   // handler asks for it (NodeFields), as Node builds `req.headers` lazily.
@@ -275,7 +276,7 @@ export function nodeToRequest(nreq: NodeRequest, target: string, requestURI: str
   }
   if (hostField !== null && (!h2 || host === '')) host = hostField;
   const r = new Request(method, url);
-  r.requestURI = textOf(requestURI);
+  r.requestURI = requestURI === target ? text : textOf(requestURI);
   r.host = url.host !== '' ? url.host : textOf(host);
   r.protoMajor = nreq.httpVersionMajor;
   r.protoMinor = nreq.httpVersionMinor;

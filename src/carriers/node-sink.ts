@@ -39,6 +39,15 @@ function flushHead(res: NodeResponse): void {
   else (res as ServerResponse).flushHeaders();
 }
 
+/**
+ * Whether middleware replaced writeHead on this response (on-headers does, on the instance); a subclass's own
+ * (light-my-request's) is its class's. Compared with the class's method rather than looked up as an own property,
+ * which costs node:http's many-fielded response a slow look-up per request.
+ */
+function writeHeadWrapped(res: NodeResponse): boolean {
+  return res.writeHead !== (Object.getPrototypeOf(res) as NodeResponse).writeHead;
+}
+
 /** @internal */
 export class NodeSink implements ResponseSink {
   /** Close the connection after this response (the body limit was hit). */
@@ -111,7 +120,7 @@ export class NodeSink implements ResponseSink {
     const closing = (h.closeAfterReply || this.closeAfter) && !h.protocolSwitch;
     if (
       !earlier && src.length === 0 && date && !ownDate && h.autoContentLength >= 0 && contentType !== null && !closing && !h.chunked &&
-      !this.sentInformational && !Object.prototype.hasOwnProperty.call(res, 'writeHead')
+      !this.sentInformational && !writeHeadWrapped(res)
     ) {
       // The usual small response (no fields anywhere, length and type automatic): its fields in one literal, not
       // pushed one by one into an array that then has to grow; Date is node:http's.
@@ -135,7 +144,7 @@ export class NodeSink implements ResponseSink {
     if (h.chunked) out.push('Transfer-Encoding', 'chunked');
     else if (h.closeAfterReply && h.bodyAllowed && !h.head) (res as ServerResponse).useChunkedEncodingByDefault = false;
     // Middleware wraps writeHead on the instance (on-headers); a subclass's own (light-my-request's) passes through.
-    if (!earlier && !Object.prototype.hasOwnProperty.call(res, 'writeHead')) {
+    if (!earlier && !writeHeadWrapped(res)) {
       (res as ServerResponse).writeHead(h.status, reason(h.status), out);
     } else {
       // With fields already set, writeHead applies a header array with setHeader per line, which keeps only the

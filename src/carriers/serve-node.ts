@@ -52,24 +52,29 @@ export function badRequest(res: NodeResponse): void {
 }
 
 /**
- * One Node request in flight: the request's context source and the end of the handler's run. One object per
- * request instead of a closure for each hook.
+ * One Node request in flight: the sink of its response, the request's context source and the end of the handler's
+ * run, in one object per request (instead of a sink, an exchange and a closure for each hook).
  */
-class NodeExchange implements ContextSource, Exchange, HandlerRun {
+class NodeExchange extends NodeSink implements ContextSource, Exchange, HandlerRun {
   private cancel: CancelFunc | null = null;
   /** The handler returned (or the client left): the context is, or will be at birth, cancelled. */
   private over = false;
   /** The handler declined the request (fallThrough): Express's next route answers it. */
   private declined = false;
+  /** The body the handler was given (closed for it when it returns, even if it replaced `r.body`). */
+  private readonly givenBody: Body;
+  readonly w: Response;
 
   constructor(
     private readonly r: Request,
     private readonly nreq: NodeRequest,
-    readonly res: NodeResponse,
-    private readonly w: Response,
+    res: NodeResponse,
     private readonly o: ServeNodeOptions,
-    private readonly body: Body,
-  ) {}
+  ) {
+    super(res, r.protoMajor > 1 || r.protoMinor >= 1, o.errorLog);
+    this.givenBody = r.body;
+    this.w = new Response(this, r);
+  }
 
   get req(): NodeRequest {
     return this.nreq;
@@ -114,7 +119,7 @@ class NodeExchange implements ContextSource, Exchange, HandlerRun {
     this.over = true;
     this.cancel?.();
     const r = this.r;
-    err = settleHandler(this.w, r, this.body, clientGone, panicked, err);
+    err = settleHandler(this.w, r, this.givenBody, clientGone, panicked, err);
     if (err === NoPanic) {
       if (this.declined) {
         if (!this.w.wroteHeader) {
@@ -147,11 +152,11 @@ class NodeExchange implements ContextSource, Exchange, HandlerRun {
 
 /** @internal Serves one Node request, already converted to `r` (see nodeToRequest), with `h`. */
 export function serveNode(h: Handler, r: Request, nreq: NodeRequest, res: NodeResponse, o: ServeNodeOptions): void {
-  const sink = new NodeSink(res, r.protoMajor > 1 || r.protoMinor >= 1, o.errorLog);
-  const w = new Response(sink, r);
+  const x = new NodeExchange(r, nreq, res, o);
+  const w = x.w;
   if (o.hijack != null) {
     const hj = o.hijack;
-    sink.hijack = (rw) => hj(rw, sink);
+    x.hijack = (rw) => hj(rw, x);
   }
   // A server with a 'checkContinue' listener leaves 100 Continue to us: send it on the first body read (SRV-92).
   const cont = res as unknown as ContinueState;
@@ -160,12 +165,11 @@ export function serveNode(h: Handler, r: Request, nreq: NodeRequest, res: NodeRe
     const body = r.body;
     const read = body.read.bind(body);
     body.read = (max?: number) => {
-      if (!sink.continueDisabled && cont._sent100 !== true && !res.headersSent) (res as ServerResponse).writeContinue();
+      if (!x.continueDisabled && cont._sent100 !== true && !res.headersSent) (res as ServerResponse).writeContinue();
       body.read = read;
       return read(max);
     };
   }
-  const x = new NodeExchange(r, nreq, res, w, o, r.body);
   r.ctxSource = x;
   if (o.onDecline != null) r.exchange = x;
   runHandler(h, w, r, x);
