@@ -1,4 +1,4 @@
-import { detectContentType } from '../../src/response/sniff';
+import { detectContentType, sniffLatin1 } from '../../src/response/sniff';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
 const html = 'text/html; charset=utf-8';
@@ -91,5 +91,45 @@ const cases: Array<[string, string, string]> = [
 describe('detectContentType (SNF-*)', () => {
   test.each(cases)('%s', (_name, input, want) => {
     expect(detectContentType(b(input))).toBe(want);
+  });
+});
+
+// The response core sniffs a body written as one ASCII string without making its bytes (sniffLatin1): the same
+// answers, including for text that one of the two rows matching any first byte (SNF-42's `LP` at 34, SNF-50's `ftyp`
+// at 4) does match.
+describe('sniffLatin1 agrees with detectContentType', () => {
+  test.each(cases)('%s', (_name, input, want) => {
+    expect(sniffLatin1(input)).toBe(want);
+  });
+  test.each([
+    ['SNF-42 eot after text', 'a'.repeat(34) + 'LP', 'application/vnd.ms-fontobject'],
+    ['SNF-42 eot after JSON', '{"k":"' + 'v'.repeat(28) + 'LP"}', 'application/vnd.ms-fontobject'],
+    ['SNF-50 ftyp with a text box size', 'abcdftypmp42', text],
+    ['SNF-50 mp4 behind a control byte', '\x00\x00\x00\x0cftypmp4x', 'video/mp4'],
+    ['SNF-55 JSON', '{"id":7,"name":"Ann"}', text],
+    ['SNF-55 ESC in text', 'ab\x1bcd', text],
+    ['SNF-55 NUL late', 'Hello World!\x00', bin],
+  ])('%s', (_name, input, want) => {
+    expect(sniffLatin1(input)).toBe(want);
+    expect(detectContentType(b(input))).toBe(want);
+  });
+  test('random bodies built from the bytes the rows look at', () => {
+    const alphabet = ['a', 'L', 'P', 'f', 't', 'y', 'p', '<', ' ', '\t', '{', '"', '%', 'R', '\x00', '\x01', '\x0c', '\x1b', '\x7f', '\xff'];
+    let seed = 42;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const differ: string[] = [];
+    for (let k = 0; k < 5000; k++) {
+      const chars: string[] = [];
+      const len = rnd(48);
+      for (let i = 0; i < len; i++) chars.push(alphabet[rnd(alphabet.length)]);
+      if (len >= 36 && rnd(3) === 0) chars.splice(34, 2, 'L', 'P');
+      if (len >= 12 && rnd(3) === 0) chars.splice(4, 4, 'f', 't', 'y', 'p');
+      const s = chars.join('');
+      if (sniffLatin1(s) !== detectContentType(b(s))) differ.push(s);
+    }
+    expect(differ).toEqual([]);
   });
 });

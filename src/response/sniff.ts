@@ -144,8 +144,27 @@ export function detectContentType(data: Uint8Array): string {
 
 const scratch = Buffer.allocUnsafe(SNIFF_LEN);
 
+// First bytes whose only candidate rows are the two that look past the start (the EOT row's `LP` at 34, mp4's
+// `ftyp` at 4): text starting with any of them, not blank and not `<`, is decided without the table.
+const genericRows = table.filter(([sig]) => sig.first === undefined || sig.first === -1);
+const plainFirst: Uint8Array = Uint8Array.from({ length: 256 }, (_unused, b) =>
+  !isWS(b) && b !== 0x3c && rowsByFirstByte[b].every((r) => genericRows.includes(r)) ? 1 : 0,
+);
+
 /** @internal detectContentType of a binary string (one character per byte), without allocating its bytes. */
 export function sniffLatin1(s: string): string {
+  const n = s.length < SNIFF_LEN ? s.length : SNIFF_LEN;
+  // The common body (JSON, plain text): no HTML or XML row (no blank or `<` first), no row for its first byte, and
+  // neither generic row's bytes in place; then only the text rule is left (SNF-55), read off the string itself.
+  if (n > 0 && plainFirst[s.charCodeAt(0) & 0xff] === 1 && s.charCodeAt(0) < 0x100 &&
+      !(n >= 36 && s.charCodeAt(34) === 0x4c && s.charCodeAt(35) === 0x50) &&
+      !(n >= 12 && s.charCodeAt(4) === 0x66 && s.charCodeAt(5) === 0x74 && s.charCodeAt(6) === 0x79 && s.charCodeAt(7) === 0x70)) {
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 && isBinary(c)) return 'application/octet-stream';
+    }
+    return TEXT_UTF8;
+  }
   if (s.length > 64) return sniff(scratch, scratch.write(s, 0, SNIFF_LEN, 'latin1'));
   // Short bodies: a loop costs less than Buffer#write's argument handling.
   for (let i = 0; i < s.length; i++) scratch[i] = s.charCodeAt(i);
