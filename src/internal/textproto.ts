@@ -56,8 +56,8 @@ export function findHeadEnd(buf: Buffer, start: number, end: number, from: numbe
     if (end > start + 1 && buf[start] === 0x0d && buf[start + 1] === 0x0a) return start + 2;
   }
   for (;;) {
-    const nl = buf.indexOf(0x0a, i);
-    if (nl === -1 || nl >= end) return -1;
+    const nl = findByte(buf, 0x0a, i, end);
+    if (nl === -1) return -1;
     // After a LF: either LF or CRLF ends the head.
     if (nl + 1 < end && buf[nl + 1] === 0x0a) return nl + 2;
     if (nl + 2 < end && buf[nl + 1] === 0x0d && buf[nl + 2] === 0x0a) return nl + 3;
@@ -72,13 +72,25 @@ export function resumePoint(buf: Buffer, start: number, end: number): number {
   return nl < start ? start : nl;
 }
 
+/**
+ * The first offset of byte `c` in buf[i,end), or -1. Head lines are short: a loop finds the byte in fewer
+ * instructions than a call into Buffer#indexOf costs, which takes over for what is left past 64 bytes.
+ */
+export function findByte(buf: Buffer, c: number, i: number, end: number): number {
+  const stop = end - i > 64 ? i + 64 : end;
+  for (; i < stop; i++) if (buf[i] === c) return i;
+  if (i >= end) return -1;
+  const k = buf.indexOf(c, i);
+  return k === -1 || k >= end ? -1 : k;
+}
+
 // lineEnd sets these two: the line's content end (before its LF and a CR right before it), and the next line's
 // start. Module state instead of a returned pair: parseHead calls it per line of every request.
 let lineCE = 0;
 let lineNext = 0;
 function lineEnd(buf: Buffer, i: number, end: number): void {
-  const nl = buf.indexOf(0x0a, i);
-  const stop = nl === -1 || nl >= end ? end : nl;
+  const nl = findByte(buf, 0x0a, i, end);
+  const stop = nl === -1 ? end : nl;
   let ce = stop;
   if (ce > i && buf[ce - 1] === 0x0d) ce--;
   lineCE = ce;
@@ -138,15 +150,18 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
   let ce = lineCE;
   let next = lineNext;
   // Request line: method SP target SP version, split at the first two spaces (REQ-1).
-  const sp1 = buf.indexOf(0x20, start);
-  if (sp1 === -1 || sp1 >= ce) return null;
-  const sp2 = buf.indexOf(0x20, sp1 + 1);
-  if (sp2 === -1 || sp2 >= ce) return null;
+  const sp1 = findByte(buf, 0x20, start, ce);
+  if (sp1 === -1) return null;
+  const sp2 = findByte(buf, 0x20, sp1 + 1, ce);
+  if (sp2 === -1) return null;
   if (sp1 === start) return null;
   for (let i = start; i < sp1; i++) if (tokenByte[buf[i]] === 0) return null;
-  const method = intern(METHODS, buf, start, sp1, false) ?? latin1(buf, start, sp1);
-  const target = latin1(buf, sp1 + 1, sp2);
-  const proto = isHTTP11(buf, sp2 + 1, ce) ? HTTP11 : latin1(buf, sp2 + 1, ce);
+  // The head as one binary string, decoded by one call: every string below is a slice of it (a call into Buffer per
+  // string cost more than the rest of the parse).
+  const text = latin1(buf, start, end);
+  const method = intern(METHODS, buf, start, sp1, false) ?? text.slice(0, sp1 - start);
+  const target = text.slice(sp1 + 1 - start, sp2 - start);
+  const proto = isHTTP11(buf, sp2 + 1, ce) ? HTTP11 : text.slice(sp2 + 1 - start, ce - start);
   let major: number;
   let minor: number;
   if (proto === HTTP11) {
@@ -183,8 +198,8 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
       lineEnd(buf, next, end);
       const ce2 = lineCE;
       const next2 = lineNext;
-      if (folded === null) folded = trimmed(buf, lineStart, lineStop);
-      folded += ' ' + trimmed(buf, next, ce2);
+      if (folded === null) folded = trimmed(buf, text, start, lineStart, lineStop);
+      folded += ' ' + trimmed(buf, text, start, next, ce2);
       next = next2;
     }
     let colon: number;
@@ -209,8 +224,8 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
       // left at either end (`\rHost:`, `chunked\r\r\n`) makes the name or the value invalid (SRV-109).
       while (lineStart < lineStop && isSP(buf[lineStart])) lineStart++;
       while (lineStop > lineStart && isSP(buf[lineStop - 1])) lineStop--;
-      colon = buf.indexOf(0x3a, lineStart);
-      if (colon === -1 || colon >= lineStop) return null;
+      colon = findByte(buf, 0x3a, lineStart, lineStop);
+      if (colon === -1) return null;
       // The validity walk also notes a byte ≥ 0x80: only such a value needs decoding as text.
       let high = 0;
       for (let k = colon + 1; k < lineStop; k++) {
@@ -220,7 +235,7 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
       }
       let a = colon + 1;
       while (a < lineStop && isSP(buf[a])) a++;
-      valStr = high < 0x80 ? latin1(buf, a, lineStop) : textOfBytes(buf, a, lineStop);
+      valStr = high < 0x80 ? text.slice(a - start, lineStop - start) : textOfBytes(buf, a, lineStop);
       const known = intern(KEYS, buf, lineStart, colon, true);
       if (known !== null) {
         if (known === 'Host') (hosts ??= []).push(valStr);
@@ -228,7 +243,7 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
         i = next;
         continue;
       }
-      keyStr = latin1(buf, lineStart, colon);
+      keyStr = text.slice(lineStart - start, colon - start);
     }
     if (keyStr.length === 0) return null;
     // A key with a space is accepted raw here and rejected later as "invalid header name" (SRV-67).
@@ -283,10 +298,11 @@ function addField(m: Map<string, string[]>, key: string, value: string): void {
   else vs.push(value);
 }
 
-function trimmed(buf: Buffer, a: number, b: number): string {
+// buf[a,b) trimmed of blanks, as a slice of `text` (the head from buf[start]).
+function trimmed(buf: Buffer, text: string, start: number, a: number, b: number): string {
   while (a < b && isSP(buf[a])) a++;
   while (b > a && isSP(buf[b - 1])) b--;
-  return latin1(buf, a, b);
+  return text.slice(a - start, b - start);
 }
 
 /** Go's canned reply bodies for request-read errors (SRV-60…SRV-63). */
