@@ -351,6 +351,29 @@ describe('Server', () => {
     });
   });
 
+  // The native sink keeps the last head without handler lines and reuses it for the next response that needs the same
+  // one: every response in a row must still carry its own status, length, type and Connection (RSP-12, RSP-30, RSP-32,
+  // RSP-40, SRV-75).
+  test('RSP-12: consecutive heads that differ in one automatic line each come out right', async () => {
+    const r = await start((w, req) => {
+      const p = req.url.path;
+      if (p === '/nf') w.writeHeader(404);
+      w.write(p === '/bb' ? 'bb' : p === '/h' ? '<html>' : 'a');
+    });
+    const paths = ['/a', '/bb', '/a', '/h', '/nf', '/a', '/a'];
+    const reqs = paths.map((p, i) => `GET ${p} HTTP/1.1\r\nHost: x\r\n${i === paths.length - 1 ? 'Connection: close\r\n' : ''}\r\n`);
+    const got = await raw(r.port, reqs.join('')).finally(() => r.srv.close());
+    const head = (status: string, len: number, type: string, close = false): string =>
+      `HTTP/1.1 ${status}\r\nDate: D\r\nContent-Length: ${len}\r\nContent-Type: ${type}\r\n${close ? 'Connection: close\r\n' : ''}\r\n`;
+    const text = 'text/plain; charset=utf-8';
+    expect(got.text.replace(/Date: [^\r]*/g, 'Date: D')).toBe(
+      head('200 OK', 1, text) + 'a' + head('200 OK', 2, text) + 'bb' + head('200 OK', 1, text) + 'a' +
+        head('200 OK', 6, 'text/html; charset=utf-8') + '<html>' + head('404 Not Found', 1, text) + 'a' +
+        head('200 OK', 1, text) + 'a' + head('200 OK', 1, text, true) + 'a',
+    );
+    expect(got.closed).toBe(true);
+  });
+
   test('state constants keep Go\'s numbering and names', () => {
     expect([StateNew, StateActive, StateIdle, StateHijacked, StateClosed]).toEqual([0, 1, 2, 3, 4]);
     expect([0, 1, 2, 3, 4].map((s) => connStateString(s as ConnState))).toEqual(['new', 'active', 'idle', 'hijacked', 'closed']);

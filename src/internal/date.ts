@@ -5,9 +5,11 @@
  */
 
 let cached = '';
+let cachedLine = '';
 
 function expire(): void {
   cached = '';
+  cachedLine = '';
 }
 
 /**
@@ -24,3 +26,19 @@ export function httpDate(): string {
   }
   return cached;
 }
+
+/** The whole `Date: …\r\n` head line, kept as long as {@link httpDate}'s value (one string less per head). */
+export function httpDateLine(): string {
+  if (cachedLine === '') cachedLine = flat('Date: ' + httpDate() + '\r\n');
+  return cachedLine;
+}
+
+/**
+ * `s` made flat: a string built by `+` is a tree of its pieces, which every socket write of it (or of a string
+ * built on it) copies out again; converting it to a number once makes V8 flatten it in place (then fails to parse).
+ */
+export function flat(s: string): string {
+  flatSink = (s as unknown as number) | 0; // kept in a variable, so that the compiler cannot drop the conversion
+  return s;
+}
+let flatSink = 0;

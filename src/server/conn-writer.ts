@@ -7,7 +7,7 @@
 
 import type { Socket } from 'node:net';
 import type { ResponseHead, ResponseSink } from '../response/sink';
-import { httpDate } from '../internal/date';
+import { flat, httpDateLine } from '../internal/date';
 import { whenDrained } from '../internal/drain';
 import { peerGoneError } from '../errors';
 import { hasToken, type Response } from '../response/response';
@@ -174,14 +174,18 @@ export class NativeSink implements ResponseSink {
       dropConnection = true;
       if (st.is11) setConnection = 'close';
     }
-    let s = statusLine(st.is11, h.status);
     const lines = h.lines;
+    if (lines.length === 0) {
+      this.headStr = plainHead(st.is11, h.status, h.date, h.autoContentLength, h.contentType, setConnection, h.chunked);
+      return;
+    }
+    let s = statusLine(st.is11, h.status);
     for (let i = 0; i < lines.length; i += 2) {
       if (dropConnection && lines[i] === 'Connection') continue;
       s += lines[i] + ': ' + lines[i + 1] + CRLF;
     }
     // The automatic lines, after the handler's, always in this order (RSP-12).
-    if (h.date) s += 'Date: ' + httpDate() + CRLF;
+    if (h.date) s += httpDateLine();
     if (h.autoContentLength >= 0) s += 'Content-Length: ' + h.autoContentLength + CRLF;
     if (h.contentType !== null) s += 'Content-Type: ' + h.contentType + CRLF;
     if (setConnection !== '') s += 'Connection: ' + setConnection + CRLF;
@@ -227,31 +231,32 @@ export class NativeSink implements ResponseSink {
   }
 
   end(trailers: string[] | null): void {
-    const run = (): void => {
-      if (this.chunked) {
-        if (trailers === null) {
-          this.out.push(LAST_CHUNK);
-          this.outLen += 5;
-        } else {
-          let s = '0\r\n';
-          for (let i = 0; i < trailers.length; i += 2) s += trailers[i] + ': ' + trailers[i + 1] + CRLF;
-          s += CRLF;
-          this.out.push(Buffer.from(s, 'latin1'));
-          this.outLen += s.length;
-        }
-      }
-      this.ending = true;
-      this.writeOut();
-      const r = this.doneResolve;
-      this.doneResolve = null;
-      r?.();
-    };
     if (this.blocked) {
       this.done = new Promise((resolve) => (this.doneResolve = resolve));
-      this.pendingEnd = run;
+      this.pendingEnd = () => this.endNow(trailers);
       return;
     }
-    run();
+    this.endNow(trailers);
+  }
+
+  private endNow(trailers: string[] | null): void {
+    if (this.chunked) {
+      if (trailers === null) {
+        this.out.push(LAST_CHUNK);
+        this.outLen += 5;
+      } else {
+        let s = '0\r\n';
+        for (let i = 0; i < trailers.length; i += 2) s += trailers[i] + ': ' + trailers[i + 1] + CRLF;
+        s += CRLF;
+        this.out.push(Buffer.from(s, 'latin1'));
+        this.outLen += s.length;
+      }
+    }
+    this.ending = true;
+    this.writeOut();
+    const r = this.doneResolve;
+    this.doneResolve = null;
+    r?.();
   }
 
   /** Writes everything queued; head and a small body go out as one buffer. */
@@ -350,6 +355,41 @@ export class NativeSink implements ResponseSink {
 }
 
 const CRLF_BUF = Buffer.from(CRLF, 'latin1');
+
+// The last head without handler lines, and what it was made of: responses in a row (one route's) mostly share it.
+// It is kept flat, so that a socket write of head and body copies two pieces instead of walking a dozen.
+let lastIs11 = false;
+let lastStatus = 0;
+let lastDate = '';
+let lastLength = -2;
+let lastType: string | null = null;
+let lastConnection = '';
+let lastChunked = false;
+let lastHead = '';
+
+/** A head with only the automatic lines, in their order (RSP-12): the status line, Date, Content-Length… */
+function plainHead(is11: boolean, status: number, date: boolean, length: number, type: string | null, connection: string, chunked: boolean): string {
+  const dateLine = date ? httpDateLine() : '';
+  if (status === lastStatus && length === lastLength && dateLine === lastDate && type === lastType && connection === lastConnection &&
+      chunked === lastChunked && is11 === lastIs11 && lastHead !== '') {
+    return lastHead;
+  }
+  let s = statusLine(is11, status) + dateLine;
+  if (length >= 0) s += 'Content-Length: ' + length + CRLF;
+  if (type !== null) s += 'Content-Type: ' + type + CRLF;
+  if (connection !== '') s += 'Connection: ' + connection + CRLF;
+  if (chunked) s += 'Transfer-Encoding: chunked\r\n';
+  s += CRLF;
+  lastIs11 = is11;
+  lastStatus = status;
+  lastDate = dateLine;
+  lastLength = length;
+  lastType = type;
+  lastConnection = connection;
+  lastChunked = chunked;
+  lastHead = flat(s);
+  return lastHead;
+}
 
 function uncork(s: Socket): void {
   s.uncork();
