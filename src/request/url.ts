@@ -326,8 +326,19 @@ export class URL {
    */
   escapedFor: string | null = null;
   /** @internal The escaped form setPath was given, while `path` is still the one it made from it (`pathOf`). */
-  private escaped = '';
-  private pathOf: string | null = null;
+  escaped = '';
+  /** @internal */
+  pathOf: string | null = null;
+  /**
+   * @internal The request-target an origin-form fast parse cut this URL from (a flat string; slices of it are not:
+   * V8 reads a slice through a call per character), with the offsets of its parts: `escapedFor` is
+   * `src[0, pathEnd)` (`pathEnd` is -1 otherwise), `rawQuery` is `src[pathEnd + 1, src.length)` while it is still
+   * `queryOf`. `clean`: that path has no `//` and no segment starting with a dot (so no `.` or `..` segment).
+   */
+  src = '';
+  pathEnd = -1;
+  clean = false;
+  queryOf: string | null = null;
 
   /** escapedPath returns `rawPath` when it is a valid encoding of `path`, else the default encoding (REQ-12). */
   escapedPath(): string {
@@ -353,6 +364,7 @@ export class URL {
     this.escapedFor = isDefault && p === escaped ? p : null;
     this.pathOf = isDefault ? p : null;
     this.escaped = escaped;
+    this.pathEnd = -1;
   }
   /** query parses `rawQuery`, dropping malformed pairs (Go's `URL.Query`). */
   query(): Values {
@@ -541,12 +553,62 @@ function takeAuthority(u: URL, afterSlashes: string): string {
   return slash === -1 ? '' : afterSlashes.slice(slash);
 }
 
+// Per ASCII byte of a request-target: 0 a byte a path keeps unescaped (its own default encoding, REQ-12), 1 a
+// control byte (REQ-5), 2 anything else in a path (`%`, a byte to escape: the general parse decides).
+const TARGET_CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) TARGET_CLASS[c] = c < 0x20 || c === 0x7f ? 1 : c !== 0x25 && !shouldEscape(c, Mode.Path) ? 0 : 2;
+
+/**
+ * The common request-target, parsed in one pass over it: origin-form whose path is its own default encoding
+ * (no `%`, nothing to escape), then an optional query without control bytes. The URL is what
+ * {@link parseRequestURI} makes of it, with path and query left as slices of the target. Null for anything else
+ * (the general parse decides, and refuses what is invalid).
+ */
+function plainOriginForm(t: string): URL | null {
+  const n = t.length;
+  let clean = true;
+  let i = 1;
+  let prevSlash = true;
+  for (; i < n; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 0x3f) break;
+    if (c >= 0x80 || TARGET_CLASS[c] !== 0) return null;
+    // "//" or a segment starting with a dot: not clean (a conservative test, as isPlainPath's).
+    if (prevSlash && (c === 0x2f || c === 0x2e)) clean = false;
+    prevSlash = c === 0x2f;
+  }
+  const u = new URL();
+  if (i < n) {
+    for (let j = i + 1; j < n; j++) {
+      const c = t.charCodeAt(j);
+      if (c < 0x20 || c === 0x7f) return null;
+    }
+    const q = i + 1 === n ? '' : t.slice(i + 1);
+    u.rawQuery = q;
+    u.forceQuery = q === '';
+    u.queryOf = q;
+  }
+  const p = i === n ? t : t.slice(0, i);
+  u.path = p;
+  u.escapedFor = p;
+  u.pathOf = p;
+  u.escaped = p;
+  u.src = t;
+  u.pathEnd = i;
+  u.clean = clean;
+  return u;
+}
+
 /**
  * @internal The request-target of a request line as a server reads it, or null where Go answers 400 (SRV-63):
  * control bytes refused, a CONNECT authority-form target (`host:port`, REQ-17) parsed as a host, anything else by
  * {@link parseRequestURI}. `target` is text (the carrier decodes the request line's bytes, src/internal/text.ts).
  */
 export function parseRequestTarget(method: string, target: string): URL | null {
+  if (target.charCodeAt(0) === 0x2f) {
+    const u = plainOriginForm(target);
+    if (u !== null) return u;
+  }
   // Origin-form, absolute-form, `*`, or authority-form for CONNECT; control bytes are refused (REQ-5).
   if (hasCTL(target)) return null;
   const authorityForm = method === 'CONNECT' && !target.startsWith('/');

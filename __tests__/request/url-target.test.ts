@@ -1,0 +1,61 @@
+/**
+ * parseRequestTarget's one-pass parse of the common target (origin-form, a path that is its own default encoding,
+ * an optional query) gives the URL the general parse (parseRequestURI, REQ-10…REQ-13) gives, and refuses what it
+ * refuses (control bytes, REQ-5); its offsets into the target describe the same path and query.
+ */
+
+import fc from 'fast-check';
+import { parseRequestTarget, parseRequestURI, type URL } from '../../src/request/url';
+
+function fields(u: URL): object {
+  return {
+    scheme: u.scheme, opaque: u.opaque, user: u.user, host: u.host, path: u.path, rawPath: u.rawPath,
+    forceQuery: u.forceQuery, rawQuery: u.rawQuery, escapedPath: u.escapedPath(), requestURI: u.requestURI(), string: u.string(),
+  };
+}
+
+function general(target: string): object | null {
+  if (/[\x00-\x1f\x7f]/.test(target)) return null;
+  try {
+    return fields(parseRequestURI(target));
+  } catch {
+    return null;
+  }
+}
+
+// Bytes that exercise every branch: plain path bytes, bytes to escape, `%` escapes, dots, slashes, `?`, `#`,
+// control bytes, non-ASCII text.
+const piece = fc.constantFrom('/', '/', 'a', 'Z', '9', '-', '.', '..', '_', '~', '$', '&', '+', ',', ':', ';', '=', '@', '?', '??', '#', '!', '*', "'", '(', '%41', '%2F', '%zz', '%', ' ', '\t', '\x7f', '\x00', 'é', '\udc80', '[', '|', '"');
+const target = fc.array(piece, { maxLength: 14 }).map((xs) => '/' + xs.join(''));
+
+test('the fast parse agrees with the general parse', () => {
+  fc.assert(
+    fc.property(target, (t) => {
+      const u = parseRequestTarget('GET', t);
+      expect(u === null ? null : fields(u)).toEqual(general(t));
+      if (u !== null && u.pathEnd >= 0) {
+        // The offsets describe the path and query the URL holds.
+        expect(u.src.slice(0, u.pathEnd)).toBe(u.path);
+        expect(u.escapedFor).toBe(u.path);
+        if (u.queryOf !== null) expect(u.src.slice(u.pathEnd + 1)).toBe(u.rawQuery);
+        expect(u.clean).toBe(!/\/[/.]/.test(u.path));
+      }
+    }),
+    { numRuns: 5000 },
+  );
+});
+
+test('the fast parse takes the common target and leaves the rest to the general parse', () => {
+  const u = parseRequestTarget('GET', '/repos/o1/r1/issues?page=2&per_page=30')!;
+  expect(u.pathEnd).toBe('/repos/o1/r1/issues'.length);
+  expect(u.path).toBe('/repos/o1/r1/issues');
+  expect(u.rawQuery).toBe('page=2&per_page=30');
+  expect(u.clean).toBe(true);
+  expect(parseRequestTarget('GET', '/a/./b')!.clean).toBe(false);
+  expect(parseRequestTarget('GET', '/a?')!.forceQuery).toBe(true);
+  expect(parseRequestTarget('GET', '/caf%C3%A9')!.pathEnd).toBe(-1);
+  expect(parseRequestTarget('GET', '/a?b\x01')).toBeNull();
+  // A path set later is not described by the offsets any more.
+  u.setPath('/x');
+  expect(u.pathEnd).toBe(-1);
+});
