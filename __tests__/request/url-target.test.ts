@@ -5,7 +5,7 @@
  */
 
 import fc from 'fast-check';
-import { parseRequestTarget, parseRequestURI, type URL } from '../../src/request/url';
+import { parseQuery, parseRequestTarget, parseRequestURI, type URL } from '../../src/request/url';
 
 function fields(u: URL): object {
   return {
@@ -58,4 +58,28 @@ test('the fast parse takes the common target and leaves the rest to the general 
   // A path set later is not described by the offsets any more.
   u.setPath('/x');
   expect(u.pathEnd).toBe(-1);
+});
+
+test('query() read from the target agrees with parseQuery of rawQuery', () => {
+  const q = fc.array(fc.constantFrom('a', 'b', '=', '&', '&&', '%41', '%', '+', ';', 'é', '?'), { maxLength: 12 }).map((xs) => xs.join(''));
+  fc.assert(
+    fc.property(q, (query) => {
+      const u = parseRequestTarget('GET', '/p?' + query)!;
+      expect(u.pathEnd).toBe(2);
+      const want = parseQuery(query).values;
+      // get and has before anything else is asked (the pairs the parse left), then everything.
+      const got = u.query();
+      for (const k of ['a', 'b', 'ab', '', 'A']) expect([got.get(k), got.has(k)]).toEqual([want.get(k), want.has(k)]);
+      expect([...got]).toEqual([...want]);
+      expect(got.get('a')).toBe(want.get('a'));
+      const more = u.query();
+      more.add('a', 'x');
+      expect(more.values('a')).toEqual([...want.values('a'), 'x']);
+    }),
+    { numRuns: 3000 },
+  );
+  // A query changed later is parsed as it now is.
+  const u = parseRequestTarget('GET', '/p?a=1')!;
+  u.rawQuery = 'b=2';
+  expect([...u.query()]).toEqual([['b', ['2']]]);
 });

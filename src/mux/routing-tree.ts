@@ -114,42 +114,62 @@ export class RoutingNode {
    * `values`. Host-specific patterns first (MUX-31), then host-less ones.
    */
   match(host: string, method: string, path: string, values: string[], pct = path.indexOf('%') !== -1): RoutingNode | null {
+    const n = this.find(host, method, path, path.length, pct);
+    for (let i = 0; i < walk.n; i++) values.push(walk.values[i]);
+    return n;
+  }
+
+  /**
+   * {@link RoutingNode.match} on the path `s[0, end)`, leaving the wildcard values in `walk.values[0, walk.n)`;
+   * `walk.unclean` tells whether the walk met an empty, `.` or `..` segment. `s` may go on past `end` (the mux
+   * walks a request's path inside its target, whose characters V8 reads faster than a slice's).
+   */
+  find(host: string, method: string, s: string, end: number, pct: boolean): RoutingNode | null {
+    walk.n = 0;
+    walk.unclean = false;
     if (host !== '') {
       const h = this.children === null ? undefined : this.children.get(host);
       if (h !== undefined) {
-        const n = h.matchMethod(method, path, pct, values);
+        const n = h.matchMethod(method, s, end, pct);
         if (n !== null) return n;
-        values.length = 0;
+        walk.n = 0;
       }
     }
-    return this.emptyChild === null ? null : this.emptyChild.matchMethod(method, path, pct, values);
+    return this.emptyChild === null ? null : this.emptyChild.matchMethod(method, s, end, pct);
+  }
+
+  /** The child for a method: compared in place, as a method is most often one of the few strings the parser shares. */
+  private methodChild(method: string): RoutingNode | null {
+    const keys = this.keys;
+    for (let k = 0; k < keys.length; k++) if (keys[k] === method) return this.nodes[k];
+    return null;
   }
 
   /** Within one host: the method's own patterns, then GET's for HEAD (MUX-56), then method-less ones. */
-  private matchMethod(method: string, path: string, pct: boolean, values: string[]): RoutingNode | null {
-    const m = this.children === null ? undefined : this.children.get(method);
-    if (m !== undefined) {
+  private matchMethod(method: string, s: string, end: number, pct: boolean): RoutingNode | null {
+    const m = this.methodChild(method);
+    if (m !== null) {
       if (!pct && m.statics !== null) {
-        const hit = m.statics.get(path);
+        const hit = m.statics.get(end === s.length ? s : s.slice(0, end));
         if (hit !== undefined) return hit;
       }
-      const n = matchPath(m, path, 0, pct, values);
+      const n = matchPath(m, s, 0, end, pct);
       if (n !== null) return n;
     }
-    if (method === 'HEAD' && this.children !== null) {
-      const g = this.children.get('GET');
-      if (g !== undefined) {
-        const n = matchPath(g, path, 0, pct, values);
+    if (method === 'HEAD') {
+      const g = this.methodChild('GET');
+      if (g !== null) {
+        const n = matchPath(g, s, 0, end, pct);
         if (n !== null) return n;
       }
     }
     const any = this.emptyChild;
     if (any === null) return null;
     if (!pct && any.statics !== null) {
-      const hit = any.statics.get(path);
+      const hit = any.statics.get(end === s.length ? s : s.slice(0, end));
       if (hit !== undefined) return hit;
     }
-    return matchPath(any, path, 0, pct, values);
+    return matchPath(any, s, 0, end, pct);
   }
 
   /** Adds to `out` every method whose patterns match the path, on the host's patterns and the host-less ones (MUX-57). */
@@ -161,11 +181,10 @@ export class RoutingNode {
 
   private methodsMatching(path: string, out: Set<string>): void {
     if (this.children === null) return;
-    const scratch: string[] = [];
     const pct = path.indexOf('%') !== -1;
     for (const [method, n] of this.children) {
-      scratch.length = 0;
-      if (matchPath(n, path, 0, pct, scratch) !== null) out.add(method);
+      walk.n = 0;
+      if (matchPath(n, path, 0, path.length, pct) !== null) out.add(method);
     }
   }
 }
@@ -191,16 +210,13 @@ function staticPath(p: Pattern): string | null {
 }
 
 /**
- * Set by a walk that met an empty, `.` or `..` segment. The mux's fast path walks a path it has not cleaned and
- * relies on this: every segment before a final multi wildcard is visited on the way to a match, so a walk that
- * matched without setting it saw a clean path up to there.
+ * The state of the last walk, in one object with a fixed shape (cheaper to write than module bindings). `values`
+ * holds the wildcard values of the match in `[0, n)`. `unclean` is set by a walk that met an empty, `.` or `..`
+ * segment: the mux's fast path walks a path it has not cleaned and relies on it, since every segment before a
+ * final multi wildcard is visited on the way to a match, so a walk that matched without setting it saw a clean
+ * path up to there.
  */
-export let sawUnclean = false;
-
-/** Clears {@link sawUnclean} before a walk. */
-export function resetUnclean(): void {
-  sawUnclean = false;
-}
+export const walk = { values: [''] as string[], n: 0, unclean: false };
 
 /** The literal child for the segment path[start:end] (no escapes in it), compared in place when there are few. */
 function literalChild(n: RoutingNode, path: string, start: number, end: number): RoutingNode | null {
@@ -224,26 +240,26 @@ function literalChild(n: RoutingNode, path: string, start: number, end: number):
 }
 
 /**
- * Matches `path` from offset `i` (a '/' or the end) below node `n`; `pct` tells whether the path has escapes at
- * all. Segments are decoded one at a time, so `%2F` never splits a segment (MUX-42, MUX-53).
+ * Matches the path `path[0, end)` from offset `i` (a '/' or the end) below node `n`; `pct` tells whether the path
+ * has escapes at all. Segments are decoded one at a time, so `%2F` never splits a segment (MUX-42, MUX-53).
  */
-function matchPath(n: RoutingNode, path: string, i: number, pct: boolean, values: string[]): RoutingNode | null {
-  if (i >= path.length) return n.pattern !== null ? n : null;
+function matchPath(n: RoutingNode, path: string, i: number, end: number, pct: boolean): RoutingNode | null {
+  if (i >= end) return n.pattern !== null ? n : null;
   let next: number;
   let seg: string | null = null;
   let lit: RoutingNode | null;
-  if (i === path.length - 1) {
+  if (i === end - 1) {
     // A final "/": the key of `{$}` (MUX-54); single wildcards never take it (MUX-52).
-    next = path.length;
+    next = end;
     lit = n.children === null ? null : (n.children.get('/') ?? null);
   } else {
     next = path.indexOf('/', i + 1);
-    if (next < 0) next = path.length;
+    if (next < 0 || next > end) next = end;
     if (path.charCodeAt(i + 1) === 0x2e && (next === i + 2 || (next === i + 3 && path.charCodeAt(i + 2) === 0x2e))) {
-      sawUnclean = true;
+      walk.unclean = true;
     }
     if (next === i + 1) {
-      sawUnclean = true;
+      walk.unclean = true;
       lit = n.emptyChild; // an empty segment finds the wildcard child by its key "" (unclean CONNECT paths)
       seg = '';
     } else if (pct) {
@@ -254,24 +270,26 @@ function matchPath(n: RoutingNode, path: string, i: number, pct: boolean, values
     }
   }
   if (lit !== null) {
-    const r = matchPath(lit, path, next, pct, values);
+    const r = matchPath(lit, path, next, end, pct);
     if (r !== null) return r;
   }
   // The final "/" never goes to a single wildcard, nor does a segment that decodes to "/" (Go compares the decoded
   // segment with "/", so `%2F` alone reaches `{$}` but no `{x}`).
-  if (i !== path.length - 1 && seg !== '/') {
+  if (i !== end - 1 && seg !== '/') {
     const w = n.emptyChild;
     if (w !== null) {
-      values.push(seg ?? path.slice(i + 1, next));
-      const r = matchPath(w, path, next, pct, values);
+      const k = walk.n;
+      walk.values[k] = seg ?? path.slice(i + 1, next);
+      walk.n = k + 1;
+      const r = matchPath(w, path, next, end, pct);
       if (r !== null) return r;
-      values.pop(); // the branch failed without leaving values of its own
+      walk.n = k; // the branch failed: drop its value and any it left
     }
   }
   const m = n.multiChild;
   if (m !== null) {
     // A named multi takes the decoded rest after the slash; the anonymous one of a trailing slash takes nothing.
-    if (m.pattern!.last.s !== '') values.push(unescapeSegment(path.slice(i + 1)));
+    if (m.pattern!.last.s !== '') walk.values[walk.n++] = unescapeSegment(path.slice(i + 1, end));
     return m;
   }
   return null;

@@ -16,7 +16,7 @@ import { conflicts, describeConflict, goQuote, parsePattern, type Pattern } from
 import { redirectHandler } from '../handlers/redirect';
 import type { Request } from '../request/request';
 import { RoutingIndex } from './routing-index';
-import { RoutingNode, resetUnclean, sawUnclean, type MuxMatch } from './routing-tree';
+import { RoutingNode, walk, type MuxMatch } from './routing-tree';
 
 export type { MuxMatch };
 import { binaryOf, textOf } from '../internal/text';
@@ -232,6 +232,70 @@ export class ServeMux implements Handler {
 
   /** @internal Looks `r` up without serving it. */
   match(r: Request): MuxMatch {
+    const n = this.route(r);
+    if (!(n instanceof RoutingNode)) return n;
+    const p = n.pattern!;
+    if (p.names.length === 0) return (n.found ??= { kind: 'found', handler: n.handler!, pattern: p.str, names: EMPTY_NAMES, values: NO_VALUES });
+    return { kind: 'found', handler: n.handler!, pattern: p.str, names: p.names, values: this.values(p) };
+  }
+
+  /** Whether the values of the last {@link ServeMux.route} are bytes still to be made text. */
+  private text = true;
+
+  /**
+   * The leaf that serves `r`, its wildcard values left in `walk` (read them with {@link ServeMux.values} before
+   * the next walk); or what the mux answers itself (a redirect, 404, 405).
+   */
+  private route(r: Request): RoutingNode | MuxMatch {
+    const u = r.url;
+    const method = r.method;
+    if (method !== 'CONNECT' && u.pathEnd >= 0 && u.path === u.escapedFor && u.rawPath === '') {
+      // The common case: the path is its own escaped form without escapes, the start of the flat target it was
+      // cut from. Walk it there before knowing it is clean; the walk reports unclean segments on its way, and a
+      // match without a multi wildcard visited every segment. Without host patterns the host cannot change the
+      // outcome: skip splitting it.
+      const host = this.tree.children === null ? '' : binaryOf(stripHostPort(r.host));
+      const n = this.tree.find(host, method, u.src, u.pathEnd, false);
+      if (n !== null && !walk.unclean) {
+        if (!n.pattern!.last.multi) {
+          this.text = false; // ASCII without escapes: the values are their own text
+          return n;
+        }
+        if (u.clean) {
+          // A multi wildcard took the rest, clean too; Go still redirects when the path with a slash appended
+          // would match exactly (MUX-61), which takes another walk: the values are kept aside meanwhile.
+          const k = walk.n;
+          const saved = scratch;
+          for (let i = 0; i < k; i++) saved[i] = walk.values[i];
+          const to = this.slashRedirect(host, method, u.path, n, u);
+          if (to !== null) return to;
+          for (let i = 0; i < k; i++) walk.values[i] = saved[i];
+          walk.n = k;
+          this.text = false;
+          return n;
+        }
+      }
+    }
+    this.text = true;
+    return this.routeSlow(r);
+  }
+
+  /** The wildcard values of the last match of `p`, as a handler reads them. */
+  private values(p: Pattern): string[] {
+    const k = walk.n;
+    const vs = walk.values;
+    const v: string[] = new Array<string>(k);
+    // The tree matched bytes; a handler gets text (an ASCII value is its own text).
+    if (this.text) for (let i = 0; i < k; i++) v[i] = textOf(vs[i]);
+    else for (let i = 0; i < k; i++) v[i] = vs[i];
+    // An empty segment of an unclean CONNECT path, or a pattern's empty literal segment, reaches a wildcard
+    // without giving it a value, as in Go, whose values are positional too; where Go's PathValue would then index
+    // past its values and panic, the missing ones are "" (docs/differences.md).
+    while (v.length < p.names.length) v.push('');
+    return v;
+  }
+
+  private routeSlow(r: Request): RoutingNode | MuxMatch {
     const u = r.url;
     const method = r.method;
     let escaped: string;
@@ -249,18 +313,15 @@ export class ServeMux implements Handler {
       if (to !== null) return to;
       n = this.tree.match(binaryOf(r.host), method, path, values);
     } else {
-      // Without host patterns the host cannot change the outcome: skip splitting it.
       host = this.tree.children === null ? '' : binaryOf(stripHostPort(r.host));
       const p = u.path;
       let plain = false;
       if (u.rawPath === '' && p === u.escapedFor && p.charCodeAt(0) === 0x2f) {
-        // The common case: the path is its own escaped form without escapes. Walk it before knowing it is clean;
-        // the walk reports unclean segments on its way, and a multi wildcard's remainder is checked after.
-        resetUnclean();
+        // The path is its own escaped form without escapes. Walk it before knowing it is clean; the walk reports
+        // unclean segments on its way, and a multi wildcard's remainder is checked after.
         n = this.tree.match(host, method, p, values, false);
         // A failed walk may have stopped early, so a miss or a multi's remainder needs the full check.
-        plain = !sawUnclean && ((n !== null && !n.pattern!.last.multi) || isPlainPath(p, true));
-        if (plain && n !== null && !n.pattern!.last.multi) return this.found(n, values);
+        plain = !walk.unclean && ((n !== null && !n.pattern!.last.multi) || isPlainPath(p, true));
         if (!plain && values.length !== 0) values.length = 0;
       }
       if (plain) {
@@ -280,20 +341,10 @@ export class ServeMux implements Handler {
       }
     }
     if (n === null) return this.miss(host, path);
-    return this.found(n, values);
-  }
-
-  private found(n: RoutingNode, values: string[]): MuxMatch {
-    const p = n.pattern!;
-    if (p.names.length === 0) return (n.found ??= { kind: 'found', handler: n.handler!, pattern: p.str, names: EMPTY_NAMES, values: NO_VALUES });
-    // The tree matched bytes; a handler gets text (an ASCII value is its own text).
-    const v = values.slice();
-    for (let i = 0; i < v.length; i++) v[i] = textOf(v[i]);
-    // An empty segment of an unclean CONNECT path, or a pattern's empty literal segment, reaches a wildcard
-    // without giving it a value, as in Go, whose values are positional too; where Go's PathValue would then index
-    // past its values and panic, the missing ones are "" (docs/differences.md).
-    while (v.length < p.names.length) v.push('');
-    return { kind: 'found', handler: n.handler!, pattern: p.str, names: p.names, values: v };
+    // The values of the walk that found n, back where values are read from (later walks overwrote them).
+    for (let i = 0; i < values.length; i++) walk.values[i] = values[i];
+    walk.n = values.length;
+    return n;
   }
 
   /** MUX-61…MUX-63: a path that is not matched exactly, but is with a slash appended, is redirected there. */
@@ -342,7 +393,19 @@ export class ServeMux implements Handler {
       w.writeHeader(400);
       return;
     }
-    return this.serveMatch(w, r, this.match(r));
+    const n = this.route(r);
+    if (!(n instanceof RoutingNode)) return this.serveMatch(w, r, n);
+    // Found: the pattern and its values straight onto the request (MUX-80), without a match object.
+    const p = n.pattern!;
+    r.pattern = p.str;
+    if (p.names.length === 0) {
+      r.patNames = EMPTY_NAMES;
+      r.matches = NO_VALUES;
+    } else {
+      r.patNames = p.names;
+      r.matches = this.values(p);
+    }
+    return n.handler!.serveHTTP(w, r);
   }
 }
 
