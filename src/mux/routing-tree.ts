@@ -46,12 +46,6 @@ export class RoutingNode {
   emptyChild: RoutingNode | null = null;
   /** The child ending in a multi wildcard (`{x...}` or a trailing slash). */
   multiChild: RoutingNode | null = null;
-  /**
-   * On a method node: the leaves of its all-literal patterns by path. Such a pattern is the most specific of its
-   * method group for its one path, so a hit needs no walk (only for request paths without escapes).
-   */
-  statics: Map<string, RoutingNode> | null = null;
-
   child(key: string): RoutingNode | null {
     if (key === '') return this.emptyChild;
     return this.children === null ? null : (this.children.get(key) ?? null);
@@ -94,8 +88,7 @@ export class RoutingNode {
 
   /** Adds a pattern that the caller has checked for conflicts. */
   add(p: Pattern, h: Handler): void {
-    const methodNode = this.addChild(p.host).addChild(p.method);
-    let n = methodNode;
+    let n = this.addChild(p.host).addChild(p.method);
     for (const seg of p.segments) {
       if (seg.multi) {
         n = n.multiChild = new RoutingNode();
@@ -105,8 +98,6 @@ export class RoutingNode {
     }
     n.pattern = p;
     n.handler = h;
-    const key = staticPath(p);
-    if (key !== null) (methodNode.statics ??= new Map()).set(key, n);
   }
 
   /**
@@ -149,10 +140,6 @@ export class RoutingNode {
   private matchMethod(method: string, s: string, end: number, pct: boolean): RoutingNode | null {
     const m = this.methodChild(method);
     if (m !== null) {
-      if (!pct && m.statics !== null) {
-        const hit = m.statics.get(end === s.length ? s : s.slice(0, end));
-        if (hit !== undefined) return hit;
-      }
       const n = matchPath(m, s, 0, end, pct);
       if (n !== null) return n;
     }
@@ -165,10 +152,6 @@ export class RoutingNode {
     }
     const any = this.emptyChild;
     if (any === null) return null;
-    if (!pct && any.statics !== null) {
-      const hit = any.statics.get(end === s.length ? s : s.slice(0, end));
-      if (hit !== undefined) return hit;
-    }
     return matchPath(any, s, 0, end, pct);
   }
 
@@ -187,26 +170,6 @@ export class RoutingNode {
       if (matchPath(n, path, 0, path.length, pct) !== null) out.add(method);
     }
   }
-}
-
-/**
- * The one request path an all-literal pattern matches, as an escape-free path, or null when the pattern has a
- * wildcard, an empty segment (which the tree files under the wildcard key) or a decoded "/" inside a segment.
- * A final segment "/" is `{$}` (or a literal `%2F` there, which the tree files under the same key and so matches
- * the same paths, as in Go); a literal `%2F` before the end only matches a request segment that decodes to "/",
- * and such a path has an escape.
- */
-function staticPath(p: Pattern): string | null {
-  let key = '';
-  const segs = p.segments;
-  for (let i = 0; i < segs.length; i++) {
-    const seg = segs[i];
-    if (seg.wild || seg.s === '') return null;
-    if (seg.s === '/') return i === segs.length - 1 ? key + '/' : null;
-    if (seg.s.includes('/') || seg.s.includes('%') || seg.s === '.' || seg.s === '..') return null;
-    key += '/' + seg.s;
-  }
-  return key;
 }
 
 /**
