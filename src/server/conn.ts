@@ -275,13 +275,21 @@ export class Conn {
   /**
    * Serves the connection until it closes or is hijacked. Between requests the run does not wait on a promise:
    * it parks (returns), and the next bytes, the end of input or the idle deadline start it again, synchronously
-   * from that event (`resumed`), as node:http's parser runs from its socket's data event.
+   * from that event (`resume`), as node:http's parser runs from its socket's data event. A request whose head is
+   * buffered and whose handler returns synchronously is served without any promise; only a step that must wait
+   * (a head in pieces, an async handler, a slow body, a full socket) hands the loop to an async continuation.
    */
-  async serve(resumed = false): Promise<void> {
+  serve(): void {
+    this.run(true, false);
+  }
+
+  private run(first: boolean, resumed: boolean): void {
     let parked = false;
+    // An awaited step owns the connection from there: it goes on with the loop, or ends it.
+    let handedOver = false;
     try {
       const srv = this.server;
-      for (let first = !resumed; ; first = false) {
+      for (; ; first = false) {
         if (!first) {
           // Wait for the next request's first bytes under the idle timeout (SRV-53 steps 14–16, SRV-54); a run
           // resumed after parking keeps the deadline it parked with.
@@ -303,49 +311,90 @@ export class Conn {
         const start = hdrTO > 0 || srv.readTimeout > 0 ? Date.now() : 0;
         this.setReadDeadline(hdrTO > 0 ? start + hdrTO : 0);
         const headStart = this.pos;
-        const got = this.bufferedHead() ?? (await this.readHead());
-        const readAny = this.pos > headStart || got !== null;
-        if (srv.writeTimeout > 0) this.armWriteTimeout(srv.writeTimeout); // once a head was read, good or bad (SRV-9)
-        if (got === null) return; // silent close (SRV-69)
-        if (readAny) this.setState(StateActive); // even for a request that turns out malformed (SRV-42)
-        if (Buffer.isBuffer(got)) {
-          this.socket.write(got);
-          if (got === reply431) await this.closeWriteAndWait(); // half-close, linger, close (SRV-60)
+        const got = this.bufferedHead();
+        const next = got !== undefined ? this.afterHead(got, headStart, start) : this.readHead().then((h) => this.afterHead(h, headStart, start));
+        if (next === false) return;
+        if (next !== true) {
+          handedOver = true;
+          void this.continueAfter(next);
           return;
         }
-        const rr = readRequest(got);
-        if (!rr.ok) {
-          this.socket.write(rr.reply);
-          return;
-        }
-        this.lastMethod = rr.req.method;
-        this.setReadDeadline(srv.readTimeout > 0 ? start + srv.readTimeout : 0);
-        const served = this.serveRequest(rr.req, rr.framing, rr);
-        const keepGoing = typeof served === 'boolean' ? served : await served;
-        if (!keepGoing) return;
-        // A client that pipelines without reading: no next request while more than UNSENT_BOUND of replies is
-        // unsent, as Go's blocked write holds its connection (SRV-112).
-        if (this.socket.writableLength > UNSENT_BOUND && this.socket.writableNeedDrain && !(await this.drained())) return;
-        this.setState(StateIdle); // the response is out and the connection will be reused (SRV-43)
-        if (!srv.keepAlivesEnabled()) return;
       }
     } catch (err) {
-      this.server.logf(`http: internal error serving ${this.remoteAddr}: ${String((err as Error)?.stack ?? err)}`);
+      this.internalError(err);
     } finally {
-      if (!parked) {
-        this.clearTimers();
-        if (!this.hijacked) {
-          // Closed, forgotten, then reported: the sequences of SRV-45, SRV-46.
-          this.closeSocket();
-          this.cancelConnIfGone();
-          this.server.untrack(this);
-          this.server.setState(this, StateClosed);
-        }
-      }
+      if (!parked && !handedOver) this.finishConn();
     }
   }
 
-  private readonly resume = (): void => void this.serve(true);
+  /** The loop after a step that had to wait: the next request, or the end of the connection. */
+  private async continueAfter(step: Promise<boolean>): Promise<void> {
+    let go = false;
+    try {
+      go = await step;
+    } catch (err) {
+      this.internalError(err);
+    }
+    if (go) this.run(false, false);
+    else this.finishConn();
+  }
+
+  /**
+   * One request from its head on: whether the connection goes on to the next request, or a promise of it when a
+   * step had to wait.
+   */
+  private afterHead(got: RequestHead | Buffer | null, headStart: number, start: number): boolean | Promise<boolean> {
+    const srv = this.server;
+    const readAny = this.pos > headStart || got !== null;
+    if (srv.writeTimeout > 0) this.armWriteTimeout(srv.writeTimeout); // once a head was read, good or bad (SRV-9)
+    if (got === null) return false; // silent close (SRV-69)
+    if (readAny) this.setState(StateActive); // even for a request that turns out malformed (SRV-42)
+    if (Buffer.isBuffer(got)) {
+      this.socket.write(got);
+      if (got === reply431) return this.closeWriteAndWait().then(() => false); // half-close, linger, close (SRV-60)
+      return false;
+    }
+    const rr = readRequest(got);
+    if (!rr.ok) {
+      this.socket.write(rr.reply);
+      return false;
+    }
+    this.lastMethod = rr.req.method;
+    this.setReadDeadline(srv.readTimeout > 0 ? start + srv.readTimeout : 0);
+    const served = this.serveRequest(rr.req, rr.framing, rr);
+    return typeof served === 'boolean' ? this.afterServed(served) : served.then((keep) => this.afterServed(keep));
+  }
+
+  private afterServed(keepGoing: boolean): boolean | Promise<boolean> {
+    if (!keepGoing) return false;
+    // A client that pipelines without reading: no next request while more than UNSENT_BOUND of replies is
+    // unsent, as Go's blocked write holds its connection (SRV-112).
+    if (this.socket.writableLength > UNSENT_BOUND && this.socket.writableNeedDrain) {
+      return this.drained().then((ok) => ok && this.idleAgain());
+    }
+    return this.idleAgain();
+  }
+
+  private idleAgain(): boolean {
+    this.setState(StateIdle); // the response is out and the connection will be reused (SRV-43)
+    return this.server.keepAlivesEnabled();
+  }
+
+  private internalError(err: unknown): void {
+    this.server.logf(`http: internal error serving ${this.remoteAddr}: ${String((err as Error)?.stack ?? err)}`);
+  }
+
+  private finishConn(): void {
+    this.clearTimers();
+    if (this.hijacked) return;
+    // Closed, forgotten, then reported: the sequences of SRV-45, SRV-46.
+    this.closeSocket();
+    this.cancelConnIfGone();
+    this.server.untrack(this);
+    this.server.setState(this, StateClosed);
+  }
+
+  private readonly resume = (): void => this.run(false, true);
 
   /**
    * Arranges for {@link Conn.resume} to run when input arrives, the input ends or the read deadline passes;
