@@ -374,6 +374,21 @@ describe('Server', () => {
     expect(got.closed).toBe(true);
   });
 
+  // A head without the fields the server reads itself leaves its header map to be made on the handler's first use:
+  // the same map, in the same order, shared with a copy (REQ-32, REQ-21).
+  test('REQ-32: a header map made on first use holds every field in order, Host apart, shared with withContext copies', async () => {
+    const r = await start((w, req) => {
+      const copy = req.withContext(background());
+      w.write(JSON.stringify({ h: req.header, same: copy.header === req.header, host: req.host }));
+    });
+    const got = await raw(r.port, 'GET / HTTP/1.1\r\nAccept: a\r\nX-A: 1\r\nHost: h\r\nx-a: 2\r\nUser-Agent: u\r\nConnection: close\r\n\r\n').finally(() => r.srv.close());
+    const body = got.text.slice(got.text.indexOf('\r\n\r\n') + 4);
+    expect(JSON.parse(body)).toEqual({ h: { Accept: ['a'], 'X-A': ['1', '2'], 'User-Agent': ['u'], Connection: ['close'] }, same: true, host: 'h' });
+    const r2 = await start((w, req) => void w.write(JSON.stringify([req.withContext(background()).header === req.header, req.header])));
+    const got2 = await raw(r2.port, 'GET / HTTP/1.1\r\nAccept: a\r\nHost: h\r\nX-A: 1\r\nx-a: 2\r\n\r\n').finally(() => r2.srv.close());
+    expect(JSON.parse(got2.text.slice(got2.text.indexOf('\r\n\r\n') + 4))).toEqual([true, { Accept: ['a'], 'X-A': ['1', '2'] }]);
+  });
+
   test('state constants keep Go\'s numbering and names', () => {
     expect([StateNew, StateActive, StateIdle, StateHijacked, StateClosed]).toEqual([0, 1, 2, 3, 4]);
     expect([0, 1, 2, 3, 4].map((s) => connStateString(s as ConnState))).toEqual(['new', 'active', 'idle', 'hijacked', 'closed']);

@@ -18,8 +18,17 @@ export interface RequestHead {
   proto: string;
   protoMajor: number;
   protoMinor: number;
-  /** The fields, canonical keys, without Host. */
-  header: Header;
+  /** The fields, canonical keys, without Host (made on first use from {@link RequestHead.fields}). */
+  readonly header: Header;
+  /** The fields in order, canonical key then value, without Host; null when there are none. */
+  readonly fields: string[] | null;
+  /**
+   * A field the server reads before the handler is present (Pragma, Connection, Transfer-Encoding, Content-Length,
+   * Trailer, Expect): when false, none of them is, and the header map can wait until the handler asks for it.
+   */
+  readonly special: boolean;
+  /** A new header map of the fields (what `header` is made from). */
+  build(): Header;
   /** The Host field's values, kept out of `header` (a request's Host moves to `r.host`, REQ-21); null when none. */
   hosts: string[] | null;
   /** A field name contains a space: accepted by the reader, refused by the server (SRV-67). */
@@ -173,8 +182,8 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
     minor = proto.charCodeAt(7) - 0x30;
     if (major < 0 || major > 9 || minor < 0 || minor > 9) return null;
   }
-  const header = new Header();
-  const m = header.m;
+  let fields: string[] | null = null;
+  let special = false;
   let hosts: string[] | null = null;
   let badName = false;
   let i = next;
@@ -239,7 +248,10 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
       const known = intern(KEYS, buf, lineStart, colon, true);
       if (known !== null) {
         if (known === 'Host') (hosts ??= []).push(valStr);
-        else addField(m, known, valStr);
+        else {
+          (fields ??= []).push(known, valStr);
+          if (!special) special = isSpecial(known);
+        }
         i = next;
         continue;
       }
@@ -257,10 +269,13 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
     // Stored under the canonical key; repeated fields gather their values in order (REQ-32).
     const key = hasSpace ? keyStr : canonicalHeaderKey(keyStr);
     if (key === 'Host') (hosts ??= []).push(valStr);
-    else addField(m, key, valStr);
+    else {
+      (fields ??= []).push(key, valStr);
+      if (!special) special = isSpecial(key);
+    }
     i = next;
   }
-  return new ParsedHead(method, target, proto, major, minor, header, hosts, badName);
+  return new ParsedHead(method, target, proto, major, minor, fields, special, hosts, badName);
 }
 
 /**
@@ -278,24 +293,44 @@ export function validFieldLine(buf: Buffer, a: number, b: number): boolean {
   return true;
 }
 
+// The fields the server itself reads before the handler runs (read-request.ts, transfer.ts).
+function isSpecial(key: string): boolean {
+  return key === 'Content-Length' || key === 'Transfer-Encoding' || key === 'Connection' || key === 'Expect' ||
+    key === 'Pragma' || key === 'Trailer';
+}
+
 // A class rather than an object literal, so that V8 never pretenures the allocation site (see conn.ts RequestState).
 class ParsedHead implements RequestHead {
+  private hdr: Header | null = null;
   constructor(
     readonly method: string,
     readonly target: string,
     readonly proto: string,
     readonly protoMajor: number,
     readonly protoMinor: number,
-    readonly header: Header,
+    readonly fields: string[] | null,
+    readonly special: boolean,
     readonly hosts: string[] | null,
     readonly badName: boolean,
   ) {}
-}
 
-function addField(m: Map<string, string[]>, key: string, value: string): void {
-  const vs = m.get(key);
-  if (vs === undefined) m.set(key, [value]);
-  else vs.push(value);
+  get header(): Header {
+    return (this.hdr ??= this.build());
+  }
+
+  /** A new map of the fields; repeated fields gather their values in order (REQ-32). */
+  build(): Header {
+    const h = new Header();
+    const f = this.fields;
+    if (f === null) return h;
+    const m = h.m;
+    for (let i = 0; i < f.length; i += 2) {
+      const vs = m.get(f[i]);
+      if (vs === undefined) m.set(f[i], [f[i + 1]]);
+      else vs.push(f[i + 1]);
+    }
+    return h;
+  }
 }
 
 // buf[a,b) trimmed of blanks, as a slice of `text` (the head from buf[start]).

@@ -104,13 +104,17 @@ export function checkPartialHead(buf: Buffer, start: number, end: number, from: 
 
 /** @internal Builds the Request for a parsed head, or the exact reply Go writes for it. */
 export function readRequest(head: RequestHead): ReadRequestResult {
-  const { method, header, hosts } = head;
+  const { method, hosts } = head;
   // The request line's bytes as text (src/internal/text.ts); ASCII, the common case, is the same string.
   const target = textOf(head.target);
   const url = parseRequestTarget(method, target);
   if (url === null) return generic400;
   if (hosts !== null && hosts.length > 1) return generic400; // "too many Host headers"
-  const req = new Request(method, url, header);
+  // The header map is made now only when the server must read or change one of its fields (head.special);
+  // otherwise it waits for the handler's first use, as many handlers never look (the Request builds it from the head).
+  const header = head.special ? head.header : null;
+  const req = new Request(method, url, header ?? undefined);
+  if (header === null && head.fields !== null) req.rawFields = head;
   req.proto = head.proto;
   req.protoMajor = head.protoMajor;
   req.protoMinor = head.protoMinor;
@@ -118,23 +122,25 @@ export function readRequest(head: RequestHead): ReadRequestResult {
   // The target's host, else the Host field, port and case as sent (REQ-20).
   req.host = url.host !== '' ? url.host : hosts !== null ? hosts[0] : '';
   // Pragma: no-cache implies Cache-Control: no-cache (REQ-34).
-  const pragma = header.getRaw('Pragma');
-  if (pragma !== undefined && pragma.length > 0 && pragma[0] === 'no-cache' && !header.hasRaw('Cache-Control')) {
-    header.setRaw('Cache-Control', ['no-cache']);
+  const pragma = header?.getRaw('Pragma');
+  if (pragma !== undefined && pragma.length > 0 && pragma[0] === 'no-cache' && !header!.hasRaw('Cache-Control')) {
+    header!.setRaw('Cache-Control', ['no-cache']);
   }
   // `close` as a comma-separated element of any Connection field, in any case, sets r.close (SRV-75); an element
   // must be the token alone, so a folded `close\r\n\t1` ("close 1") does not, though the reply still closes
   // (wantsClose below reads the first field more loosely, as Go does: REQ-56).
-  const conn = header.getRaw('Connection');
+  const conn = header?.getRaw('Connection');
   const closeTok = conn !== undefined && valuesContainToken(conn, 'close');
   if (head.protoMajor < 1) req.close = true;
   else if (head.protoMajor === 1 && head.protoMinor === 0) req.close = closeTok || !(conn !== undefined && valuesContainToken(conn, 'keep-alive'));
   else req.close = closeTok;
   // Framing: Transfer-Encoding, Content-Length, trailers (transfer.ts).
-  const framing = bodyFramingFor(req);
+  const framing = bodyFramingFor(req, header);
   if (framing === 'unsupported-te') return { ok: false, reply: reply501 };
   if (framing === null) return generic400;
-  const isH2Preface = method === 'PRI' && header.size === 0 && hosts === null && url.path === '*' && head.proto === 'HTTP/2.0';
+  // (A map made now may have lost fields to the framing rules; one not made yet has every field it was given.)
+  const noFields = header !== null ? header.size === 0 : head.fields === null;
+  const isH2Preface = method === 'PRI' && noFields && hosts === null && url.path === '*' && head.proto === 'HTTP/2.0';
   if (isH2Preface) {
     req.contentLength = -1;
     req.close = true;
@@ -150,7 +156,7 @@ export function readRequest(head: RequestHead): ReadRequestResult {
   // The reader refused every other bad name byte and every control byte in values (textproto): a name with a
   // space is the one left for the server to refuse.
   if (head.badName) return badRequest('invalid header name');
-  const expect = firstValue(header, 'Expect');
+  const expect = header !== null ? firstValue(header, 'Expect') : '';
   let expectContinue = false;
   let expectUnsupported = false;
   if (expect !== '') {

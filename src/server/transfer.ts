@@ -43,12 +43,16 @@ function parseContentLength(v: string): number {
 }
 
 /**
- * Applies Go's framing rules to `req` (contentLength, transferEncoding, trailer, header adjustments) and returns the
- * framing; null for a malformed request (generic 400), 'unsupported-te' for SRV-61's 501.
+ * Applies Go's framing rules to `req` (contentLength, transferEncoding, trailer, adjustments to its header map `h`)
+ * and returns the framing; null for a malformed request (generic 400), 'unsupported-te' for SRV-61's 501.
  * @internal
  */
-export function bodyFramingFor(req: Request): BodyFraming | null | 'unsupported-te' {
-  const h = req.header;
+export function bodyFramingFor(req: Request, h: Header | null): BodyFraming | null | 'unsupported-te' {
+  // No map: the reader saw none of the fields below (no body, as without Content-Length and Transfer-Encoding).
+  if (h === null) {
+    req.contentLength = 0;
+    return NONE;
+  }
   let chunked = false;
   const te = h.getRaw('Transfer-Encoding');
   if (te !== undefined) {
