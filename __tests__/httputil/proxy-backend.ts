@@ -110,6 +110,14 @@ export async function startBackend(): Promise<{ addr: string; close: () => Promi
         h.set('Content-Type', 'text/plain');
         w.write('hinted\n');
         break;
+      case 'hints6':
+        // One informational response more than a Go client takes.
+        for (let i = 0; i < 6; i++) {
+          h.set('Link', `</${i}.css>; rel=preload`);
+          w.writeHeader(103);
+        }
+        w.write('too late\n');
+        break;
       case 'reject':
         // Answered without reading the body the client announced with Expect: 100-continue.
         w.writeHeader(417);

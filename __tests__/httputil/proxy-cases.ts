@@ -51,6 +51,8 @@ export function proxyCases(): Array<[string, string]> {
     withConnection(req('upgrade', `GET /upgrade HTTP/1.1\r\n${ae}Upgrade: x-echo\r\n`), 'Upgrade'),
     // 1xx responses from the backend (two 103 Early Hints) come before the final one.
     req('early-hints', `GET /hints HTTP/1.1\r\n${ae}`),
+    // Six 1xx: Go's transport takes five and fails on the sixth (502).
+    req('too-many-1xx', `GET /hints6 HTTP/1.1\r\n${ae}`),
     // The client announces its body with Expect: 100-continue; the backend reads it, or answers without reading it.
     req('expect-continue', `POST /post HTTP/1.1\r\n${ae}Expect: 100-continue\r\nContent-Length: 11\r\n`, 'hello proxy'),
     req('expect-rejected', `POST /reject HTTP/1.1\r\n${ae}Expect: 100-continue\r\nContent-Length: 11\r\n`, 'hello proxy'),

@@ -144,6 +144,13 @@ func backend(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusEarlyHints)
 		h.Set("Content-Type", "text/plain")
 		io.WriteString(w, "hinted\n")
+	case "hints6":
+		// One informational response more than a Go client takes.
+		for i := 0; i < 6; i++ {
+			h.Set("Link", fmt.Sprintf("</%d.css>; rel=preload", i))
+			w.WriteHeader(http.StatusEarlyHints)
+		}
+		io.WriteString(w, "too late\n")
 	case "reject":
 		// Answered without reading the body the client announced with Expect: 100-continue.
 		w.WriteHeader(http.StatusExpectationFailed)

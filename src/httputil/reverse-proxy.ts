@@ -491,6 +491,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | null = null;
   private body: Readable | null = null;
   private settled = false;
+  private informational = 0;
   trailers: Record<string, string | string[] | undefined> = {};
 
   constructor(
@@ -523,7 +524,9 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   onResponseStart(controller: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
     if (status < 200) {
-      this.onInfo(status, headerOf(headers));
+      // Go's transport takes five 1xx and fails the exchange on a sixth (PRX-2); undici has no bound.
+      if (++this.informational > 5) controller.abort(new Error('net/http: too many 1xx informational responses'));
+      else this.onInfo(status, headerOf(headers));
       return;
     }
     const body = new Readable({
