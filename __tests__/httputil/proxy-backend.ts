@@ -118,6 +118,11 @@ export async function startBackend(): Promise<{ addr: string; close: () => Promi
         }
         w.write('too late\n');
         break;
+      case 'continue':
+        // A 100 Continue nobody asked for (the request has no Expect), then the answer.
+        w.writeHeader(100);
+        w.write('continued\n');
+        break;
       case 'reject':
         // Answered without reading the body the client announced with Expect: 100-continue.
         w.writeHeader(417);

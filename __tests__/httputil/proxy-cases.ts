@@ -55,6 +55,8 @@ export function proxyCases(): Array<[string, string]> {
     req('too-many-1xx', `GET /hints6 HTTP/1.1\r\n${ae}`),
     // The client announces its body with Expect: 100-continue; the backend reads it, or answers without reading it.
     req('expect-continue', `POST /post HTTP/1.1\r\n${ae}Expect: 100-continue\r\nContent-Length: 11\r\n`, 'hello proxy'),
+    // A backend's 100 Continue the request did not ask for: Go passes it on as a 1xx.
+    req('unasked-continue', `GET /continue HTTP/1.1\r\n${ae}`),
     req('expect-rejected', `POST /reject HTTP/1.1\r\n${ae}Expect: 100-continue\r\nContent-Length: 11\r\n`, 'hello proxy'),
     // A chunked body with trailers: one announced in Trailer, one not.
     req('post-trailers', `POST /post HTTP/1.1\r\n${ae}Transfer-Encoding: chunked\r\nTrailer: X-T\r\n`, '5\r\nhello\r\n6\r\n proxy\r\n0\r\nX-T: tv\r\nX-U: uv\r\n\r\n'),

@@ -151,6 +151,10 @@ func backend(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusEarlyHints)
 		}
 		io.WriteString(w, "too late\n")
+	case "continue":
+		// A 100 Continue nobody asked for (the request has no Expect), then the answer.
+		w.WriteHeader(http.StatusContinue)
+		io.WriteString(w, "continued\n")
 	case "reject":
 		// Answered without reading the body the client announced with Expect: 100-continue.
 		w.WriteHeader(http.StatusExpectationFailed)
