@@ -38,7 +38,7 @@ export type Upgrader = WebSocketUpgrader<unknown>;
 mux.handle('/proxy/', newSingleHostReverseProxy('http://127.0.0.1:1'));
 export type PR = ProxyRequest;
 const fo: ToFetchOptions = { highWaterMark: 1024 };
-export const fetchHandler: (request: Request) => Promise<Response> = toFetch(new FetchMux(), fo);
+export const fetchHandler: (request: Request) => Response | Promise<Response> = toFetch(new FetchMux(), fo);
 export const fromF: Handler = fromFetch(() => new Response('x'));
 `;
 

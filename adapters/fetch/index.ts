@@ -65,8 +65,10 @@ function defaultRemoteAddr(_req: globalThis.Request, env?: unknown): string {
 /**
  * toFetch makes a fetch handler of a nethttp handler (`null`: {@link DefaultServeMux}). Go's ResponseWriter rules
  * hold as on every carrier: implicit 200, the header snapshot at `writeHeader`, sniffed Content-Type, an automatic
- * Content-Length for a body that fits the 2048-byte buffer, HEAD, 204 and 304 without a body. The Response is handed
- * back as soon as the head is decided; its body is a ReadableStream fed as the handler writes, and `drained()` waits
+ * Content-Length for a body that fits the 2048-byte buffer, HEAD, 204 and 304 without a body. A handler that finished
+ * before the fetch function returns gets its Response returned as it is (no promise, as a Hono app's fetch does), with
+ * the whole body; otherwise a promise resolves with the Response as soon as the head is decided, and its body is a
+ * ReadableStream fed as the handler writes, and `drained()` waits
  * while the platform has not read what was written (a handler that streams 1 GiB and awaits it stays in bounded
  * memory). `request.signal` cancels the request's context, as does the platform dropping the body stream; the
  * context is also cancelled when the handler returns. A throw is Go's panic: logged; before the head, the returned
@@ -74,7 +76,7 @@ function defaultRemoteAddr(_req: globalThis.Request, env?: unknown): string {
  * response. What the Fetch API cannot carry (1xx responses, trailers, statuses outside 200–599, a body on 205) is
  * listed in docs/fetch.md.
  */
-export function toFetch(handler: HandlerLike | null, options: ToFetchOptions = {}): (request: globalThis.Request, env?: unknown, ctx?: unknown) => Promise<globalThis.Response> {
+export function toFetch(handler: HandlerLike | null, options: ToFetchOptions = {}): (request: globalThis.Request, env?: unknown, ctx?: unknown) => globalThis.Response | Promise<globalThis.Response> {
   const h = new ServerHandler(handler === null ? null : toHandler(handler), false);
   const o: ServeFetchOptions = {
     errorLog: options.errorLog ?? null,
@@ -86,7 +88,7 @@ export function toFetch(handler: HandlerLike | null, options: ToFetchOptions = {
   return (request: globalThis.Request, env?: unknown, ctx?: unknown) => {
     const r = fetchToRequest(request, remote(request, env, ctx));
     if (r === null) {
-      return Promise.resolve(new globalThis.Response('400 Bad Request', { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' } }));
+      return new globalThis.Response('400 Bad Request', { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' } });
     }
     return serveFetch(h, r, request, o);
   };

@@ -37,19 +37,34 @@ function nullBodyStatus(status: number): boolean {
 
 const EMPTY = new Uint8Array(0);
 
+// A binary string's bytes (one byte per character): where a body piece given as a string must be bytes.
+const B = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+function latin1Bytes(s: string): Uint8Array {
+  if (B !== undefined) return B.from(s, 'latin1');
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+function bytesOfPiece(p: Uint8Array | string): Uint8Array {
+  return typeof p === 'string' ? latin1Bytes(p) : p;
+}
+
 /**
  * The fetch carrier's sink and the request in flight. When the handler has returned (the common case: the core's
- * finish sends head, body and end at once), the Response gets the whole body as one Uint8Array. Otherwise the head is held for one microtask (the handler may still write and
- * end at once) and the Response gets a ReadableStream fed as the handler writes, with the stream's backpressure
- * behind `drained()`. The Response is handed back without a promise of its own when it is ready before serveFetch
- * returns.
+ * finish sends head, body and end at once), the Response gets the whole body at once: the string the handler wrote
+ * when the core kept it as one short ASCII string (see bodyString), else one Uint8Array. Otherwise the head is held
+ * for one microtask (the handler may still write and end at once) and the Response gets a ReadableStream fed as the
+ * handler writes, with the stream's backpressure behind `drained()`. The Response is handed back as it is, without a
+ * promise, when it is ready before serveFetch returns.
  */
 class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
   private head0: ResponseHead | null = null;
   private headers: Record<string, string> | [string, string][] | null = null;
   private status = 200;
-  /** Body pieces before the Response was made. */
-  private pieces: Uint8Array[] = [];
+  /** The head carries a Content-Type (a string body would otherwise get the Fetch API's text/plain). */
+  private typed = false;
+  /** Body pieces before the Response was made: bytes, or binary strings from bodyString. */
+  private pieces: (Uint8Array | string)[] = [];
   private ctrl: ReadableStreamDefaultController<Uint8Array> | null = null;
   /** The Response was handed to the platform. */
   private committed = false;
@@ -111,9 +126,11 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
     // prototype has (`__proto__`, `constructor`…), sends everything as pairs instead.
     const obj: Record<string, string> = {};
     let pairs: [string, string][] | null = null;
+    let typed = h.contentType !== null;
     for (let i = 0; i + 1 < lines.length; i += 2) {
       const k = lines[i];
       const v = lines[i + 1];
+      if (k.length === 12 && (k === 'Content-Type' || k.toLowerCase() === 'content-type')) typed = true;
       if (pairs === null && !(k in obj)) obj[k] = v;
       else (pairs ??= Object.entries(obj)).push([k, v]);
     }
@@ -127,6 +144,7 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
       if (h.contentType !== null) pairs.push(['Content-Type', h.contentType]);
     }
     this.headers = pairs ?? obj;
+    this.typed = typed;
     if (!this.commitQueued && !this.finishing) {
       this.commitQueued = true;
       queueMicrotask(() => this.commit());
@@ -136,6 +154,14 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
   body(data: Buffer): void {
     if (this.gone) return;
     if (this.ctrl !== null) this.ctrl.enqueue(data);
+    else this.pieces.push(data);
+  }
+
+  // A body the handler wrote as one short ASCII string: kept as the string, so that a finished response hands the
+  // platform a string body (@hono/node-server then writes head and body in one string write).
+  bodyString(data: string): void {
+    if (this.gone) return;
+    if (this.ctrl !== null) this.ctrl.enqueue(latin1Bytes(data));
     else this.pieces.push(data);
   }
 
@@ -175,13 +201,14 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
     this.committed = true;
     const h = this.head0;
     const init = { status: this.status, headers: this.headers! };
-    let body: Uint8Array | ReadableStream<Uint8Array> | null = null;
+    let body: Uint8Array | string | ReadableStream<Uint8Array> | null = null;
     if (h.head || !h.bodyAllowed || nullBodyStatus(this.status)) {
       this.pieces = [];
       this.gone = true; // nothing more is sent
     } else if (this.ended && !h.chunked) {
       const ps = this.pieces;
-      body = ps.length === 0 ? EMPTY : ps.length === 1 ? ps[0] : concat(ps);
+      // A string only under a Content-Type: the Fetch API gives an untyped string body text/plain, Go sends none.
+      body = ps.length === 0 ? EMPTY : ps.length === 1 ? (typeof ps[0] === 'string' && !this.typed ? latin1Bytes(ps[0]) : ps[0]) : concat(ps);
       this.pieces = [];
     } else {
       body = this.stream();
@@ -203,7 +230,7 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
       {
         start: (c) => {
           this.ctrl = c;
-          for (const p of this.pieces) c.enqueue(p);
+          for (const p of this.pieces) c.enqueue(bytesOfPiece(p));
           this.pieces = [];
           if (this.ended) c.close();
         },
@@ -282,7 +309,8 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
   }
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
+function concat(pieces: (Uint8Array | string)[]): Uint8Array {
+  const parts = pieces.map(bytesOfPiece);
   let n = 0;
   for (const p of parts) n += p.byteLength;
   const out = new Uint8Array(n);
@@ -295,18 +323,20 @@ function concat(parts: Uint8Array[]): Uint8Array {
 }
 
 /**
- * @internal Serves one fetch request, already converted to `r` (see fetchToRequest), with `h`; resolves with the
- * Response as soon as the head is decided, and rejects when the handler panicked before that.
+ * @internal Serves one fetch request, already converted to `r` (see fetchToRequest), with `h`: the Response itself
+ * when the handler finished before serveFetch returns (as a Hono app's fetch does, so that a platform such as
+ * @hono/node-server writes it at once, without a promise turn); else a promise that resolves with the Response as
+ * soon as the head is decided. A panic before the head is a rejected promise.
  */
-export function serveFetch(h: Handler, r: Request, req: FetchRequest, o: ServeFetchOptions): Promise<FetchResponse> {
+export function serveFetch(h: Handler, r: Request, req: FetchRequest, o: ServeFetchOptions): FetchResponse | Promise<FetchResponse> {
   const x = new FetchExchange(req, r, o);
   const w = new Response(x, r);
   x.w = w;
   x.reqBody = r.body;
   r.ctxSource = x;
   runHandler(h, w, r, x);
-  // A synchronous handler has answered already: no promise executor or callbacks for it.
-  if (x.result !== null) return Promise.resolve(x.result);
+  // A synchronous handler has answered already: no promise for it.
+  if (x.result !== null) return x.result;
   if (x.failure !== null) return Promise.reject(x.failure.err);
   return new Promise<FetchResponse>((resolve, reject) => {
     x.resolve = resolve;

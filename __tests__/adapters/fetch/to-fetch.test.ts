@@ -46,7 +46,7 @@ describe('the response rules on the Fetch API', () => {
     w.write('y'.repeat(3000));
   });
   const app = toFetch(mux, { errorLog: log });
-  const get = (path: string, init?: RequestInit): Promise<Response> => app(new Request('http://example.com' + path, init));
+  const get = async (path: string, init?: RequestInit): Promise<Response> => app(new Request('http://example.com' + path, init));
 
   test('implicit 200, sniffed Content-Type, automatic Content-Length, Date', async () => {
     const res = await get('/text');
@@ -86,6 +86,32 @@ describe('the response rules on the Fetch API', () => {
   test('a declared Content-Length is kept on a streamed body', async () => {
     const res = await get('/declared');
     expect([res.headers.get('content-length'), (await res.text()).length]).toEqual(['3000', 3000]);
+  });
+
+  test('a handler that finished is answered with the Response itself (no promise turn before the platform writes it)', async () => {
+    const res = app(new Request('http://example.com/text'));
+    expect(res).toBeInstanceOf(Response);
+    expect(await (res as Response).text()).toBe('hello\n');
+    // A handler that is still running: a promise, resolved when the head is decided.
+    const later = toFetch(async (w: ResponseWriter) => void w.write(await Promise.resolve('later')))(new Request('http://x/'));
+    expect(later).toBeInstanceOf(Promise);
+    expect(await (await later).text()).toBe('later');
+  });
+
+  test('a short ASCII body without a Content-Type gets none (RSP-35), though the Fetch API types a string body', async () => {
+    const m = new ServeMux();
+    m.handleFunc('GET /untyped', (w) => {
+      w.header().setRaw('Content-Type', null);
+      w.write('hello');
+    });
+    m.handleFunc('GET /encoded', (w) => {
+      w.header().set('Content-Encoding', 'identity');
+      w.write('hello');
+    });
+    for (const path of ['/untyped', '/encoded']) {
+      const res = await toFetch(m)(new Request('http://x' + path));
+      expect([res.headers.get('content-type'), res.headers.get('content-length'), await res.text()]).toEqual([null, '5', 'hello']);
+    }
   });
 
   test('a body past the 2048-byte buffer is a stream without Content-Length (RSP-41)', async () => {
