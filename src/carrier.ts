@@ -16,4 +16,4 @@ export { logf, panicLine } from './log';
 export { textOf, binaryOf } from './internal/text';
 export { runHandler, settleHandler, type HandlerRun } from './carriers/serve-run';
 export { fetchToRequest } from './carriers/fetch-request';
-export { serveFetch, type ServeFetchOptions } from './carriers/serve-fetch';
+export { serveFetch, type NodeOutgoing, type ServeFetchOptions } from './carriers/serve-fetch';

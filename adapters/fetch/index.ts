@@ -19,7 +19,7 @@
  */
 
 import { NoBody, toHandler, type Context, type Handler, type HandlerLike, type Logger, type Request, type ResponseWriter } from '../../src/core';
-import { ServerHandler, binaryOf, fetchToRequest, serveFetch, textOf, type ServeFetchOptions } from '../../src/carrier';
+import { ServerHandler, binaryOf, fetchToRequest, serveFetch, textOf, type NodeOutgoing, type ServeFetchOptions } from '../../src/carrier';
 
 export * from '../../src/core';
 
@@ -62,6 +62,12 @@ function defaultRemoteAddr(_req: globalThis.Request, env?: unknown): string {
   return a;
 }
 
+// @hono/node-server passes node:http's ServerResponse as env.outgoing: it writes Date itself (sendDate).
+function nodeOutgoing(env: unknown): NodeOutgoing | null {
+  const out = (env as { outgoing?: { sendDate?: unknown } } | null | undefined)?.outgoing;
+  return out !== undefined && out !== null && typeof out.sendDate === 'boolean' ? (out as NodeOutgoing) : null;
+}
+
 /**
  * toFetch makes a fetch handler of a nethttp handler (`null`: {@link DefaultServeMux}). Go's ResponseWriter rules
  * hold as on every carrier: implicit 200, the header snapshot at `writeHeader`, sniffed Content-Type, an automatic
@@ -90,7 +96,7 @@ export function toFetch(handler: HandlerLike | null, options: ToFetchOptions = {
     if (r === null) {
       return new globalThis.Response('400 Bad Request', { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' } });
     }
-    return serveFetch(h, r, request, o);
+    return serveFetch(h, r, request, o, nodeOutgoing(env));
   };
 }
 

@@ -21,6 +21,14 @@ import type { ResponseHead, ResponseSink } from '../response/sink';
 type FetchResponse = globalThis.Response;
 type FetchRequest = globalThis.Request;
 
+/**
+ * @internal The platform's node:http response (`@hono/node-server` passes it as `env.outgoing`): node:http adds its
+ * own `Date` unless `sendDate` is false.
+ */
+export interface NodeOutgoing {
+  sendDate: boolean;
+}
+
 /** @internal */
 export interface ServeFetchOptions {
   errorLog: Logger | null;
@@ -90,6 +98,7 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
     private readonly req: FetchRequest,
     private readonly r: Request,
     private readonly o: ServeFetchOptions,
+    private readonly outgoing: NodeOutgoing | null,
   ) {}
 
   private settle(res: FetchResponse | null, err?: unknown): void {
@@ -135,11 +144,18 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
       else (pairs ??= Object.entries(obj)).push([k, v]);
     }
     // The automatic fields are never among the handler's lines (the core adds them only where the header has none).
-    if (h.date) obj.Date = httpDate();
+    // Date: node:http under the platform writes the same field itself (IMF-fixdate, the current second) unless told
+    // not to, which a Date key without values requires (RSP-31); elsewhere it is added here.
+    const out = this.outgoing;
+    if (out === null || !out.sendDate) {
+      if (h.date) obj.Date = httpDate();
+    } else if (!h.date) {
+      out.sendDate = false;
+    }
     if (h.autoContentLength >= 0) obj['Content-Length'] = String(h.autoContentLength);
     if (h.contentType !== null) obj['Content-Type'] = h.contentType;
     if (pairs !== null) {
-      if (h.date) pairs.push(['Date', obj.Date]);
+      if (obj.Date !== undefined) pairs.push(['Date', obj.Date]);
       if (h.autoContentLength >= 0) pairs.push(['Content-Length', obj['Content-Length']]);
       if (h.contentType !== null) pairs.push(['Content-Type', h.contentType]);
     }
@@ -326,10 +342,11 @@ function concat(pieces: (Uint8Array | string)[]): Uint8Array {
  * @internal Serves one fetch request, already converted to `r` (see fetchToRequest), with `h`: the Response itself
  * when the handler finished before serveFetch returns (as a Hono app's fetch does, so that a platform such as
  * @hono/node-server writes it at once, without a promise turn); else a promise that resolves with the Response as
- * soon as the head is decided. A panic before the head is a rejected promise.
+ * soon as the head is decided. A panic before the head is a rejected promise. `outgoing`: the platform's node:http
+ * response, when there is one (it then writes Date).
  */
-export function serveFetch(h: Handler, r: Request, req: FetchRequest, o: ServeFetchOptions): FetchResponse | Promise<FetchResponse> {
-  const x = new FetchExchange(req, r, o);
+export function serveFetch(h: Handler, r: Request, req: FetchRequest, o: ServeFetchOptions, outgoing: NodeOutgoing | null): FetchResponse | Promise<FetchResponse> {
+  const x = new FetchExchange(req, r, o, outgoing);
   const w = new Response(x, r);
   x.w = w;
   x.reqBody = r.body;

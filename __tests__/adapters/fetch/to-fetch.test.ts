@@ -4,7 +4,7 @@
  */
 
 import { ErrAbortHandler, ServeMux, handlerFunc, toFetch, type Handler, type Request as NRequest, type ResponseWriter } from '../../../adapters/fetch';
-import { quietLog } from '../carriers';
+import { fetchCarrier, quietLog } from '../carriers';
 
 function gate(): { wait: Promise<void>; open: () => void } {
   let open!: () => void;
@@ -120,6 +120,34 @@ describe('the response rules on the Fetch API', () => {
     const res = await toFetch(m)(new Request('http://x/big'));
     expect(res.headers.get('content-length')).toBeNull();
     expect((await res.text()).length).toBe(5000);
+  });
+});
+
+describe('Date on @hono/node-server (node:http writes it)', () => {
+  test('sent in Go\'s format; a Date key without values sends none (RSP-30, RSP-31)', async () => {
+    const mux = new ServeMux();
+    mux.handleFunc('GET /dated', (w) => void w.write('a'));
+    mux.handleFunc('GET /undated', (w) => {
+      w.header().setRaw('Date', null);
+      w.write('b');
+    });
+    mux.handleFunc('GET /own', (w) => {
+      w.header().set('Date', 'Tue, 10 Nov 2009 23:00:00 GMT');
+      w.write('c');
+    });
+    mux.handleFunc('GET /undated-stream', (w) => {
+      w.header().setRaw('Date', null);
+      w.write('d'.repeat(5000));
+    });
+    const c = await fetchCarrier(mux, quietLog());
+    try {
+      const dated = await c.send({ method: 'GET', path: '/dated' });
+      expect(dated.headers.date).toMatch(/^[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT$/);
+      for (const path of ['/undated', '/undated-stream']) expect((await c.send({ method: 'GET', path })).headers.date).toBeUndefined();
+      expect((await c.send({ method: 'GET', path: '/own' })).headers.date).toBe('Tue, 10 Nov 2009 23:00:00 GMT');
+    } finally {
+      await c.close();
+    }
   });
 });
 
