@@ -289,7 +289,7 @@ export class Response implements ResponseWriter, Flusher {
     // Refused bytes still count, so every later write past a declared length fails too (RSP-44).
     this.written += len;
     if (this.contentLength !== -1 && this.written > this.contentLength) return ErrContentLength;
-    if (isString && len === data.length && this.bufLen === 0 && this.str === null && len <= BUF_SIZE && this.sink.bodyString !== undefined) {
+    if (isString && encoded === null && len === data.length && this.bufLen === 0 && this.str === null && len <= BUF_SIZE && this.sink.bodyString !== undefined) {
       // An ASCII string (byte length = length) into an empty buffer: kept as a string, so that a carrier writing
       // strings can send head and body together without converting to bytes and back. Any further write
       // converts it first.
