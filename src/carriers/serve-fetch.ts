@@ -11,6 +11,7 @@ import type { Body } from '../request/body';
 import { background, withCancel, type CancelFunc, type Context } from '../context';
 import type { Handler } from '../handler';
 import { httpDate } from '../internal/date';
+import { isASCII } from '../internal/text';
 import { logf, panicLine, type Logger } from '../log';
 import type { ContextSource, Request } from '../request/request';
 import { Response } from '../response/response';
@@ -69,8 +70,12 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
   private head0: ResponseHead | null = null;
   private headers: Record<string, string> | [string, string][] | null = null;
   private status = 200;
-  /** The head carries a Content-Type (a string body would otherwise get the Fetch API's text/plain). */
-  private typed = false;
+  /**
+   * A body kept as a string may be given as one: the head carries a Content-Type (a string body would otherwise get
+   * the Fetch API's text/plain) and only ASCII (node:http writes a head before a string body as UTF-8, so a field's
+   * byte ≥ 0x80 would be sent as two).
+   */
+  private stringOK = false;
   /** Body pieces before the Response was made: bytes, or binary strings from bodyString. */
   private pieces: (Uint8Array | string)[] = [];
   private ctrl: ReadableStreamDefaultController<Uint8Array> | null = null;
@@ -136,10 +141,12 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
     const obj: Record<string, string> = {};
     let pairs: [string, string][] | null = null;
     let typed = h.contentType !== null;
+    let ascii = true;
     for (let i = 0; i + 1 < lines.length; i += 2) {
       const k = lines[i];
       const v = lines[i + 1];
       if (k.length === 12 && (k === 'Content-Type' || k.toLowerCase() === 'content-type')) typed = true;
+      if (ascii && !isASCII(v)) ascii = false;
       if (pairs === null && !(k in obj)) obj[k] = v;
       else (pairs ??= Object.entries(obj)).push([k, v]);
     }
@@ -160,7 +167,7 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
       if (h.contentType !== null) pairs.push(['Content-Type', h.contentType]);
     }
     this.headers = pairs ?? obj;
-    this.typed = typed;
+    this.stringOK = typed && ascii;
     if (!this.commitQueued && !this.finishing) {
       this.commitQueued = true;
       queueMicrotask(() => this.commit());
@@ -223,8 +230,8 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
       this.gone = true; // nothing more is sent
     } else if (this.ended && !h.chunked) {
       const ps = this.pieces;
-      // A string only under a Content-Type: the Fetch API gives an untyped string body text/plain, Go sends none.
-      body = ps.length === 0 ? EMPTY : ps.length === 1 ? (typeof ps[0] === 'string' && !this.typed ? latin1Bytes(ps[0]) : ps[0]) : concat(ps);
+      // A string only where stringOK says it is sent as it is.
+      body = ps.length === 0 ? EMPTY : ps.length === 1 ? (typeof ps[0] === 'string' && !this.stringOK ? latin1Bytes(ps[0]) : ps[0]) : concat(ps);
       this.pieces = [];
     } else {
       body = this.stream();

@@ -114,6 +114,13 @@ describe('the response rules on the Fetch API', () => {
     }
   });
 
+  test('a string of bytes that are not UTF-8 (a path value of %FF%C3) is sent as those bytes, not as a string', async () => {
+    const m = new ServeMux();
+    m.handleFunc('GET /raw/{x}', (w, r) => void w.write(r.pathValue('x')));
+    const res = await toFetch(m)(new Request('http://x/raw/%FF%C3'));
+    expect([res.headers.get('content-length'), [...new Uint8Array(await res.arrayBuffer())]]).toEqual(['2', [0xff, 0xc3]]);
+  });
+
   test('a body past the 2048-byte buffer is a stream without Content-Length (RSP-41)', async () => {
     const m = new ServeMux();
     m.handleFunc('GET /big', (w) => void w.write('z'.repeat(5000)));
