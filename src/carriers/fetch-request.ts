@@ -88,6 +88,11 @@ class FetchFields implements RawFields {
   }
 }
 
+// Whether `://` starts at `i`.
+function slashesAt(s: string, i: number): boolean {
+  return s.charCodeAt(i) === 0x3a && s.charCodeAt(i + 1) === 0x2f && s.charCodeAt(i + 2) === 0x2f;
+}
+
 /**
  * @internal Builds the Request for a fetch request (`remoteAddr`: the client's `ip:port`, which the Fetch API does not
  * carry; "" when unknown), or null when its target is not one Go accepts (the carrier answers
@@ -98,12 +103,12 @@ class FetchFields implements RawFields {
 export function fetchToRequest(req: FetchRequest, remoteAddr: string): Request | null {
   const method = req.method;
   const full = req.url;
-  // The origin-form target: from the first '/' after the authority.
-  const schemeEnd = full.indexOf('://');
+  // The origin-form target: from the first '/' after the authority, up to a fragment. `http://` and `https://`
+  // are recognised without a search.
+  const schemeEnd = slashesAt(full, 4) ? 4 : slashesAt(full, 5) ? 5 : full.indexOf('://');
   const pathStart = schemeEnd === -1 ? -1 : full.indexOf('/', schemeEnd + 3);
-  let target = pathStart === -1 ? '/' : full.slice(pathStart);
-  const hash = target.indexOf('#');
-  if (hash !== -1) target = target.slice(0, hash);
+  const hash = pathStart === -1 ? -1 : full.indexOf('#', pathStart);
+  const target = pathStart === -1 ? '/' : hash === -1 ? full.slice(pathStart) : full.slice(pathStart, hash);
   const url = parseRequestTarget(method, target);
   if (url === null) return null;
   const r = new Request(method, url);

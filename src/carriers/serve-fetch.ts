@@ -58,6 +58,16 @@ function bytesOfPiece(p: Uint8Array | string): Uint8Array {
   return typeof p === 'string' ? latin1Bytes(p) : p;
 }
 
+// The last field value found to be ASCII: responses repeat theirs (a Content-Type), and a string compares at once
+// with itself where a scan costs some 20 instructions a character.
+let asciiSeen = '';
+function asciiValue(v: string): boolean {
+  if (v === asciiSeen) return true;
+  if (!isASCII(v)) return false;
+  if (v.length <= 256) asciiSeen = v;
+  return true;
+}
+
 /**
  * The fetch carrier's sink and the request in flight. When the handler has returned (the common case: the core's
  * finish sends head, body and end at once), the Response gets the whole body at once: the string the handler wrote
@@ -76,8 +86,12 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
    * byte ≥ 0x80 would be sent as two).
    */
   private stringOK = false;
-  /** Body pieces before the Response was made: bytes, or binary strings from bodyString. */
-  private pieces: (Uint8Array | string)[] = [];
+  /**
+   * Body pieces before the Response was made (bytes, or binary strings from bodyString): the first alone (the
+   * common case, no array), the rest after it.
+   */
+  private piece: Uint8Array | string | null = null;
+  private pieces: (Uint8Array | string)[] | null = null;
   private ctrl: ReadableStreamDefaultController<Uint8Array> | null = null;
   /** The Response was handed to the platform. */
   private committed = false;
@@ -132,42 +146,67 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
       status = 500;
     }
     this.status = status;
+    // Date: node:http under the platform writes the same field itself (IMF-fixdate, the current second) unless told
+    // not to, which a Date key without values requires (RSP-31); elsewhere it is added here. The automatic fields
+    // are never among the handler's lines (the core adds them only where the header has none).
+    const out = this.outgoing;
+    let date: string | null = null;
+    if (out === null || !out.sendDate) {
+      if (h.date) date = httpDate();
+    } else if (!h.date) {
+      out.sendDate = false;
+    }
+    const lines = h.lines;
+    const cl = h.autoContentLength >= 0 ? String(h.autoContentLength) : null;
+    const ct = h.contentType;
+    if (date === null && cl !== null) {
+      // The two commonest heads under node:http, as literals of one shape each: a sniffed type, or a type the
+      // handler set and nothing else (writeJSON).
+      if (lines.length === 0 && ct !== null) {
+        this.headers = { 'Content-Length': cl, 'Content-Type': ct };
+        this.stringOK = true;
+        this.queueCommit();
+        return;
+      }
+      if (lines.length === 2 && ct === null && lines[0] === 'Content-Type') {
+        this.headers = { 'Content-Type': lines[1], 'Content-Length': cl };
+        this.stringOK = asciiValue(lines[1]);
+        this.queueCommit();
+        return;
+      }
+    }
     // A plain object when every field is single (what platforms such as @hono/node-server take fastest), else
     // pairs. Values are bytes as binary strings (one character per byte): what Headers holds, and what a platform
     // writes.
-    const lines = h.lines;
     // A literal (not a null-prototype object, which V8 keeps in slow dictionary mode): a repeated key, or one the
     // prototype has (`__proto__`, `constructor`…), sends everything as pairs instead.
     const obj: Record<string, string> = {};
     let pairs: [string, string][] | null = null;
-    let typed = h.contentType !== null;
+    let typed = ct !== null;
     let ascii = true;
     for (let i = 0; i + 1 < lines.length; i += 2) {
       const k = lines[i];
       const v = lines[i + 1];
       if (k.length === 12 && (k === 'Content-Type' || k.toLowerCase() === 'content-type')) typed = true;
-      if (ascii && !isASCII(v)) ascii = false;
+      if (ascii && !asciiValue(v)) ascii = false;
       if (pairs === null && !(k in obj)) obj[k] = v;
       else (pairs ??= Object.entries(obj)).push([k, v]);
     }
-    // The automatic fields are never among the handler's lines (the core adds them only where the header has none).
-    // Date: node:http under the platform writes the same field itself (IMF-fixdate, the current second) unless told
-    // not to, which a Date key without values requires (RSP-31); elsewhere it is added here.
-    const out = this.outgoing;
-    if (out === null || !out.sendDate) {
-      if (h.date) obj.Date = httpDate();
-    } else if (!h.date) {
-      out.sendDate = false;
-    }
-    if (h.autoContentLength >= 0) obj['Content-Length'] = String(h.autoContentLength);
-    if (h.contentType !== null) obj['Content-Type'] = h.contentType;
+    if (date !== null) obj.Date = date;
+    if (cl !== null) obj['Content-Length'] = cl;
+    if (ct !== null) obj['Content-Type'] = ct;
     if (pairs !== null) {
-      if (obj.Date !== undefined) pairs.push(['Date', obj.Date]);
-      if (h.autoContentLength >= 0) pairs.push(['Content-Length', obj['Content-Length']]);
-      if (h.contentType !== null) pairs.push(['Content-Type', h.contentType]);
+      if (date !== null) pairs.push(['Date', date]);
+      if (cl !== null) pairs.push(['Content-Length', cl]);
+      if (ct !== null) pairs.push(['Content-Type', ct]);
     }
     this.headers = pairs ?? obj;
     this.stringOK = typed && ascii;
+    this.queueCommit();
+  }
+
+  // The Response is made when the handler returns (end) or, if it goes on, one microtask after the head.
+  private queueCommit(): void {
     if (!this.commitQueued && !this.finishing) {
       this.commitQueued = true;
       queueMicrotask(() => this.commit());
@@ -177,7 +216,7 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
   body(data: Buffer): void {
     if (this.gone) return;
     if (this.ctrl !== null) this.ctrl.enqueue(data);
-    else this.pieces.push(data);
+    else this.hold(data);
   }
 
   // A body the handler wrote as one short ASCII string: kept as the string, so that a finished response hands the
@@ -185,7 +224,17 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
   bodyString(data: string): void {
     if (this.gone) return;
     if (this.ctrl !== null) this.ctrl.enqueue(latin1Bytes(data));
-    else this.pieces.push(data);
+    else this.hold(data);
+  }
+
+  private hold(p: Uint8Array | string): void {
+    if (this.piece === null) this.piece = p;
+    else (this.pieces ??= []).push(p);
+  }
+
+  private dropPieces(): void {
+    this.piece = null;
+    this.pieces = null;
   }
 
   flush(): void {
@@ -226,13 +275,13 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
     const init = { status: this.status, headers: this.headers! };
     let body: Uint8Array | string | ReadableStream<Uint8Array> | null = null;
     if (h.head || !h.bodyAllowed || nullBodyStatus(this.status)) {
-      this.pieces = [];
+      this.dropPieces();
       this.gone = true; // nothing more is sent
     } else if (this.ended && !h.chunked) {
-      const ps = this.pieces;
+      const p = this.piece;
       // A string only where stringOK says it is sent as it is.
-      body = ps.length === 0 ? EMPTY : ps.length === 1 ? (typeof ps[0] === 'string' && !this.stringOK ? latin1Bytes(ps[0]) : ps[0]) : concat(ps);
-      this.pieces = [];
+      body = p === null ? EMPTY : this.pieces !== null ? concat([p, ...this.pieces]) : typeof p === 'string' && !this.stringOK ? latin1Bytes(p) : p;
+      this.dropPieces();
     } else {
       body = this.stream();
     }
@@ -253,8 +302,9 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
       {
         start: (c) => {
           this.ctrl = c;
-          for (const p of this.pieces) c.enqueue(bytesOfPiece(p));
-          this.pieces = [];
+          if (this.piece !== null) c.enqueue(bytesOfPiece(this.piece));
+          if (this.pieces !== null) for (const p of this.pieces) c.enqueue(bytesOfPiece(p));
+          this.dropPieces();
           if (this.ended) c.close();
         },
         pull: () => this.wake(),
@@ -320,7 +370,7 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
     if (line !== null) this.log(line);
     // Go aborts the connection: before the Response, its promise rejects (the platform answers it, usually 500);
     // after, the body stream errors (the platform cuts the response).
-    this.pieces = [];
+    this.dropPieces();
     if (!this.committed) {
       this.committed = true;
       this.settle(null, err);
