@@ -39,3 +39,17 @@ test('the caller is the test itself when it calls writeHeader twice', async () =
   });
   expect(logs[0]).toMatch(/^http: superfluous response\.WriteHeader call from .*\(response\.test\.ts:\d+\)$/);
 });
+
+test('header values are trimmed and cleaned every time, also when the same value comes again (RSP-13)', async () => {
+  // headerLines remembers the last value that needs no cleaning: a value with surrounding tabs or a CR must not
+  // pass as one, the first time or the second.
+  for (let round = 0; round < 2; round++) {
+    for (const [given, sent] of [['plain', 'plain'], ['\tpadded\t', 'padded'], [' sp ', 'sp'], ['a\rb', 'a b'], ['plain', 'plain']]) {
+      const res = await inject((w) => {
+        w.header().set('X-V', given);
+        w.write('x');
+      }, '/');
+      expect(res.headers['x-v']).toBe(sent);
+    }
+  }
+});
