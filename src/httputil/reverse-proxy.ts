@@ -117,8 +117,9 @@ const hopHeaders = ['Connection', 'Proxy-Connection', 'Keep-Alive', 'Proxy-Authe
  * (Go's `httputil.ReverseProxy`). Go's rules hold: hop-by-hop fields (the fixed list and those named in
  * `Connection`) are removed both ways, `Te: trailers` is passed on, `X-Forwarded-For` gets the client's IP,
  * trailers are forwarded, streaming responses are flushed as they come, the request's context cancels the outbound
- * request, and a backend that cannot be reached gets the client a 502. Upgrades (WebSockets) are proxied by
- * hijacking the client's connection. Requests go out through undici.
+ * request, and a backend that cannot be reached gets the client a 502. The backend's 1xx responses reach the
+ * client before the final one. Upgrades (WebSockets) are proxied by hijacking the client's connection; an upgrade
+ * the backend declines is passed on as an ordinary response. Requests go out through undici.
  */
 export class ReverseProxy implements Handler {
   rewrite: ReverseProxyOptions['rewrite'];
