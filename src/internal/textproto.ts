@@ -247,9 +247,10 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
       valStr = high < 0x80 ? text.slice(a - start, lineStop - start) : textOfBytes(buf, a, lineStop);
       const known = intern(KEYS, buf, lineStart, colon, true);
       if (known !== null) {
-        if (known === 'Host') (hosts ??= []).push(valStr);
+        if (known === 'Host') hosts = addTo(hosts, valStr);
         else {
-          (fields ??= []).push(known, valStr);
+          if (fields === null) fields = [known, valStr];
+          else fields.push(known, valStr);
           if (!special) special = isSpecial(known);
         }
         i = next;
@@ -268,9 +269,10 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
     if (hasSpace) badName = true;
     // Stored under the canonical key; repeated fields gather their values in order (REQ-32).
     const key = hasSpace ? keyStr : canonicalHeaderKey(keyStr);
-    if (key === 'Host') (hosts ??= []).push(valStr);
+    if (key === 'Host') hosts = addTo(hosts, valStr);
     else {
-      (fields ??= []).push(key, valStr);
+      if (fields === null) fields = [key, valStr];
+      else fields.push(key, valStr);
       if (!special) special = isSpecial(key);
     }
     i = next;
@@ -291,6 +293,13 @@ export function validFieldLine(buf: Buffer, a: number, b: number): boolean {
   for (let k = a; k < colon; k++) if (buf[k] !== 0x20 && tokenByte[buf[k]] === 0) return false;
   for (let k = colon + 1; k < b; k++) if (!validValueByte(buf[k])) return false;
   return true;
+}
+
+// `v` appended to `list`, which is made with it (a literal of one element, not an empty array grown by push).
+function addTo(list: string[] | null, v: string): string[] {
+  if (list === null) return [v];
+  list.push(v);
+  return list;
 }
 
 // The fields the server itself reads before the handler runs (read-request.ts, transfer.ts).

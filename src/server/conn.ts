@@ -782,6 +782,7 @@ export class Conn {
 }
 
 const EMPTY = Buffer.alloc(0);
+const NO_CHUNKS: Buffer[] = Object.freeze([]) as unknown as Buffer[];
 // What partialOnTimeout appends: a line end for the line cut short, then a byte that starts a new field line (so
 // the last field counts as complete, as Go's reader finds it when its read for a continuation fails).
 const CUT_SHORT = Buffer.from('\r\nX', 'latin1');
@@ -796,7 +797,8 @@ class ConnBody implements BodySource {
   remaining: number;
   beforeFirstRead: (() => void) | null = null;
   private dec: ChunkedDecoder | null;
-  private queue: Buffer[] = [];
+  // Decoded chunks not yet taken (chunked framing only: the shared empty list otherwise, never added to).
+  private queue: Buffer[];
   private body: PullBody | null = null;
 
   constructor(
@@ -807,6 +809,7 @@ class ConnBody implements BodySource {
     this.sawEOF = framing.kind === 'none';
     this.remaining = framing.kind === 'length' ? framing.length : 0;
     this.dec = framing.kind === 'chunked' ? new ChunkedDecoder() : null;
+    this.queue = this.dec !== null ? [] : NO_CHUNKS;
   }
 
   asBody(): Body {
