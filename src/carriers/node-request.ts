@@ -57,24 +57,32 @@ class NodeBodySource implements BodySource {
   private waiter: (() => void) | null = null;
   /** Bytes received, against the declared Content-Length (-1: none). */
   private got = 0;
-  private readonly wake = (): void => {
+
+  /** @internal Node says more may be read, or the stream ended or failed: the waiting pull looks again. */
+  wake(): void {
     const w = this.waiter;
     this.waiter = null;
     w?.();
-  };
-  private readonly onEnd = (): void => {
+  }
+
+  /** @internal The stream's 'end'. */
+  onEnd(): void {
     this.ended = true;
     this.addTrailers();
     this.wake();
-  };
-  private readonly onError = (e: Error): void => {
+  }
+
+  /** @internal The stream's 'error'. */
+  onError(e: Error): void {
     this.err ??= e.message === 'aborted' || (e as NodeJS.ErrnoException).code === 'ECONNRESET' ? ErrUnexpectedEOF : e;
     this.wake();
-  };
-  private readonly onClose = (): void => {
+  }
+
+  /** @internal The stream's 'close'. */
+  onClose(): void {
     if (!this.ended) this.err ??= ErrUnexpectedEOF;
     this.wake();
-  };
+  }
 
   constructor(
     private readonly req: NodeRequest,
@@ -110,20 +118,20 @@ class NodeBodySource implements BodySource {
       return;
     }
     p[kSource] = this;
-    req.on('readable', this.wake);
-    req.once('end', this.onEnd);
-    req.once('error', this.onError);
-    req.once('close', this.onClose);
+    req.on('readable', sourceReadable);
+    req.on('end', sourceEnd);
+    req.on('error', sourceError);
+    req.on('close', sourceClose);
   }
 
   /** Stops listening and gives back what was pulled and not yet handed out (a declined request goes on to Express). */
   release(): void {
     const req = this.req;
     delete (req as ParsedRequest)[kSource];
-    req.removeListener('readable', this.wake);
-    req.removeListener('end', this.onEnd);
-    req.removeListener('error', this.onError);
-    req.removeListener('close', this.onClose);
+    req.removeListener('readable', sourceReadable);
+    req.removeListener('end', sourceEnd);
+    req.removeListener('error', sourceError);
+    req.removeListener('close', sourceClose);
     const b = this.rest;
     this.rest = null;
     if (b !== null && !this.ended && !req.readableEnded) req.unshift(b);
@@ -165,6 +173,21 @@ class NodeBodySource implements BodySource {
     // Let Node discard the rest; it decides whether the connection can be reused.
     this.req.resume();
   }
+}
+
+// The listeners of every body source, shared: Node calls them with the request as `this`, which holds its reading
+// source under kSource until it is released (no closures or once-wrappers per request). 'end' and 'close' come once.
+function sourceReadable(this: ParsedRequest): void {
+  this[kSource]?.wake();
+}
+function sourceEnd(this: ParsedRequest): void {
+  this[kSource]?.onEnd();
+}
+function sourceError(this: ParsedRequest, e: Error): void {
+  this[kSource]?.onError(e);
+}
+function sourceClose(this: ParsedRequest): void {
+  this[kSource]?.onClose();
 }
 
 /** @internal Detaches the body reader of `nreq`, if a handler started one (a declined request goes on to Express). */
