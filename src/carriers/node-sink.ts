@@ -48,6 +48,24 @@ function writeHeadWrapped(res: NodeResponse): boolean {
   return res.writeHead !== (Object.getPrototypeOf(res) as NodeResponse).writeHead;
 }
 
+/**
+ * node:http keeps a response's fields under a private symbol, as `{ lower-case name: [name, value] }`: the object
+ * setHeader fills and getHeader reads. A writeHead given no fields stores the head from it without checking every
+ * name and value again, as it does for a field array (the core has checked them: tokens only, no control bytes);
+ * that check is about 1.5k instructions of a small response. The fields also stay readable with getHeader after
+ * the head (logging middleware reads Content-Length so), as they would after setHeader. Used for the usual small
+ * heads, whose field names are constants here. The symbol is found by its description on the first response that
+ * has it; a response without it gets the field array.
+ */
+type OutFields = Record<symbol, Record<string, [string, string]> | null | undefined>;
+let kOutHeaders: symbol | null = null;
+function outHeadersKey(res: NodeResponse): symbol | null {
+  if (kOutHeaders !== null && kOutHeaders in res) return kOutHeaders;
+  const k = Object.getOwnPropertySymbols(res).find((s) => s.description === 'kOutHeaders') ?? null;
+  if (k !== null) kOutHeaders = k;
+  return k;
+}
+
 /** @internal */
 export class NodeSink implements ResponseSink {
   /** Close the connection after this response (the body limit was hit). */
@@ -95,7 +113,8 @@ export class NodeSink implements ResponseSink {
     let src = h.lines;
     let date = h.date;
     let contentType = h.contentType;
-    const earlier = res.getHeaderNames().length !== 0;
+    const kOut = this.h2 ? null : outHeadersKey(res);
+    const earlier = (kOut === null || (res as unknown as OutFields)[kOut] != null) && res.getHeaderNames().length !== 0;
     if (earlier) {
       const m = mergeEarlier(res, src);
       src = m.lines;
@@ -119,15 +138,26 @@ export class NodeSink implements ResponseSink {
     }
     const closing = (h.closeAfterReply || this.closeAfter) && !h.protocolSwitch;
     if (
-      !earlier && src.length === 0 && date && !ownDate && h.autoContentLength >= 0 && contentType !== null && !closing && !h.chunked &&
-      !this.sentInformational && !writeHeadWrapped(res)
+      !earlier && date && !ownDate && h.autoContentLength >= 0 && !closing && !h.chunked && !this.sentInformational &&
+      !writeHeadWrapped(res)
     ) {
-      // The usual small response (no fields anywhere, length and type automatic): its fields in one literal, not
-      // pushed one by one into an array that then has to grow; Date is node:http's.
-      (res as ServerResponse).writeHead(h.status, reason(h.status), [
-        'Content-Length', String(h.autoContentLength), 'Content-Type', contentType,
-      ]);
-      return;
+      // The usual small response: length automatic, and either no field at all (the type sniffed) or only the
+      // handler's Content-Type (writeJSON's). Its fields in one literal, with constant names; Date is node:http's.
+      const cl = String(h.autoContentLength);
+      if (src.length === 0 && contentType !== null) {
+        if (kOut !== null) {
+          (res as unknown as OutFields)[kOut] = { 'content-length': ['Content-Length', cl], 'content-type': ['Content-Type', contentType] };
+          (res as ServerResponse).writeHead(h.status, reason(h.status));
+        } else {
+          (res as ServerResponse).writeHead(h.status, reason(h.status), ['Content-Length', cl, 'Content-Type', contentType]);
+        }
+        return;
+      }
+      if (kOut !== null && src.length === 2 && src[0] === 'Content-Type' && contentType === null) {
+        (res as unknown as OutFields)[kOut] = { 'content-type': ['Content-Type', src[1]], 'content-length': ['Content-Length', cl] };
+        (res as ServerResponse).writeHead(h.status, reason(h.status));
+        return;
+      }
     }
     const out: string[] = [];
     let hasConnection = false;
@@ -145,6 +175,8 @@ export class NodeSink implements ResponseSink {
     else if (h.closeAfterReply && h.bodyAllowed && !h.head) (res as ServerResponse).useChunkedEncodingByDefault = false;
     // Middleware wraps writeHead on the instance (on-headers); a subclass's own (light-my-request's) passes through.
     if (!earlier && !writeHeadWrapped(res)) {
+      // Any other head as a field array: names not known here would make the field object's stores and look-ups
+      // generic, which costs more than node:http's checks.
       (res as ServerResponse).writeHead(h.status, reason(h.status), out);
     } else {
       // With fields already set, writeHead applies a header array with setHeader per line, which keeps only the

@@ -120,6 +120,34 @@ describe('requestListener on node:http', () => {
     }
   });
 
+  test('a small head\'s fields stay readable on the ServerResponse once it is sent (logging middleware reads Content-Length so)', async () => {
+    const mux = new ServeMux();
+    mux.handleFunc('/small', (w) => void w.write('hello'));
+    mux.handleFunc('/json', (w) => {
+      w.header().set('Content-Type', 'application/json');
+      w.write('{}');
+    });
+    const listener = requestListener(mux) as http.RequestListener;
+    const seen: Record<string, unknown>[] = [];
+    const server = http.createServer((req, res) => {
+      res.on('finish', () => seen.push({ ...res.getHeaders() }));
+      listener(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const small = await raw(port, 'GET /small HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+      const json = await raw(port, 'GET /json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+      expect(small).toMatch(/\r\nContent-Length: 5\r\n/);
+      expect(json).toMatch(/\r\nContent-Type: application\/json\r\n/);
+      expect(seen[0]).toMatchObject({ 'content-length': '5', 'content-type': 'text/plain; charset=utf-8' });
+      expect(seen[1]).toMatchObject({ 'content-length': '2', 'content-type': 'application/json' });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   test('trailers of the body reach a withContext copy made before the body was read', async () => {
     let trailer = '';
     const mux = new ServeMux();
