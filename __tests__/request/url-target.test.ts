@@ -38,7 +38,6 @@ test('the fast parse agrees with the general parse', () => {
         expect(u.src.slice(0, u.pathEnd)).toBe(u.path);
         expect(u.escapedFor).toBe(u.path);
         if (u.queryOf !== null) expect(u.src.slice(u.pathEnd + 1)).toBe(u.rawQuery);
-        expect(u.clean).toBe(!/\/[/.]/.test(u.path));
       }
     }),
     { numRuns: 5000 },
@@ -50,8 +49,7 @@ test('the fast parse takes the common target and leaves the rest to the general 
   expect(u.pathEnd).toBe('/repos/o1/r1/issues'.length);
   expect(u.path).toBe('/repos/o1/r1/issues');
   expect(u.rawQuery).toBe('page=2&per_page=30');
-  expect(u.clean).toBe(true);
-  expect(parseRequestTarget('GET', '/a/./b')!.clean).toBe(false);
+  expect(parseRequestTarget('GET', '/a/./b')!.pathEnd).toBe(6);
   expect(parseRequestTarget('GET', '/a?')!.forceQuery).toBe(true);
   expect(parseRequestTarget('GET', '/caf%C3%A9')!.pathEnd).toBe(-1);
   expect(parseRequestTarget('GET', '/a?b\x01')).toBeNull();

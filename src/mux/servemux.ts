@@ -261,7 +261,7 @@ export class ServeMux implements Handler {
           this.text = false; // ASCII without escapes: the values are their own text
           return n;
         }
-        if (u.clean) {
+        if (isPlainPath(u.path, true)) {
           // A multi wildcard took the rest, clean too; Go still redirects when the path with a slash appended
           // would match exactly (MUX-61), which takes another walk: the values are kept aside meanwhile.
           const k = walk.n;
