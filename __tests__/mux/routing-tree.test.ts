@@ -7,6 +7,9 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parsePattern } from '../../src/mux/pattern';
 import { RoutingNode } from '../../src/mux/routing-tree';
+import { ServeMux } from '../../src/mux/servemux';
+import { Request } from '../../src/request/request';
+import { parseRequestTarget } from '../../src/request/url';
 
 interface GoMatch { Host: string; Method: string; Path: string; Pattern: string; Matches: string[] | null; Methods: string[] | null }
 const data = JSON.parse(readFileSync(path.join(__dirname, '..', 'go-tables', 'mux.json'), 'utf8')) as Record<string, unknown> & { trees: Record<string, string[]> };
@@ -24,5 +27,35 @@ describe.each(Object.keys(data.trees))('tree %s', (name) => {
     const methods = new Set<string>();
     root.matchingMethods(m.Host, m.Path, methods);
     expect([...methods].sort()).toEqual(m.Methods ?? []);
+  });
+});
+
+// The walk finds literal children in place in the request target (the common target's fast route): a key must end
+// at a "/" or the path's end, a key with "/" (from `%2F` in a pattern) only matches an escaped segment, and "." or
+// ".." literals still leave the walk unclean, so the mux redirects as Go does (MUX-41, MUX-42, MUX-50).
+describe('literal children found in place', () => {
+  const mux = new ServeMux();
+  for (const p of ['GET /user', 'GET /users/{id}', 'GET /a%2Fb/c', 'GET /{x}/b/c', '/x/../y', '/repos/{o}/{r}/contents/{path...}']) {
+    mux.handleFunc(p, () => undefined);
+  }
+  const req = (target: string): Request => {
+    const r = new Request('GET', parseRequestTarget('GET', target)!);
+    r.requestURI = target;
+    r.host = 'h';
+    return r;
+  };
+  test.each([
+    ['/user', 'found', 'GET /user', []],
+    ['/users/7', 'found', 'GET /users/{id}', ['7']],
+    ['/user/7', 'notFound', '', null],
+    ['/users?x=/y', 'notFound', '', null],
+    ['/a/b/c', 'found', 'GET /{x}/b/c', ['a']],
+    ['/a%2Fb/c', 'found', 'GET /a%2Fb/c', []],
+    ['/x/../y', 'redirect', '', null],
+    ['/repos/o/r/contents/a/b?q=1', 'found', '/repos/{o}/{r}/contents/{path...}', ['o', 'r', 'a/b']],
+    ['/repos/o/r/contents/a//b', 'redirect', '/repos/{o}/{r}/contents/{path...}', null],
+  ])('%s', (target, kind, pattern, values) => {
+    const m = mux.match(req(target));
+    expect([m.kind, m.pattern, m.values]).toEqual([kind, pattern, values]);
   });
 });

@@ -37,11 +37,14 @@ export class RoutingNode {
   found: MuxMatch | null = null;
   /** Literal children (a host, a method, a decoded segment, or "/" for `{$}`). */
   children: Map<string, RoutingNode> | null = null;
-  /** The same children as parallel arrays: a few keys are found faster by comparing in place than by hashing a slice. */
+  /**
+   * The children a request segment without escapes can reach (keys without "/", other than "." and ".."), as
+   * parallel arrays, and indexes into them by the key's first byte: compared in place in the request path, they
+   * are found without finding the segment's end or slicing it first.
+   */
   keys: string[] = [];
   nodes: RoutingNode[] = [];
-  /** For nodes with many children: indexes into `keys` grouped by the key's first byte. */
-  byFirst: number[][] | null = null;
+  byFirst: Array<number[] | undefined> | null = null;
   /** The child keyed "": a single wildcard at the segment level, the empty host or the empty method above it. */
   emptyChild: RoutingNode | null = null;
   /** The child ending in a multi wildcard (`{x...}` or a trailing slash). */
@@ -58,11 +61,11 @@ export class RoutingNode {
     if (c === undefined) {
       c = new RoutingNode();
       this.children.set(key, c);
-      this.keys.push(key);
-      this.nodes.push(c);
-      if (this.keys.length > 8) {
-        this.byFirst = [];
-        this.keys.forEach((k, i) => ((this.byFirst![k.charCodeAt(0) & 0xff] ??= []).push(i)));
+      if (!key.includes('/') && key !== '.' && key !== '..') {
+        this.keys.push(key);
+        this.nodes.push(c);
+        this.byFirst ??= [];
+        (this.byFirst[key.charCodeAt(0) & 0xff] ??= []).push(this.keys.length - 1);
       }
     }
     return c;
@@ -181,23 +184,25 @@ export class RoutingNode {
  */
 export const walk = { values: [''] as string[], n: 0, unclean: false };
 
-/** The literal child for the segment path[start:end] (no escapes in it), compared in place when there are few. */
-function literalChild(n: RoutingNode, path: string, start: number, end: number): RoutingNode | null {
-  const keys = n.keys;
-  const len = end - start;
-  if (n.byFirst === null) {
-    for (let k = 0; k < keys.length; k++) {
-      const key = keys[k];
-      if (key.length === len && path.startsWith(key, start)) return n.nodes[k];
-    }
-    return null;
-  }
-  // Many children: compare only the keys that start with the same byte, still without slicing the path.
-  const group = n.byFirst[path.charCodeAt(start) & 0xff];
+// Where the segment of the last literalAt match ends.
+let litEnd = 0;
+
+/**
+ * The child whose key is the request segment starting at `start` (no escapes in it): a key found in place and
+ * followed by "/" or the path's end. Sets `litEnd`. Keys "." and ".." are not looked for here (such a segment is
+ * unclean, which the caller must see), nor keys with "/" (only an escaped segment decodes to one).
+ */
+function literalAt(n: RoutingNode, path: string, start: number, end: number): RoutingNode | null {
+  const group = n.byFirst![path.charCodeAt(start) & 0xff];
   if (group === undefined) return null;
+  const keys = n.keys;
   for (let g = 0; g < group.length; g++) {
     const key = keys[group[g]];
-    if (key.length === len && path.startsWith(key, start)) return n.nodes[group[g]];
+    const e = start + key.length;
+    if (e <= end && path.startsWith(key, start) && (e === end || path.charCodeAt(e) === 0x2f)) {
+      litEnd = e;
+      return n.nodes[group[g]];
+    }
   }
   return null;
 }
@@ -210,7 +215,15 @@ function matchPath(n: RoutingNode, path: string, i: number, end: number, pct: bo
   if (i >= end) return n.pattern !== null ? n : null;
   let next: number;
   let seg: string | null = null;
-  let lit: RoutingNode | null;
+  let lit: RoutingNode | null = null;
+  if (!pct && n.byFirst !== null && i < end - 1) {
+    // A literal first, found in place (the most specific child, MUX-50).
+    const l = literalAt(n, path, i + 1, end);
+    if (l !== null) {
+      const r = matchPath(l, path, litEnd, end, pct);
+      if (r !== null) return r;
+    }
+  }
   if (i === end - 1) {
     // A final "/": the key of `{$}` (MUX-54); single wildcards never take it (MUX-52).
     next = end;
@@ -218,9 +231,8 @@ function matchPath(n: RoutingNode, path: string, i: number, end: number, pct: bo
   } else {
     next = path.indexOf('/', i + 1);
     if (next < 0 || next > end) next = end;
-    if (path.charCodeAt(i + 1) === 0x2e && (next === i + 2 || (next === i + 3 && path.charCodeAt(i + 2) === 0x2e))) {
-      walk.unclean = true;
-    }
+    const dots = path.charCodeAt(i + 1) === 0x2e && (next === i + 2 || (next === i + 3 && path.charCodeAt(i + 2) === 0x2e));
+    if (dots) walk.unclean = true;
     if (next === i + 1) {
       walk.unclean = true;
       lit = n.emptyChild; // an empty segment finds the wildcard child by its key "" (unclean CONNECT paths)
@@ -228,8 +240,9 @@ function matchPath(n: RoutingNode, path: string, i: number, end: number, pct: bo
     } else if (pct) {
       seg = unescapeSegment(path.slice(i + 1, next));
       lit = n.child(seg);
-    } else {
-      lit = n.children === null ? null : literalChild(n, path, i + 1, next);
+    } else if (dots && n.children !== null) {
+      // "." or ".." (the literals literalAt leaves out; the walk is unclean, the mux redirects).
+      lit = n.children.get(path.slice(i + 1, next)) ?? null;
     }
   }
   if (lit !== null) {
