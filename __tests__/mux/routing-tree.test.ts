@@ -35,7 +35,7 @@ describe.each(Object.keys(data.trees))('tree %s', (name) => {
 // ".." literals still leave the walk unclean, so the mux redirects as Go does (MUX-41, MUX-42, MUX-50).
 describe('literal children found in place', () => {
   const mux = new ServeMux();
-  for (const p of ['GET /user', 'GET /users/{id}', 'GET /a%2Fb/c', 'GET /{x}/b/c', '/x/../y', '/repos/{o}/{r}/contents/{path...}']) {
+  for (const p of ['GET /user', 'GET /users/{id}', 'GET /a%2Fb/c', 'GET /{x}/b/c', '/x/../y', '/repos/{o}/{r}/contents/{path...}', 'GET /repos/{o}/{r}/contents/x/y/']) {
     mux.handleFunc(p, () => undefined);
   }
   const req = (target: string): Request => {
@@ -54,6 +54,12 @@ describe('literal children found in place', () => {
     ['/x/../y', 'redirect', '', null],
     ['/repos/o/r/contents/a/b?q=1', 'found', '/repos/{o}/{r}/contents/{path...}', ['o', 'r', 'a/b']],
     ['/repos/o/r/contents/a//b', 'redirect', '/repos/{o}/{r}/contents/{path...}', null],
+    // The multi took a rest, and the path with a slash appended matches exactly: Go redirects there (MUX-61).
+    ['/repos/o/r/contents/x/y', 'redirect', '/repos/o/r/contents/x/y/', null],
+    ['/repos/o/r/contents/x/y/', 'found', 'GET /repos/{o}/{r}/contents/x/y/', ['o', 'r']],
+    ['/repos/o/r/contents/x/y/z', 'found', 'GET /repos/{o}/{r}/contents/x/y/', ['o', 'r']],
+    ['/repos/o/r/contents/a/b/c', 'found', '/repos/{o}/{r}/contents/{path...}', ['o', 'r', 'a/b/c']],
+    ['/repos/o/r/contents/', 'found', '/repos/{o}/{r}/contents/{path...}', ['o', 'r', '']],
   ])('%s', (target, kind, pattern, values) => {
     const m = mux.match(req(target));
     expect([m.kind, m.pattern, m.values]).toEqual([kind, pattern, values]);

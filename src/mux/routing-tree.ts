@@ -180,9 +180,10 @@ export class RoutingNode {
  * holds the wildcard values of the match in `[0, n)`. `unclean` is set by a walk that met an empty, `.` or `..`
  * segment: the mux's fast path walks a path it has not cleaned and relies on it, since every segment before a
  * final multi wildcard is visited on the way to a match, so a walk that matched without setting it saw a clean
- * path up to there.
+ * path up to there. `rest`: the length of what a multi wildcard took, when the match ends in one (0: the match is
+ * exact, MUX-61).
  */
-export const walk = { values: [''] as string[], n: 0, unclean: false };
+export const walk = { values: [''] as string[], n: 0, unclean: false, rest: 0 };
 
 // Where the segment of the last literalAt match ends.
 let litEnd = 0;
@@ -264,6 +265,7 @@ function matchPath(n: RoutingNode, path: string, i: number, end: number, pct: bo
   }
   const m = n.multiChild;
   if (m !== null) {
+    walk.rest = end - i - 1;
     // A named multi takes the decoded rest after the slash; the anonymous one of a trailing slash takes nothing.
     if (m.pattern!.last.s !== '') walk.values[walk.n++] = unescapeSegment(path.slice(i + 1, end));
     return m;

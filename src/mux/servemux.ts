@@ -261,16 +261,21 @@ export class ServeMux implements Handler {
           this.text = false; // ASCII without escapes: the values are their own text
           return n;
         }
-        if (isPlainPath(u.path, true)) {
-          // A multi wildcard took the rest, clean too; Go still redirects when the path with a slash appended
-          // would match exactly (MUX-61), which takes another walk: the values are kept aside meanwhile.
-          const k = walk.n;
-          const saved = scratch;
-          for (let i = 0; i < k; i++) saved[i] = walk.values[i];
-          const to = this.slashRedirect(host, method, u.path, n, u);
-          if (to !== null) return to;
-          for (let i = 0; i < k; i++) walk.values[i] = saved[i];
-          walk.n = k;
+        const p = u.path;
+        if (isPlainPath(p, true)) {
+          // A multi wildcard took the rest, clean too. When it took a non-empty rest of a path without a final
+          // slash, Go redirects if the path with a slash appended matches exactly (MUX-61): that takes another
+          // walk, the values kept aside meanwhile.
+          if (walk.rest !== 0 && p.charCodeAt(p.length - 1) !== 0x2f) {
+            const k = walk.n;
+            const saved = scratch;
+            for (let i = 0; i < k; i++) saved[i] = walk.values[i];
+            const withSlash = p + '/';
+            const m = this.tree.find(host, method, withSlash, withSlash.length, false);
+            if (m !== null && (!m.pattern!.last.multi || walk.rest === 0)) return this.redirectWithSlash(u);
+            for (let i = 0; i < k; i++) walk.values[i] = saved[i];
+            walk.n = k;
+          }
           this.text = false;
           return n;
         }
@@ -352,6 +357,10 @@ export class ServeMux implements Handler {
     if (exactMatch(n, path) || path.endsWith('/')) return null;
     const withSlash = path + '/';
     if (!exactMatch(this.tree.match(host, method, withSlash, []), withSlash)) return null;
+    return this.redirectWithSlash(u);
+  }
+
+  private redirectWithSlash(u: URL): MuxMatch {
     const target = cleanPath(u.path) + '/';
     const to = pathAndQuery(target, u.rawQuery);
     return { kind: 'redirect', handler: redirectHandler(to, 301), pattern: target, names: null, values: null, redirectTo: to };
