@@ -4,6 +4,9 @@
  */
 
 import * as net from 'node:net';
+import { PullBody } from '../../src/request/body';
+import { Request as Req } from '../../src/request/request';
+import { parse } from '../../src/request/url';
 import { JSONBodyError, ServeMux, maxBytesHandler, readJSON, writeJSON, type Request, type ResponseWriter } from '../../src/index';
 import {
   type Carrier, everyCarrier, nativeCarrier, quietLog,
@@ -171,4 +174,25 @@ test('native: after a 400 the connection is kept; after a 413 it closes', async 
   } finally {
     await c.close();
   }
+});
+
+describe('readJSON and the declared length', () => {
+  // A carrier's body (a PullBody) ends at its Content-Length: readJSON stops reading there, without a read that
+  // could only say "end".
+  test('a carrier body is read up to its Content-Length, no further', async () => {
+    const text = '{"a":1}';
+    let pulls = 0;
+    const r = new Req('POST', parse('/x'));
+    r.body = new PullBody({ pull: async () => (pulls++ === 0 ? Buffer.from(text) : null) });
+    r.contentLength = text.length;
+    expect(await readJSON(r)).toEqual({ a: 1 });
+    expect(pulls).toBe(1);
+  });
+  test('a replaced body is read to its end whatever the declared length', async () => {
+    const r = new Req('POST', parse('/x'));
+    const pieces = ['{"a":', '12345}'];
+    r.body = Object.assign(Object.create(null), { read: async () => { const p = pieces.shift(); return p === undefined ? null : Buffer.from(p); } });
+    r.contentLength = 5; // stale: a middleware replaced the body
+    expect(await readJSON(r)).toEqual({ a: 12345 });
+  });
 });

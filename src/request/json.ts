@@ -8,6 +8,7 @@ import { JSONBodyError, MaxBytesError } from '../errors';
 import { firstValue } from '../header';
 import type { ResponseWriter } from '../handler';
 import { HTTPError, error } from '../handlers/http-error';
+import { PullBody } from './body';
 import { parseMediaType } from './media-type';
 import type { Request } from './request';
 import { Response } from '../response/response';
@@ -88,6 +89,9 @@ export async function readJSON<T = unknown>(r: Request, o?: ReadJSONOptions): Pr
   }
   if (r.contentLength > limit) throw tooLarge(limit);
   const body = r.body;
+  // A carrier's own body ends where its Content-Length says: once that much is read, no read is left to wait for
+  // (a body a middleware replaced may differ from the declared length, and is read to its end).
+  const declared = body instanceof PullBody ? r.contentLength : -1;
   const parts: Buffer[] = [];
   let n = 0;
   for (;;) {
@@ -103,6 +107,7 @@ export async function readJSON<T = unknown>(r: Request, o?: ReadJSONOptions): Pr
     n += b.length;
     if (n > limit) throw tooLarge(limit);
     parts.push(b);
+    if (n === declared) break;
   }
   if (n === 0) throw new JSONBodyError(400, 'request body is empty: want JSON');
   const buf = parts.length === 1 ? parts[0] : Buffer.concat(parts, n);
