@@ -67,7 +67,7 @@ test('query() read from the target agrees with parseQuery of rawQuery', () => {
       const want = parseQuery(query).values;
       // get and has before anything else is asked (the pairs the parse left), then everything.
       const got = u.query();
-      for (const k of ['a', 'b', 'ab', '', 'A']) expect([got.get(k), got.has(k)]).toEqual([want.get(k), want.has(k)]);
+      for (const k of ['a', 'b', 'ab', '', 'A', 'a=b', 'a&b', '=', 'é']) expect([got.get(k), got.has(k)]).toEqual([want.get(k), want.has(k)]);
       expect([...got]).toEqual([...want]);
       expect(got.get('a')).toBe(want.get('a'));
       const more = u.query();

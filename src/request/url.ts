@@ -191,6 +191,18 @@ export function queryEscape(s: string): string {
   return escapeText(s, Mode.QueryComponent);
 }
 
+// Whether `key` can be found in place in a query (a key never holds `=` or `&`), for the last key asked: a handler
+// asks for the same few keys again and again, most often the same string.
+let lastKey = '';
+let lastPlain = true;
+function plainKey(key: string): boolean {
+  if (key !== lastKey) {
+    lastPlain = key.indexOf('=') === -1 && key.indexOf('&') === -1;
+    lastKey = key;
+  }
+  return lastPlain;
+}
+
 /**
  * Values maps a query or form key to its values (Go's `url.Values`). Keys and values are text, decoded from the
  * UTF-8 the client sent (bytes that are not UTF-8 are kept as U+DC80–U+DCFF; `bytesOf` gives them back).
@@ -198,55 +210,61 @@ export function queryEscape(s: string): string {
 export class Values implements Iterable<[string, string[]]> {
   private map: Map<string, string[]> | null;
   /**
-   * A query parsed in place before anything but `get` or `has` asked for more: its pairs as offsets into `src`,
-   * three per pair (key start, the `=` or the pair's end, the pair's end), in order. A handler reading a value or
-   * two of a request's query pays for neither the map nor the strings it does not read.
+   * A request's query not parsed yet: `src[start, src.length)`, with no `%`, `+` or `;` (so its pairs are slices,
+   * nothing to unescape or refuse). `get` and `has` find their key in place; anything else parses it into the map.
+   * A handler reading a value or two of the query pays for neither the map nor the strings it does not read.
    */
   private src = '';
-  private offs: number[] | null = null;
+  private start = -1;
   /** Makes empty Values. */
   constructor() {
     this.map = null; // made on first need
   }
-  /** @internal Values for the pairs at `offs` in `src` (see the field). */
-  static inPlace(src: string, offs: number[]): Values {
+  /** @internal Values of the plain query `src[start:]` (see the field), parsed when more than get/has is asked. */
+  static inPlace(src: string, start: number): Values {
     const v = new Values();
     v.src = src;
-    v.offs = offs;
+    v.start = start;
     return v;
   }
   /** @internal The map of keys to values. */
   get m(): Map<string, string[]> {
     if (this.map === null) {
-      const m = new Map<string, string[]>();
-      const o = this.offs ?? [];
-      const s = this.src;
-      for (let i = 0; i < o.length; i += 3) {
-        const k = s.slice(o[i], o[i + 1]);
-        const val = o[i + 1] < o[i + 2] ? s.slice(o[i + 1] + 1, o[i + 2]) : '';
-        const v = m.get(k);
-        if (v) v.push(val);
-        else m.set(k, [val]);
+      this.map = new Map();
+      if (this.start !== -1) {
+        const q = this.src.slice(this.start);
+        this.start = -1;
+        this.src = '';
+        parseQuery(q, this);
       }
-      this.map = m;
-      this.offs = null;
-      this.src = '';
     }
     return this.map;
   }
-  // The index in offs of the first pair whose key is `key`, or -1.
+  // Where the value of the first pair keyed `key` starts in src (after its `=`, or at the pair's end when it has
+  // none), and sets `pairEnd`; -1 when no pair has that key. Only for a query not parsed yet.
   private find(key: string): number {
-    const o = this.offs!;
     const s = this.src;
-    for (let i = 0; i < o.length; i += 3) if (o[i + 1] - o[i] === key.length && s.startsWith(key, o[i])) return i;
+    const n = s.length;
+    for (let k = this.start; k < n; ) {
+      let amp = s.indexOf('&', k);
+      if (amp === -1) amp = n;
+      // The pair s[k, amp): its key ends at its first '=' (a key never holds one: the caller checked).
+      const e = k + key.length;
+      // (An empty pair is no pair.)
+      if (amp > k && e <= amp && s.startsWith(key, k) && (e === amp || s.charCodeAt(e) === 0x3d)) {
+        this.pairEnd = amp;
+        return e === amp ? amp : e + 1;
+      }
+      k = amp + 1;
+    }
     return -1;
   }
+  private pairEnd = 0;
   /** get returns the first value of `key`, or "". */
   get(key: string): string {
-    const o = this.offs;
-    if (o !== null) {
+    if (this.start !== -1 && plainKey(key)) {
       const i = this.find(key);
-      return i === -1 || o[i + 1] === o[i + 2] ? '' : this.src.slice(o[i + 1] + 1, o[i + 2]);
+      return i === -1 || i === this.pairEnd ? '' : this.src.slice(i, this.pairEnd);
     }
     const v = this.m.get(key);
     return v && v.length > 0 ? v[0] : '';
@@ -268,7 +286,7 @@ export class Values implements Iterable<[string, string[]]> {
   }
   /** has reports whether `key` is present. */
   has(key: string): boolean {
-    if (this.offs !== null) return this.find(key) !== -1;
+    if (this.start !== -1 && plainKey(key)) return this.find(key) !== -1;
     return this.m.has(key);
   }
   /** values returns every value of `key` (empty when absent). */
@@ -338,35 +356,6 @@ export function parseQuery(query: string, into: Values = new Values()): { values
     if (end === query.length) break;
   }
   return { values: into, err };
-}
-
-/**
- * Go's ParseQuery of `s[start:]` in one pass, for a query without `%`, `+` or `;` (whose pairs are slices, nothing to
- * unescape or refuse); null when it has one of those.
- */
-function plainQuery(s: string, start: number): Values | null {
-  const offs: number[] = [];
-  let o = 0;
-  const n = s.length;
-  let k = start;
-  let eq = -1;
-  for (let i = start; i <= n; i++) {
-    const c = i === n ? 0x26 : s.charCodeAt(i);
-    if (c === 0x26) {
-      if (i > k) {
-        offs[o++] = k;
-        offs[o++] = eq === -1 ? i : eq;
-        offs[o++] = i;
-      }
-      k = i + 1;
-      eq = -1;
-    } else if (c === 0x3d) {
-      if (eq === -1) eq = i;
-    } else if (c === 0x25 || c === 0x2b || c === 0x3b) {
-      return null;
-    }
-  }
-  return Values.inPlace(s, offs);
 }
 
 // The first malformed %-escape of s, as Go's EscapeError reports it (at most 3 bytes).
@@ -446,10 +435,12 @@ export class URL {
   /** query parses `rawQuery`, dropping malformed pairs (Go's `URL.Query`). */
   query(): Values {
     const q = this.rawQuery;
-    // Still the query the fast parse cut from the target: read it there, in one pass over the flat string.
+    // Still the query the fast parse cut from the target, with nothing to unescape or refuse: get and has read it
+    // in place.
     if (q === this.queryOf && this.pathEnd >= 0 && q !== '') {
-      const v = plainQuery(this.src, this.pathEnd + 1);
-      if (v !== null) return v;
+      const s = this.src;
+      const i = this.pathEnd + 1;
+      if (s.indexOf('%', i) === -1 && s.indexOf('+', i) === -1 && s.indexOf(';', i) === -1) return Values.inPlace(s, i);
     }
     return parseQuery(q).values;
   }
