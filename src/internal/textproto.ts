@@ -168,8 +168,12 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
   // The head as one binary string, decoded by one call: every string below is a slice of it (a call into Buffer per
   // string cost more than the rest of the parse).
   const text = latin1(buf, start, end);
+  // V8 makes a slice of 13 characters or more a view that keeps its whole parent alive: a header value an
+  // application keeps (a cache key, a log line) would hold the entire head. Up to SLICE_MAX bytes that is the
+  // same order as Node's own pooled buffers; a longer head gets its strings copied out instead.
+  const copy = end - start > SLICE_MAX;
   const method = intern(METHODS, buf, start, sp1, false) ?? text.slice(0, sp1 - start);
-  const target = text.slice(sp1 + 1 - start, sp2 - start);
+  const target = cut(buf, text, start, sp1 + 1, sp2, copy);
   const proto = isHTTP11(buf, sp2 + 1, ce) ? HTTP11 : text.slice(sp2 + 1 - start, ce - start);
   let major: number;
   let minor: number;
@@ -207,8 +211,8 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
       lineEnd(buf, next, end);
       const ce2 = lineCE;
       const next2 = lineNext;
-      if (folded === null) folded = trimmed(buf, text, start, lineStart, lineStop);
-      folded += ' ' + trimmed(buf, text, start, next, ce2);
+      if (folded === null) folded = trimmed(buf, text, start, lineStart, lineStop, copy);
+      folded += ' ' + trimmed(buf, text, start, next, ce2, copy);
       next = next2;
     }
     let colon: number;
@@ -244,7 +248,7 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
       }
       let a = colon + 1;
       while (a < lineStop && isSP(buf[a])) a++;
-      valStr = high < 0x80 ? text.slice(a - start, lineStop - start) : textOfBytes(buf, a, lineStop);
+      valStr = high < 0x80 ? cut(buf, text, start, a, lineStop, copy) : textOfBytes(buf, a, lineStop);
       const known = intern(KEYS, buf, lineStart, colon, true);
       if (known !== null) {
         if (known === 'Host') hosts = addTo(hosts, valStr);
@@ -256,7 +260,7 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
         i = next;
         continue;
       }
-      keyStr = text.slice(lineStart - start, colon - start);
+      keyStr = cut(buf, text, start, lineStart, colon, copy);
     }
     if (keyStr.length === 0) return null;
     // A key with a space is accepted raw here and rejected later as "invalid header name" (SRV-67).
@@ -343,10 +347,18 @@ class ParsedHead implements RequestHead {
 }
 
 // buf[a,b) trimmed of blanks, as a slice of `text` (the head from buf[start]).
-function trimmed(buf: Buffer, text: string, start: number, a: number, b: number): string {
+function trimmed(buf: Buffer, text: string, start: number, a: number, b: number, copy: boolean): string {
   while (a < b && isSP(buf[a])) a++;
   while (b > a && isSP(buf[b - 1])) b--;
-  return text.slice(a - start, b - start);
+  return cut(buf, text, start, a, b, copy);
+}
+
+/** Heads longer than this have their strings copied out rather than sliced from the head's text (see parseHead). */
+const SLICE_MAX = 4096;
+
+// buf[a,b) as a string: a slice of `text` (the head from buf[start]), or its own copy when `copy` is set.
+function cut(buf: Buffer, text: string, start: number, a: number, b: number, copy: boolean): string {
+  return copy ? latin1(buf, a, b) : text.slice(a - start, b - start);
 }
 
 /** Go's canned reply bodies for request-read errors (SRV-60…SRV-63). */
