@@ -1,7 +1,7 @@
 /**
- * nethttp on the Fetch API: a handler becomes `(request: Request) => Promise<Response>`, the signature of
- * `Bun.serve`, `Deno.serve`, Cloudflare Workers, Next.js route handlers, Hono's `app.mount` and `@hono/node-server`;
- * and a fetch handler (a Hono app) becomes a nethttp {@link Handler}.
+ * nethttp on the Fetch API: a handler becomes `(request: Request) => Response | Promise<Response>` (the type of a
+ * Hono app's `app.fetch`), which `Bun.serve`, `Deno.serve`, Cloudflare Workers, Next.js route handlers, Hono's
+ * `app.mount` and `@hono/node-server` all take; and a fetch handler (a Hono app) becomes a nethttp {@link Handler}.
  *
  * ```ts
  * import { serve } from '@hono/node-server';
