@@ -572,6 +572,15 @@ export function parse(raw: string): URL {
   return u;
 }
 
+// Sets u.scheme (in lower case) from a target that has one and returns the rest; origin-form (every request but a
+// proxy's) has none, as '/' cannot start a scheme.
+function takeScheme(u: URL, raw: string): string {
+  if (raw.charCodeAt(0) === 0x2f) return raw;
+  const [scheme, rest] = getScheme(raw);
+  u.scheme = scheme.toLowerCase();
+  return rest;
+}
+
 function parseReference(raw: string): URL {
   if (hasCTL(raw)) throw new URLError('net/url: invalid control character in URL');
   const u = new URL();
@@ -580,12 +589,7 @@ function parseReference(raw: string): URL {
     u.path = '*';
     return u;
   }
-  let rest = raw;
-  // Origin-form (every request but a proxy's) has no scheme: '/' cannot start one.
-  if (raw.charCodeAt(0) !== 0x2f) {
-    [u.scheme, rest] = getScheme(raw);
-    u.scheme = u.scheme.toLowerCase();
-  }
+  let rest = takeScheme(u, raw);
   if (rest.endsWith('?') && rest.indexOf('?') === rest.length - 1) {
     u.forceQuery = true;
     rest = rest.slice(0, -1);
@@ -691,12 +695,7 @@ export function parseRequestURI(raw: string): URL {
     u.path = '*';
     return u;
   }
-  let rest = raw;
-  // Origin-form (every request but a proxy's) has no scheme: '/' cannot start one.
-  if (raw.charCodeAt(0) !== 0x2f) {
-    [u.scheme, rest] = getScheme(raw);
-    u.scheme = u.scheme.toLowerCase(); // absolute-form: the scheme in lower case, the authority as sent (REQ-14)
-  }
+  let rest = takeScheme(u, raw); // absolute-form: the scheme in lower case, the authority as sent (REQ-14)
   const q = rest.indexOf('?');
   if (q !== -1) {
     u.rawQuery = rest.slice(q + 1);
