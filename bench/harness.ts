@@ -26,17 +26,25 @@ export interface Target {
   cpus?: string;
   /** How long to wait for the `listening on` line (ms); default 20 s. */
   startTimeout?: number;
+  /** Called with the server's standard output after its `listening on` line (V8's `--trace-gc` lines go there). */
+  onOutput?: (text: string) => void;
 }
 
 export function start(t: Target): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('taskset', ['-c', t.cpus ?? '0', t.cmd, ...t.argv, '0'], { env: t.env ?? process.env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
+    let listening = false;
     const timer = setTimeout(() => reject(new Error(`${t.name}: no listening line`)), t.startTimeout ?? 20000);
     child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
+      if (listening) {
+        t.onOutput?.(d.toString('latin1'));
+        return;
+      }
+      out += d.toString('latin1');
       const m = /listening on (\S+)/.exec(out);
       if (m) {
+        listening = true;
         clearTimeout(timer);
         resolve({ child, url: `http://${m[1]}/` });
       }

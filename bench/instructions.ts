@@ -4,13 +4,19 @@
  * are reported. Unlike req/s this does not depend on what else the machine runs (it leaves out the kernel's share,
  * the same system calls for every Node server here), so it can compare servers on a busy shared machine.
  *
- * Usage: node dist/bench/instructions.js [--only ceiling,api,json-get,json-post,fetch,fetch-json,middleware] [--servers native,bare]
+ * Usage: node dist/bench/instructions.js [--alloc] [--only ceiling,api,json-get,json-post,fetch,fetch-json,middleware] [--servers native,bare]
  *   [--requests 10000] [--warm 8]
  * (`fetch`, `fetch-json`: toFetch(mux) against Hono, both on @hono/node-server; `middleware`: the native Server with
  * fromExpress(cors()) against Express 5 with cors(); not in the default set.)
  * `--servers` keeps the servers whose name contains one of the words. The callgrind dumps are kept (their paths are
  * printed); with NODE_OPTIONS=--perf-basic-prof the server also writes the map that names its JavaScript frames.
  * Needs valgrind (Debian: apt-get install -y valgrind); Go joins when `$GO` or `go` on PATH is Go 1.23.
+ *
+ * With `--alloc` the same sets report V8 heap bytes allocated per request instead, without valgrind: each Node server
+ * runs with `--trace-gc-nvp` and a 1 MB semi-space (so a scavenge comes every few hundred requests; the bytes
+ * allocated do not depend on it), and the `allocated=` of every collection inside the measured window is summed and
+ * divided by the requests. Memory outside V8's heap (Buffers' backing stores, socket read buffers) is not in it.
+ * Go is left out of this mode.
  */
 
 import { execFileSync } from 'node:child_process';
@@ -29,6 +35,7 @@ const requests = opt('requests', 10_000);
 const warm = opt('warm', 8);
 const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg >= 0 ? process.argv[onlyArg + 1].split(',') : ['ceiling', 'api', 'json-get', 'json-post'];
+const alloc = process.argv.includes('--alloc');
 const serversArg = process.argv.indexOf('--servers');
 const servers = serversArg >= 0 ? process.argv[serversArg + 1].split(',') : null;
 const here = __dirname;
@@ -81,6 +88,37 @@ function callgrind(pid: number, ...cmd: string[]): void {
   execFileSync('callgrind_control', [...cmd, String(pid)], { stdio: 'ignore' });
 }
 
+/** V8 heap bytes allocated per request (see the module comment). */
+async function allocated(t: Target, reqs: Buffer[]): Promise<{ name: string; perRequest: number; ok: number }> {
+  let text = '';
+  let counting = false;
+  const onOutput = (chunk: string): void => {
+    if (counting) text += chunk;
+  };
+  const { child, url } = await start({ ...t, argv: ['--trace-gc-nvp', '--max-semi-space-size=1', ...t.argv], onOutput });
+  try {
+    const port = Number(new URL(url).port);
+    for (let i = 0; i < warm; i++) await play(port, reqs, Math.min(requests, 3000));
+    await new Promise((r) => setTimeout(r, 100));
+    counting = true;
+    const ok = await play(port, reqs, requests);
+    await new Promise((r) => setTimeout(r, 100));
+    counting = false;
+    let total = 0;
+    let gcs = 0;
+    for (const m of text.matchAll(/ allocated=(\d+)/g)) {
+      total += Number(m[1]);
+      gcs++;
+    }
+    // The bytes allocated after the window's last collection are not counted (and those before its first one, from
+    // before the window, are): with fewer than ten collections that share is too large to ignore.
+    if (gcs < 10) throw new Error(`${t.name}: only ${gcs} collections in the window; raise --requests`);
+    return { name: t.name, perRequest: Math.round(total / requests), ok };
+  } finally {
+    await stop([child]);
+  }
+}
+
 async function count(t: Target, reqs: Buffer[]): Promise<{ name: string; perRequest: number; ok: number }> {
   const out = path.join(tmp, `cg.${t.name.replace(/\W+/g, '_')}.%p.out`);
   const log = path.join(tmp, `vg.${t.name.replace(/\W+/g, '_')}.%p.log`);
@@ -114,7 +152,7 @@ const go = (...argv: string[]): Target[] =>
   goBin === null ? [] : [{ name: 'Go 1.23 (GOMAXPROCS=1)', cmd: goBin, argv, env: { ...process.env, GOMAXPROCS: '1' } }];
 
 async function main(): Promise<void> {
-  if (!has('valgrind') || !has('callgrind_control')) {
+  if (!alloc && (!has('valgrind') || !has('callgrind_control'))) {
     console.error('valgrind is required (Debian: apt-get install -y valgrind)');
     process.exit(2);
   }
@@ -161,26 +199,29 @@ async function main(): Promise<void> {
   };
   for (const w of only) {
     const [all, reqs] = sets[w];
-    const targets = servers === null ? all : all.filter((t) => servers.some((s) => t.name.includes(s)));
+    const named = servers === null ? all : all.filter((t) => servers.some((s) => t.name.includes(s)));
+    const targets = alloc ? named.filter((t) => t.cmd === process.execPath) : named;
     results[w] = [];
     // Two at a time: valgrind runs a process on one core.
     for (let i = 0; i < targets.length; i += 2) {
       const batch = targets.slice(i, i + 2).map((t, j) =>
         // A server that dies under valgrind (Go's runtime sometimes does) is reported, not fatal to the run.
-        count({ ...t, cpus: String(j) }, reqs).catch((err: Error) => {
+        (alloc ? allocated : count)({ ...t, cpus: String(j) }, reqs).catch((err: Error) => {
           console.error(`${t.name}: ${err.message}`);
           return { name: t.name, perRequest: NaN, ok: 0 };
         }),
       );
       results[w].push(...(await Promise.all(batch)));
     }
-    console.log(`### ${w}: user-space instructions per request (callgrind, ${requests} requests after ${warm} warm-up rounds)\n`);
-    console.log('| server | instructions/request | 2xx answered |\n| --- | ---: | ---: |');
-    for (const r of results[w]) console.log(`| ${r.name} | ${Number.isNaN(r.perRequest) ? 'failed under valgrind' : r.perRequest.toLocaleString('en-US')} | ${r.ok} |`);
+    const what = alloc ? 'V8 heap bytes allocated per request (--trace-gc-nvp' : 'user-space instructions per request (callgrind';
+    console.log(`### ${w}: ${what}, ${requests} requests after ${warm} warm-up rounds)\n`);
+    console.log(`| server | ${alloc ? 'bytes' : 'instructions'}/request | 2xx answered |\n| --- | ---: | ---: |`);
+    const failed = alloc ? 'failed' : 'failed under valgrind';
+    for (const r of results[w]) console.log(`| ${r.name} | ${Number.isNaN(r.perRequest) ? failed : r.perRequest.toLocaleString('en-US')} | ${r.ok} |`);
     console.log('');
   }
   mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
-  writeFileSync(path.join(root, 'bench', 'results', 'instructions.json'), JSON.stringify({ date: new Date().toISOString(), requests, warm, results }, null, 2));
+  writeFileSync(path.join(root, 'bench', 'results', alloc ? 'allocations.json' : 'instructions.json'), JSON.stringify({ date: new Date().toISOString(), requests, warm, results }, null, 2));
 }
 
 void main();
