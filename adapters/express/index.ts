@@ -18,7 +18,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Request, ServeMux, parse, redirectHandler, toHandler, type Context, type Handler, type HandlerLike, type Logger } from '../../src/index';
-import { badRequest, nodeToRequest, serveNode, type ServeNodeOptions } from '../../src/carrier-node';
+import { NodeExchange, badRequest, nodeToRequest, type ServeNodeOptions } from '../../src/carrier-node';
 
 export { ExpressPathError, expressPatterns, handleExpress } from './path';
 export { fromExpress, type ConnectMiddleware, type FromExpressOptions } from './from-express';
@@ -151,11 +151,12 @@ export function middleware(handler: HandlerLike, options: MiddlewareOptions = {}
   const h: Handler = toHandler(handler);
   return (req, res, next) => {
     const target = req.url ?? '/';
-    const r = nodeToRequest(req, target, req.originalUrl ?? target);
-    if (r === null) return badRequest(res);
     const mount = req.baseUrl ?? '';
     const o: ServeNodeOptions = { ...base, onThrow: next, onDecline: next, mount };
-    if (mux === null) return serveNode(h, r, req, res, o);
+    const x = new NodeExchange(req, res, o);
+    const r = nodeToRequest(req, target, req.originalUrl ?? target, x);
+    if (r === null) return badRequest(res);
+    if (mux === null) return x.serve(h, r);
     const m = mux.match(r);
     if (m.kind === 'notFound' || (m.kind === 'methodNotAllowed' && !respond405)) return next();
     if (m.kind === 'redirect' && m.redirectTo !== undefined) {
@@ -168,6 +169,6 @@ export function middleware(handler: HandlerLike, options: MiddlewareOptions = {}
       for (let i = 0; i < m.names.length; i++) params[m.names[i]] = m.values![i];
       req.params = params;
     }
-    serveNode({ serveHTTP: (w, rr) => mux.serveMatch(w, rr, m) }, r, req, res, o);
+    x.serve({ serveHTTP: (w, rr) => mux.serveMatch(w, rr, m) }, r);
   };
 }

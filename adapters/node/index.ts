@@ -19,7 +19,7 @@ import type { Duplex } from 'node:stream';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { toHandler, type Context, type HandlerLike, type Logger } from '../../src/index';
 import { ServerHandler, type SinkResponse } from '../../src/carrier';
-import { badRequest, nodeToRequest, serveNode, type ServeNodeOptions, type NodeSink } from '../../src/carrier-node';
+import { badRequest, serveNode, type ServeNodeOptions, type NodeSink } from '../../src/carrier-node';
 
 /** Options of {@link requestListener}. */
 export interface RequestListenerOptions {
@@ -48,12 +48,7 @@ export function requestListener(handler: HandlerLike | null, options: RequestLis
     baseContext: options.baseContext ?? null,
     onThrow: null,
   };
-  return (req, res) => {
-    const url = req.url ?? '/';
-    const r = nodeToRequest(req, url, url);
-    if (r === null) badRequest(res);
-    else serveNode(h, r, req, res, o);
-  };
+  return (req, res) => serveNode(h, req, res, o);
 }
 
 /** A Node `'upgrade'` listener: the request, its raw socket, and the bytes that came after the request head. */
@@ -101,9 +96,6 @@ export function upgradeListener(handler: HandlerLike | null, options: RequestLis
         return { conn: socket };
       },
     };
-    const url = req.url ?? '/';
-    const r = nodeToRequest(req, url, url);
-    if (r === null) badRequest(res);
-    else serveNode(h, r, req, res, o);
+    serveNode(h, req, res, o);
   };
 }

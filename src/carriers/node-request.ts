@@ -195,36 +195,43 @@ export function releaseNodeBody(nreq: NodeRequest): void {
   (nreq as ParsedRequest)[kSource]?.release();
 }
 
-/** The header map of a Node request, built from its raw fields when the handler first asks (see Request.header). */
-class NodeFields implements RawFields {
-  constructor(
-    private readonly raw: string[],
-    private readonly chunked: boolean,
-    private readonly addNoCache: boolean,
-  ) {}
-
-  build(): Header {
-    const header = new Header();
-    const m = header.m;
-    const raw = this.raw;
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      const k = raw[i];
-      if (k.charCodeAt(0) === 0x3a) continue; // HTTP/2 pseudo-fields
-      const key = canonicalHeaderKey(k);
-      if (key === 'Host') continue; // moved to r.host (REQ-20, REQ-21)
-      // Node gives values one character per byte (latin1): decoded as text when a byte ≥ 0x80 is present.
-      const v = textOf(raw[i + 1]);
-      const vs = m.get(key);
-      if (vs === undefined) m.set(key, [v]);
-      else vs.push(v);
-    }
-    if (this.addNoCache) m.set('Cache-Control', ['no-cache']);
-    if (this.chunked) {
-      m.delete('Transfer-Encoding');
-      m.delete('Content-Length');
-    }
-    return header;
+/**
+ * The header map of a Node request, from its raw fields: what {@link RawFields.build} of the request's exchange
+ * returns when the handler first asks (see Request.header). The fields that bear on the map (framing, Pragma) are
+ * looked at again here rather than kept from nodeToRequest, which then keeps nothing but the exchange for it.
+ * @internal
+ */
+export function nodeHeader(nreq: NodeRequest): Header {
+  const header = new Header();
+  const m = header.m;
+  const raw = nreq.rawHeaders;
+  const h2 = nreq.httpVersionMajor === 2;
+  let chunked = false;
+  let pragma: string | null = null;
+  let cacheControl = false;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const k = raw[i];
+    if (k.charCodeAt(0) === 0x3a) continue; // HTTP/2 pseudo-fields
+    const key = canonicalHeaderKey(k);
+    if (key === 'Host') continue; // moved to r.host (REQ-20, REQ-21)
+    const rv = raw[i + 1];
+    if (key === 'Transfer-Encoding') chunked ||= !h2 && rv !== '';
+    else if (key === 'Pragma') pragma ??= rv;
+    else if (key === 'Cache-Control') cacheControl = true;
+    // Node gives values one character per byte (latin1): decoded as text when a byte ≥ 0x80 is present.
+    const v = textOf(rv);
+    const vs = m.get(key);
+    if (vs === undefined) m.set(key, [v]);
+    else vs.push(v);
   }
+  // Pragma: no-cache implies Cache-Control: no-cache (REQ-34).
+  if (pragma === 'no-cache' && !cacheControl) m.set('Cache-Control', ['no-cache']);
+  // A chunked body's length is its framing's, not a field of the map (as nodeToRequest sets r.contentLength).
+  if (chunked) {
+    m.delete('Transfer-Encoding');
+    m.delete('Content-Length');
+  }
+  return header;
 }
 
 // ASCII case-insensitive equality with a lower-case name.
@@ -248,10 +255,11 @@ function remoteAddrOf(sock: { remoteAddress?: string; remotePort?: number } | nu
 /**
  * Builds the Request for a Node request, or returns null when the request-target is not one Go accepts (the
  * carrier answers 400). `target` is the path the handler routes on (Express: relative to the mount point);
- * `requestURI` is what the client sent.
+ * `requestURI` is what the client sent; `fields` builds the header map when the handler first asks (the request's
+ * exchange, with {@link nodeHeader}).
  * @internal
  */
-export function nodeToRequest(nreq: NodeRequest, target: string, requestURI: string): Request | null {
+export function nodeToRequest(nreq: NodeRequest, target: string, requestURI: string, fields: RawFields): Request | null {
   const method = nreq.method ?? 'GET';
   const h2 = nreq.httpVersionMajor === 2;
   // Node's strings hold one character per byte; the request's are text (src/internal/text.ts).
@@ -259,15 +267,13 @@ export function nodeToRequest(nreq: NodeRequest, target: string, requestURI: str
   const url = parseRequestTarget(method, text);
   if (url === null) return null;
   // One pass for the fields the request's own fields depend on; the header map itself is built only when the
-  // handler asks for it (NodeFields), as Node builds `req.headers` lazily.
+  // handler asks for it (nodeHeader), as Node builds `req.headers` lazily.
   const raw = nreq.rawHeaders;
   let host = '';
   let hostField: string | null = null;
   let conn = '';
   let te = '';
   let cl = '';
-  let pragma: string | null = null;
-  let cacheControl = false;
   let trailer: string[] | null = null;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const k = raw[i];
@@ -276,18 +282,12 @@ export function nodeToRequest(nreq: NodeRequest, target: string, requestURI: str
       case 4:
         if (eqFold(k, 'host')) hostField ??= v;
         break;
-      case 6:
-        if (eqFold(k, 'pragma')) pragma ??= v;
-        break;
       case 7:
         if (eqFold(k, 'trailer')) (trailer ??= []).push(v);
         break;
       case 10:
         if (k === ':authority') host ||= v;
         else if (conn === '' && eqFold(k, 'connection')) conn = v;
-        break;
-      case 13:
-        if (eqFold(k, 'cache-control')) cacheControl = true;
         break;
       case 14:
         if (cl === '' && eqFold(k, 'content-length')) cl = v;
@@ -317,8 +317,7 @@ export function nodeToRequest(nreq: NodeRequest, target: string, requestURI: str
   } else if (h2) {
     r.contentLength = (nreq as Http2ServerRequest).stream.endAfterHeaders ? 0 : -1;
   }
-  // Pragma: no-cache implies Cache-Control: no-cache (REQ-34).
-  r.rawFields = new NodeFields(raw, chunked, pragma === 'no-cache' && !cacheControl);
+  r.rawFields = fields;
   if (trailer !== null) for (const v of trailer) for (const k of v.split(',')) if (k.trim() !== '') r.trailer.setRaw(k.trim(), null);
   if (r.contentLength === 0) {
     r.body = NoBody;

@@ -57,7 +57,38 @@ function writeHeadWrapped(res: NodeResponse): boolean {
  * heads, whose field names are constants here. The symbol is found by its description on the first response that
  * has it; a response without it gets the field array.
  */
-type OutFields = Record<symbol, Record<string, [string, string]> | null | undefined>;
+type OutFields = Record<symbol, FieldObject | null | undefined>;
+type FieldObject = Readonly<Record<string, readonly [string, string]>>;
+
+/**
+ * The field objects of the two usual heads (Content-Length with a Content-Type), one per length and type, shared by
+ * the responses that send the same: no object and no arrays made per response. Sharing is safe because node:http
+ * only reads a response's field object once the head is stored (setHeader, appendHeader, removeHeader and
+ * setHeaders throw after it; getHeader and getHeaders copy values out); frozen, so that a node:http that wrote
+ * to it would throw rather than change another response's head. One slot per length below 1024 (the lengths of
+ * small bodies), the last type seen for it (types up to 256 characters): an API answering many types of one length
+ * makes a fresh object on a miss, as before, and the cache never holds more than 1024 objects.
+ */
+class FieldCache {
+  private readonly types: (string | null)[] = new Array<string | null>(1024).fill(null);
+  private readonly objects: (FieldObject | null)[] = new Array<FieldObject | null>(1024).fill(null);
+
+  constructor(private readonly make: (cl: string, type: string) => FieldObject) {}
+
+  get(cl: number, type: string): FieldObject {
+    if (cl >= 1024 || type.length > 256) return this.make(String(cl), type);
+    if (this.types[cl] === type) return this.objects[cl]!;
+    const o = this.make(String(cl), type);
+    Object.freeze(o);
+    for (const k in o) Object.freeze(o[k]);
+    this.types[cl] = type;
+    this.objects[cl] = o;
+    return o;
+  }
+}
+// Wire order: sniffed type after the length; a handler's type before it (as the field arrays below write them).
+const sniffedFields = new FieldCache((cl, type) => ({ 'content-length': ['Content-Length', cl], 'content-type': ['Content-Type', type] }));
+const typedFields = new FieldCache((cl, type) => ({ 'content-type': ['Content-Type', type], 'content-length': ['Content-Length', cl] }));
 let kOutHeaders: symbol | null = null;
 function outHeadersKey(res: NodeResponse): symbol | null {
   if (kOutHeaders !== null && kOutHeaders in res) return kOutHeaders;
@@ -66,28 +97,52 @@ function outHeadersKey(res: NodeResponse): symbol | null {
   return k;
 }
 
+// The sink's booleans, as bits of one field (the sink is made per request: one field instead of seven).
+/** HTTP/2 compatibility API. */
+const H2 = 1;
+/** The request is HTTP/1.1 or later. */
+const IS11 = 2;
+/** Close the connection after this response (the body limit was hit). */
+const CLOSE_AFTER = 4;
+/** The handler wrote or set a status before the body was read: no lazy 100 Continue (SRV-92). */
+const CONTINUE_DISABLED = 8;
+const SENT_INFORMATIONAL = 16;
+const WROTE = 32;
+// Whether the head has gone to the socket. Node's `headersSent` turns true at writeHead, when the head is only
+// stored; a string body given to end() before it goes out is joined to it in one write.
+const HEAD_OUT = 64;
+/** @internal The first bit a subclass may use for its own booleans. */
+export const SINK_FREE_BIT = 128;
+
+/** @internal What the sink needs of the carrier's options. */
+export interface NodeSinkOptions {
+  readonly errorLog: Logger | null;
+}
+
 /** @internal */
 export class NodeSink implements ResponseSink {
-  /** Close the connection after this response (the body limit was hit). */
-  closeAfter = false;
-  /** The handler wrote or set a status before the body was read: no lazy 100 Continue (SRV-92). */
-  continueDisabled = false;
-  /** Set by a carrier that owns a raw connection (a Node `'upgrade'` event's socket). */
-  hijack?: (w: SinkResponse) => unknown;
-  private readonly h2: boolean;
-  private sentInformational = false;
+  /** Set by a carrier that owns a raw connection (a Node `'upgrade'` event's socket); no own field otherwise. */
+  declare hijack?: (w: SinkResponse) => unknown;
+  /** The booleans above, and the subclass's from {@link SINK_FREE_BIT} on. */
+  protected bits: number;
   private held: Buffer | string | null = null;
-  private wrote = false;
-  // Whether the head has gone to the socket. Node's `headersSent` turns true at writeHead, when the head is
-  // only stored; a string body given to end() before it goes out is joined to it in one write.
-  private headOut = false;
+  private goneErr: Error | null = null;
 
   constructor(
     readonly res: NodeResponse,
-    private readonly is11: boolean,
-    private readonly logger: Logger | null,
+    is11: boolean,
+    protected readonly o: NodeSinkOptions,
   ) {
-    this.h2 = (res as Http2ServerResponse).stream !== undefined;
+    this.bits = ((res as Http2ServerResponse).stream !== undefined ? H2 : 0) | (is11 ? IS11 : 0);
+  }
+
+  private get h2(): boolean {
+    return (this.bits & H2) !== 0;
+  }
+
+  /** The handler wrote or set a status before the body was read: no lazy 100 Continue (SRV-92). */
+  get continueDisabled(): boolean {
+    return (this.bits & CONTINUE_DISABLED) !== 0;
   }
 
   informational(status: number, lines: string[]): void {
@@ -98,9 +153,9 @@ export class NodeSink implements ResponseSink {
       (res as Http2ServerResponse).stream.additionalHeaders(hs);
       return;
     }
-    let s = (this.is11 ? 'HTTP/1.1 ' : 'HTTP/1.0 ') + status + ' ' + reason(status) + '\r\n';
+    let s = ((this.bits & IS11) !== 0 ? 'HTTP/1.1 ' : 'HTTP/1.0 ') + status + ' ' + reason(status) + '\r\n';
     for (let i = 0; i < lines.length; i += 2) s += lines[i] + ': ' + lines[i + 1] + '\r\n';
-    this.sentInformational = true;
+    this.bits |= SENT_INFORMATIONAL;
     const raw = res as unknown as RawWriter;
     // Node's own way to put a 1xx ahead of the response (what writeContinue and writeEarlyHints use).
     if (typeof raw._writeRaw === 'function') raw._writeRaw(s + '\r\n', 'latin1');
@@ -136,25 +191,25 @@ export class NodeSink implements ResponseSink {
       (res as Http2ServerResponse).writeHead(h.status, hs);
       return;
     }
-    const closing = (h.closeAfterReply || this.closeAfter) && !h.protocolSwitch;
+    const closing = (h.closeAfterReply || (this.bits & CLOSE_AFTER) !== 0) && !h.protocolSwitch;
     if (
-      !earlier && date && !ownDate && h.autoContentLength >= 0 && !closing && !h.chunked && !this.sentInformational &&
+      !earlier && date && !ownDate && h.autoContentLength >= 0 && !closing && !h.chunked && (this.bits & SENT_INFORMATIONAL) === 0 &&
       !writeHeadWrapped(res)
     ) {
       // The usual small response: length automatic, and either no field at all (the type sniffed) or only the
       // handler's Content-Type (writeJSON's). Its fields in one literal, with constant names; Date is node:http's.
-      const cl = String(h.autoContentLength);
+      const cl = h.autoContentLength;
       if (src.length === 0 && contentType !== null) {
         if (kOut !== null) {
-          (res as unknown as OutFields)[kOut] = { 'content-length': ['Content-Length', cl], 'content-type': ['Content-Type', contentType] };
+          (res as unknown as OutFields)[kOut] = sniffedFields.get(cl, contentType);
           (res as ServerResponse).writeHead(h.status, reason(h.status));
         } else {
-          (res as ServerResponse).writeHead(h.status, reason(h.status), ['Content-Length', cl, 'Content-Type', contentType]);
+          (res as ServerResponse).writeHead(h.status, reason(h.status), ['Content-Length', String(cl), 'Content-Type', contentType]);
         }
         return;
       }
       if (kOut !== null && src.length === 2 && src[0] === 'Content-Type' && contentType === null) {
-        (res as unknown as OutFields)[kOut] = { 'content-type': ['Content-Type', src[1]], 'content-length': ['Content-Length', cl] };
+        (res as unknown as OutFields)[kOut] = typedFields.get(cl, src[1]);
         (res as ServerResponse).writeHead(h.status, reason(h.status));
         return;
       }
@@ -187,8 +242,8 @@ export class NodeSink implements ResponseSink {
     }
     // A pipelined response not yet on the socket queues its 1xx; a Buffer body would jump ahead of it, the head
     // as a string does not.
-    if (this.sentInformational) {
-      this.headOut = true;
+    if ((this.bits & SENT_INFORMATIONAL) !== 0) {
+      this.bits |= HEAD_OUT;
       flushHead(res);
     }
   }
@@ -196,7 +251,7 @@ export class NodeSink implements ResponseSink {
   body(data: Buffer): void {
     if (this.res.destroyed) return;
     // Hold the first piece: if it is the whole body, end() sends head and body in one write.
-    if (this.held === null && !this.wrote) {
+    if (this.held === null && (this.bits & WROTE) === 0) {
       this.held = data;
       return;
     }
@@ -205,7 +260,7 @@ export class NodeSink implements ResponseSink {
   }
 
   bodyString(data: string): void {
-    if (this.h2 || this.held !== null || this.wrote) {
+    if ((this.bits & (H2 | WROTE)) !== 0 || this.held !== null) {
       this.body(Buffer.from(data, 'latin1'));
       return;
     }
@@ -214,8 +269,7 @@ export class NodeSink implements ResponseSink {
   }
 
   private release(): void {
-    this.wrote = true;
-    this.headOut = true;
+    this.bits |= WROTE | HEAD_OUT;
     const b = this.held;
     if (b === null) return;
     this.held = null;
@@ -227,7 +281,7 @@ export class NodeSink implements ResponseSink {
     const res = this.res;
     if (res.destroyed) return;
     // A held piece carries the head out with it; with none, the head goes alone.
-    const headOnly = this.held === null && !this.headOut;
+    const headOnly = this.held === null && (this.bits & HEAD_OUT) === 0;
     this.release();
     if (headOnly) flushHead(res);
   }
@@ -258,11 +312,10 @@ export class NodeSink implements ResponseSink {
     if (b === null) (res as ServerResponse).end();
     // node:http joins a string body to the pending head (one write); a Buffer goes out as a second chunk (writev).
     else if (typeof b === 'string') (res as ServerResponse).end(b, 'latin1');
-    else if (b.length <= SMALL_BODY && !this.headOut) (res as ServerResponse).end(b.toString('latin1'), 'latin1');
+    else if (b.length <= SMALL_BODY && (this.bits & HEAD_OUT) === 0) (res as ServerResponse).end(b.toString('latin1'), 'latin1');
     else (res as ServerResponse).end(b);
   }
 
-  private goneErr: Error | null = null;
   peerGone(): Error | null {
     if (this.goneErr !== null) return this.goneErr;
     const res = this.res;
@@ -281,15 +334,15 @@ export class NodeSink implements ResponseSink {
   }
 
   log(message: string): void {
-    logf(this.logger, message);
+    logf(this.o.errorLog, message);
   }
 
   requestTooLarge(): void {
-    this.closeAfter = true;
+    this.bits |= CLOSE_AFTER;
   }
 
   disableContinue(): void {
-    this.continueDisabled = true;
+    this.bits |= CONTINUE_DISABLED;
   }
 }
 

@@ -10,11 +10,12 @@ import { constants as h2constants } from 'node:http2';
 import { background, withCancel, type CancelFunc, type Context } from '../context';
 import type { Handler } from '../handler';
 import { logf, panicLine, type Logger } from '../log';
-import { releaseNodeBody, type NodeRequest } from './node-request';
-import { NodeSink, type NodeResponse } from './node-sink';
+import { nodeHeader, nodeToRequest, releaseNodeBody, type NodeRequest } from './node-request';
+import { NodeSink, SINK_FREE_BIT, type NodeResponse } from './node-sink';
+import type { Header } from '../header';
 import type { SinkResponse } from '../response/sink';
-import { NoBody, PullBody, type Body } from '../request/body';
-import type { ContextSource, Exchange, Request } from '../request/request';
+import { NoBody, type Body } from '../request/body';
+import type { ContextSource, Exchange, RawFields, Request } from '../request/request';
 import { Response } from '../response/response';
 import { NoPanic, runHandler, settleHandler, type HandlerRun } from './serve-run';
 
@@ -51,29 +52,33 @@ export function badRequest(res: NodeResponse): void {
   (res as ServerResponse).end(body);
 }
 
+// The exchange's own booleans, after the sink's (see NodeSink's bits).
+/** The handler returned (or the client left): the context is, or will be at birth, cancelled. */
+const OVER = SINK_FREE_BIT;
+/** The handler declined the request (fallThrough): Express's next route answers it. */
+const DECLINED = SINK_FREE_BIT << 1;
+
 /**
- * One Node request in flight: the sink of its response, the request's context source and the end of the handler's
- * run, in one object per request (instead of a sink, an exchange and a closure for each hook).
+ * One Node request in flight: the sink of its response, the request's context source, its header map's source and
+ * the end of the handler's run, in one object per request (instead of a sink, an exchange, a field reader and a
+ * closure for each hook). Made before the Request (nodeToRequest keeps it as the header map's source), then
+ * {@link NodeExchange.serve} runs the handler.
+ * @internal
  */
-class NodeExchange extends NodeSink implements ContextSource, Exchange, HandlerRun {
+export class NodeExchange extends NodeSink implements ContextSource, Exchange, HandlerRun, RawFields {
   private cancel: CancelFunc | null = null;
-  /** The handler returned (or the client left): the context is, or will be at birth, cancelled. */
-  private over = false;
-  /** The handler declined the request (fallThrough): Express's next route answers it. */
-  private declined = false;
   /** The body the handler was given (closed for it when it returns, even if it replaced `r.body`). */
-  private readonly givenBody: Body;
-  readonly w: Response;
+  private givenBody: Body = NoBody;
+  private r: Request | null = null;
+  w: Response | null = null;
+  declare protected readonly o: ServeNodeOptions;
 
   constructor(
-    private readonly r: Request,
     private readonly nreq: NodeRequest,
     res: NodeResponse,
-    private readonly o: ServeNodeOptions,
+    o: ServeNodeOptions,
   ) {
-    super(res, r.protoMajor > 1 || r.protoMinor >= 1, o.errorLog);
-    this.givenBody = r.body;
-    this.w = new Response(this, r);
+    super(res, nreq.httpVersionMajor > 1 || nreq.httpVersionMinor >= 1, o);
   }
 
   get req(): NodeRequest {
@@ -84,13 +89,18 @@ class NodeExchange extends NodeSink implements ContextSource, Exchange, HandlerR
     return this.o.mount ?? '';
   }
 
+  build(): Header {
+    return nodeHeader(this.nreq);
+  }
+
   decline(): boolean {
-    if (this.over) return false;
-    if (this.w.wroteHeader || this.w.hijacked) {
-      this.w.sink.log('http: fallThrough after the response was started: the handler\'s response is sent');
+    const w = this.w!;
+    if ((this.bits & OVER) !== 0) return false;
+    if (w.wroteHeader || w.hijacked) {
+      this.log('http: fallThrough after the response was started: the handler\'s response is sent');
       return false;
     }
-    this.declined = true;
+    this.bits |= DECLINED;
     return true;
   }
 
@@ -101,41 +111,70 @@ class NodeExchange extends NodeSink implements ContextSource, Exchange, HandlerR
     const res = this.res;
     const [ctx, c] = withCancel(o.baseContext !== null ? o.baseContext(this.nreq) : background());
     this.cancel = c;
-    if (this.over || (res.destroyed && !res.writableFinished)) {
-      this.over = true;
+    if ((this.bits & OVER) !== 0 || (res.destroyed && !res.writableFinished)) {
+      this.bits |= OVER;
       c();
     } else {
       res.once('close', () => {
-        if (this.over || res.writableFinished) return;
-        this.over = true;
+        if ((this.bits & OVER) !== 0 || res.writableFinished) return;
+        this.bits |= OVER;
         c();
       });
     }
     return ctx;
   }
 
+  /** Serves `r` (made by nodeToRequest with this exchange) with `h`. */
+  serve(h: Handler, r: Request): void {
+    this.r = r;
+    this.givenBody = r.body;
+    const w = (this.w = new Response(this, r));
+    const o = this.o;
+    const res = this.res;
+    if (o.hijack != null) {
+      const hj = o.hijack;
+      this.hijack = (rw) => hj(rw, this);
+    }
+    // A server with a 'checkContinue' listener leaves 100 Continue to us: send it on the first body read (SRV-92).
+    const cont = res as unknown as ContinueState;
+    // No body (Content-Length: 0): nothing to send it for, and NoBody is shared and frozen.
+    if (cont._expect_continue === true && cont._sent100 !== true && r.body !== NoBody) {
+      const body = r.body;
+      const read = body.read.bind(body);
+      body.read = (max?: number) => {
+        if (!this.continueDisabled && cont._sent100 !== true && !res.headersSent) (res as ServerResponse).writeContinue();
+        body.read = read;
+        return read(max);
+      };
+    }
+    r.ctxSource = this;
+    if (o.onDecline != null) r.exchange = this;
+    runHandler(h, w, r, this);
+  }
+
   done(panicked: boolean, err: unknown): void {
-    const clientGone = this.over;
-    this.over = true;
+    const clientGone = (this.bits & OVER) !== 0;
+    this.bits |= OVER;
     this.cancel?.();
-    const r = this.r;
-    err = settleHandler(this.w, r, this.givenBody, clientGone, panicked, err);
+    const r = this.r!;
+    const w = this.w!;
+    err = settleHandler(w, r, this.givenBody, clientGone, panicked, err);
     if (err === NoPanic) {
-      if (this.declined) {
-        if (!this.w.wroteHeader) {
+      if ((this.bits & DECLINED) !== 0) {
+        if (!w.wroteHeader) {
           // Nothing of this response reaches the client: the next Express route answers from scratch.
-          this.w.discardBuffered();
-          this.w.handlerDone = true;
+          w.discardBuffered();
+          w.handlerDone = true;
           releaseNodeBody(this.nreq);
           this.o.onDecline!();
           return;
         }
-        this.w.sink.log('http: response written after fallThrough: it is sent');
+        this.log('http: response written after fallThrough: it is sent');
       }
-      this.w.finish();
+      w.finish();
       return;
     }
-    this.w.discardBuffered();
+    w.discardBuffered();
     if (this.o.onThrow !== null) {
       this.o.onThrow(err);
       return;
@@ -150,27 +189,14 @@ class NodeExchange extends NodeSink implements ContextSource, Exchange, HandlerR
   }
 }
 
-/** @internal Serves one Node request, already converted to `r` (see nodeToRequest), with `h`. */
-export function serveNode(h: Handler, r: Request, nreq: NodeRequest, res: NodeResponse, o: ServeNodeOptions): void {
-  const x = new NodeExchange(r, nreq, res, o);
-  const w = x.w;
-  if (o.hijack != null) {
-    const hj = o.hijack;
-    x.hijack = (rw) => hj(rw, x);
-  }
-  // A server with a 'checkContinue' listener leaves 100 Continue to us: send it on the first body read (SRV-92).
-  const cont = res as unknown as ContinueState;
-  // No body (Content-Length: 0): nothing to send it for, and NoBody is shared and frozen.
-  if (cont._expect_continue === true && cont._sent100 !== true && r.body !== NoBody) {
-    const body = r.body;
-    const read = body.read.bind(body);
-    body.read = (max?: number) => {
-      if (!x.continueDisabled && cont._sent100 !== true && !res.headersSent) (res as ServerResponse).writeContinue();
-      body.read = read;
-      return read(max);
-    };
-  }
-  r.ctxSource = x;
-  if (o.onDecline != null) r.exchange = x;
-  runHandler(h, w, r, x);
+/**
+ * @internal Serves one Node request whose routing target is its URL (requestListener, upgradeListener, the native
+ * Server's HTTP/2) with `h`; a target Go refuses is answered 400.
+ */
+export function serveNode(h: Handler, nreq: NodeRequest, res: NodeResponse, o: ServeNodeOptions): void {
+  const url = nreq.url ?? '/';
+  const x = new NodeExchange(nreq, res, o);
+  const r = nodeToRequest(nreq, url, url, x);
+  if (r === null) badRequest(res);
+  else x.serve(h, r);
 }

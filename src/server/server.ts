@@ -17,8 +17,7 @@ import { listen, listenerFromServer, listenerFromTLSServer, NetError, type Addr,
 import { logf, type Logger } from '../log';
 import type { Request } from '../request/request';
 import { ServerHandler } from './server-handler';
-import { nodeToRequest } from '../carriers/node-request';
-import { badRequest, serveNode, type ServeNodeOptions } from '../carriers/serve-node';
+import { serveNode, type ServeNodeOptions } from '../carriers/serve-node';
 
 /** DefaultMaxHeaderBytes is the maximum permitted size of a request head, 1 MiB (SRV-1). */
 export const DefaultMaxHeaderBytes = 1 << 20;
@@ -298,10 +297,7 @@ export class Server {
       const o: ServeNodeOptions = { errorLog: this.options.errorLog ?? null, baseContext: () => base, onThrow: null };
       const srv = http2.createSecureServer({ allowHTTP1: false });
       srv.on('request', (req, res) => {
-        const url = req.url ?? '/';
-        const r = nodeToRequest(req, url, url);
-        if (r === null) badRequest(res);
-        else serveNode(this.handler, r, req, res, o);
+        serveNode(this.handler, req, res, o);
       });
       srv.on('session', (sess: http2.ServerHttp2Session) => {
         this.h2sessions.add(sess);

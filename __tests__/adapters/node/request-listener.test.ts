@@ -148,6 +148,50 @@ describe('requestListener on node:http', () => {
     }
   });
 
+  test('responses of one length and type share their field object: a response held after it ended keeps its own fields', async () => {
+    const mux = new ServeMux();
+    mux.handleFunc('/json', (w) => {
+      w.header().set('Content-Type', 'application/json');
+      w.write('{}');
+    });
+    mux.handleFunc('/other', (w) => {
+      w.header().set('Content-Type', 'text/x-other');
+      w.write('{}');
+    });
+    mux.handleFunc('/sniffed', (w) => void w.write('hi'));
+    const listener = requestListener(mux) as http.RequestListener;
+    const held: http.ServerResponse[] = [];
+    const server = http.createServer((req, res) => {
+      held.push(res);
+      listener(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const port = (server.address() as AddressInfo).port;
+    const get = (p: string) => raw(port, `GET ${p} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    try {
+      expect(await get('/json')).toMatch(/\r\nContent-Type: application\/json\r\nContent-Length: 2\r\n/);
+      expect(await get('/json')).toMatch(/\r\nContent-Type: application\/json\r\nContent-Length: 2\r\n/);
+      // The same length with another type: its own fields, and the held responses keep theirs.
+      expect(await get('/other')).toMatch(/\r\nContent-Type: text\/x-other\r\nContent-Length: 2\r\n/);
+      expect(await get('/sniffed')).toMatch(/\r\nContent-Length: 2\r\nContent-Type: text\/plain; charset=utf-8\r\n/);
+      expect(held.map((r) => r.getHeader('content-type'))).toEqual(['application/json', 'application/json', 'text/x-other', 'text/plain; charset=utf-8']);
+      // node:http refuses every change to a response's fields once its head is stored: a held response cannot
+      // reach the object another response sends.
+      const first = held[0];
+      expect(() => first.setHeader('Content-Type', 'text/evil')).toThrow(/ERR_HTTP_HEADERS_SENT|Cannot set headers/);
+      expect(() => first.appendHeader('Content-Type', 'text/evil')).toThrow(/ERR_HTTP_HEADERS_SENT|Cannot append headers/);
+      expect(() => first.removeHeader('Content-Type')).toThrow(/ERR_HTTP_HEADERS_SENT|Cannot remove headers/);
+      const headers = first.getHeaders();
+      headers['content-type'] = 'text/evil';
+      expect(await get('/json')).toMatch(/\r\nContent-Type: application\/json\r\nContent-Length: 2\r\n/);
+      expect(held[1].getHeader('content-type')).toBe('application/json');
+      expect(held[4].getHeader('content-length')).toBe('2');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   test('trailers of the body reach a withContext copy made before the body was read', async () => {
     let trailer = '';
     const mux = new ServeMux();
