@@ -35,6 +35,29 @@ function buildMux(): ServeMux {
   });
   mux.handle('POST /limited', maxBytesHandler(async (w: ResponseWriter, r: Request) => writeJSON(w, 200, await readJSON(r)), 8));
   mux.handleFunc('GET /nothing', (w) => writeJSON(w, 204, { dropped: true }));
+  mux.handleFunc('GET /unmodified', (w) => writeJSON(w, 304, { dropped: true }));
+  // The map after writeJSON holds its type; changed before the end, it no longer changes the head (RSP-15).
+  mux.handleFunc('GET /after', (w) => {
+    writeJSON(w, 202, { a: 'é\u{1F600}' });
+    const h = w.header();
+    const type = h.get('Content-Type');
+    h.set('X-Late', 'no');
+    h.set('Content-Type', 'text/late');
+    w.write(type);
+  });
+  // A map asked for and kept before writeJSON, changed after it: not in the head either.
+  mux.handleFunc('GET /kept', (w) => {
+    const h = w.header();
+    writeJSON(w, 200, [1]);
+    h.set('X-Late', 'no');
+  });
+  // writeJSON through a writer that wraps the core keeps the wrapper's header().
+  mux.handleFunc('GET /wrapped', (w) => {
+    const extra = w.header();
+    extra.set('X-Wrapper', 'yes');
+    const inner: ResponseWriter = { header: () => w.header(), writeHeader: (c) => w.writeHeader(c), write: (d) => w.write(d) };
+    writeJSON(inner, 200, { ok: true });
+  });
   mux.handleFunc('GET /undef', (w) => writeJSON(w, 200, undefined));
   mux.handleFunc('GET /cycle', (w) => {
     const a: Record<string, unknown> = {};
@@ -81,6 +104,31 @@ describe.each(Object.keys(carriers))('carrier %s', (name) => {
     expect(cy.status).toBe(200);
     expect(cy.body.toString()).toBe('untouched');
     expect(seen[0]).toBeInstanceOf(TypeError);
+  });
+
+  test('writeJSON: the header map afterwards has its type; changes to it after writeJSON stay out of the head', async () => {
+    const r = await c.send({ method: 'GET', path: '/after' });
+    expect(r.status).toBe(202);
+    expect(r.body.toString('utf8')).toBe('{"a":"é\u{1F600}"}\napplication/json');
+    if (name === 'recorder') return; // Go's recorder snapshots at writeHeader too, but then records what the map says
+    expect(r.headers['content-type']).toBe('application/json');
+    expect(r.headers['x-late']).toBeUndefined();
+    const k = await c.send({ method: 'GET', path: '/kept' });
+    expect(k.body.toString()).toBe('[1]\n');
+    expect(k.headers['content-type']).toBe('application/json');
+    expect(k.headers['x-late']).toBeUndefined();
+  });
+
+  test('writeJSON: 304 sends neither body nor Content-Type; a wrapping writer keeps its fields', async () => {
+    const n = await c.send({ method: 'GET', path: '/unmodified' });
+    expect(n.status).toBe(304);
+    if (name !== 'recorder') expect(n.body.length).toBe(0);
+    // (On the fetch carrier a text/plain type reaches the client of a 304 by hand as well: not writeJSON's.)
+    if (name !== 'recorder' && name !== 'fetch') expect(n.headers['content-type']).toBeUndefined();
+    const w = await c.send({ method: 'GET', path: '/wrapped' });
+    expect(w.headers['x-wrapper']).toBe('yes');
+    expect(w.headers['content-type']).toBe('application/json');
+    expect(w.body.toString()).toBe('{"ok":true}\n');
   });
 
   test('readJSON: a JSON body in, JSON out', async () => {

@@ -22,7 +22,9 @@ import { Response } from '../response/response';
  */
 export function writeJSON(w: ResponseWriter, status: number, value: unknown): void {
   // Encode first: an encoding error leaves the response untouched, as Go's Encode does before writing.
-  const text = JSON.stringify(value);
+  const text = JSON.stringify(value) as string | undefined;
+  // The core, untouched so far, takes it in one step (no map made for one field, nor copied at writeHeader).
+  if (text !== undefined && w instanceof Response && w.writeJSONText(status, text)) return;
   // The canonical key straight on the map: no canonicalisation per call.
   const m = w.header().m;
   if (!m.has('Content-Type')) m.set('Content-Type', ['application/json']);

@@ -216,8 +216,14 @@ export class Response implements ResponseWriter, Flusher {
 
   // The handler's header map, made when the handler first asks (many never do).
   private hdr: Header | null = null;
+  // writeJSON's Content-Type, set while the map was not made yet (see writeJSONText): the map has it once made.
+  private jsonType = false;
   private get handlerHeader(): Header {
-    return (this.hdr ??= new Header());
+    if (this.hdr === null) {
+      this.hdr = new Header();
+      if (this.jsonType) this.hdr.m.set('Content-Type', [JSON_TYPE]);
+    }
+    return this.hdr;
   }
   private snapshot: Header | null = null;
   private calledHeader = false;
@@ -299,6 +305,30 @@ export class Response implements ResponseWriter, Flusher {
       encoded = bytesOf(data);
       len = encoded.length;
     }
+    return this.accept(data, len, encoded);
+  }
+
+  /**
+   * @internal writeJSON on a response nothing was asked of yet (no header map, no status, nothing written): the
+   * Content-Type is noted instead of put in a map made for it and copied again by writeHeader, and the text goes
+   * in with its newline, unflattened. It answers as the three calls writeJSON makes otherwise: the map, made if
+   * the handler asks for it later, has the type (and a map asked for before the head went out is the head's
+   * snapshot, RSP-15). Returns false, doing nothing, for any other response, and for statuses whose head drops
+   * fields (1xx, 204, 304: the general path decides those).
+   */
+  writeJSONText(status: number, text: string): boolean {
+    if (this.hdr !== null || this.calledHeader || this.wroteHeader || this.hijacked || this.handlerDone) return false;
+    if (status < 200 || !bodyAllowedForStatus(status) || status > 999 || !Number.isInteger(status)) return false;
+    this.jsonType = true;
+    this.writeHeader(status);
+    // JSON.stringify's text is well-formed (lone surrogates come out escaped): its UTF-8 is its bytes.
+    this.accept(text + '\n', Buffer.byteLength(text) + 1, null);
+    return true;
+  }
+
+  // write, from the length on: `data` is the caller's, `encoded` its bytes when they are not node's UTF-8.
+  private accept(data: string | Uint8Array, len: number, encoded: Buffer | null): Error | null {
+    const isString = typeof data === 'string';
     if (len === 0) return null;
     if (!bodyAllowedForStatus(this.status)) return ErrBodyNotAllowed;
     // Refused bytes still count, so every later write past a declared length fails too (RSP-44).
@@ -537,7 +567,9 @@ export class Response implements ResponseWriter, Flusher {
   private sendHead(p: Buffer | null, str: string | null = null): void {
     this.headSent = true;
     if (this.snapshot === null) {
-      this.sendSimpleHead(NO_LINES, false, p, str);
+      // The handler never asked for the map: empty, or just writeJSON's type (for a status with a body).
+      if (this.jsonType) this.sendSimpleHead(JSON_LINES, true, p, str);
+      else this.sendSimpleHead(NO_LINES, false, p, str);
       return;
     }
     const header = this.snapshot;
@@ -644,6 +676,8 @@ export function notBytes(data: unknown): TypeError {
 }
 
 const NO_LINES = Object.freeze([]) as unknown as string[];
+const JSON_TYPE = 'application/json';
+const JSON_LINES = Object.freeze(['Content-Type', JSON_TYPE]) as unknown as string[];
 
 const NOT_ORDINARY = 0;
 const ORDINARY = 1;
