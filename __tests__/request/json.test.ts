@@ -55,7 +55,7 @@ function buildMux(): ServeMux {
   mux.handleFunc('GET /wrapped', (w) => {
     const extra = w.header();
     extra.set('X-Wrapper', 'yes');
-    const inner: ResponseWriter = { header: () => w.header(), writeHeader: (c) => w.writeHeader(c), write: (d) => w.write(d) };
+    const inner: ResponseWriter = { header: () => w.header(), writeHeader: (c) => w.writeHeader(c), write: (d) => w.write(d), drained: () => w.drained() };
     writeJSON(inner, 200, { ok: true });
   });
   mux.handleFunc('GET /undef', (w) => writeJSON(w, 200, undefined));
@@ -235,6 +235,36 @@ describe('readJSON and the declared length', () => {
     r.contentLength = text.length;
     expect(await readJSON(r)).toEqual({ a: 1 });
     expect(pulls).toBe(1);
+  });
+  test('a body at hand whole is parsed without a pull; one at hand in part is read on from there', async () => {
+    const text = '{"a":[1,2]}';
+    const r = new Req('POST', parse('/x'));
+    r.body = new PullBody({ tryPull: () => Buffer.from(text), pull: () => Promise.reject(new Error('pulled')) });
+    r.contentLength = text.length;
+    expect(await readJSON(r)).toEqual({ a: [1, 2] });
+    const pieces: Array<Buffer | undefined> = [Buffer.from('{"a":'), undefined, Buffer.from('[1,2]}')];
+    const r2 = new Req('POST', parse('/x'));
+    // The second piece is not at hand (undefined): pull waits for it.
+    r2.body = new PullBody({ tryPull: () => pieces.shift(), pull: async () => pieces.shift() ?? null });
+    r2.contentLength = text.length;
+    expect(await readJSON(r2)).toEqual({ a: [1, 2] });
+    // A body at hand but malformed, or past the limit, rejects (never throws).
+    const r3 = new Req('POST', parse('/x'));
+    r3.body = new PullBody({ tryPull: () => Buffer.from('{'), pull: async () => null });
+    r3.contentLength = 1;
+    const p3 = readJSON(r3);
+    await expect(p3).rejects.toMatchObject({ status: 400 });
+    const r4 = new Req('POST', parse('/x'));
+    r4.body = new PullBody({ tryPull: () => Buffer.from('[1,2,3]'), pull: async () => null });
+    r4.contentLength = -1;
+    await expect(readJSON(r4, { maxBytes: 4 })).rejects.toMatchObject({ status: 413 });
+    // A body closed by the carrier still rejects as read after close.
+    const r5 = new Req('POST', parse('/x'));
+    const b5 = new PullBody({ tryPull: () => Buffer.from('[1]'), pull: async () => null });
+    b5.closeForHandler();
+    r5.body = b5;
+    r5.contentLength = 3;
+    await expect(readJSON(r5)).rejects.toThrow(/after close|closed/i);
   });
   test('a replaced body is read to its end whatever the declared length', async () => {
     const r = new Req('POST', parse('/x'));

@@ -58,6 +58,11 @@ export async function bodyJSON<T>(b: Body): Promise<T> {
  */
 export interface BodySource {
   pull(max: number): Promise<Buffer | null>;
+  /**
+   * The next piece when it is at hand, without waiting: a Buffer, null at the end, or undefined when only `pull`
+   * can say (more must be read, an error is to be reported, a step such as 100 Continue comes first). Optional.
+   */
+  tryPull?(max: number): Buffer | null | undefined;
   /** Called once when the body is closed before its end (the carrier may discard or stop reading). */
   abandon?(): void;
 }
@@ -72,11 +77,24 @@ export class PullBody implements Body {
   private eof = false;
   constructor(private readonly src: BodySource) {}
 
-  async read(max = 65536): Promise<Buffer | null> {
+  read(max = 65536): Promise<Buffer | null> {
+    // What is at hand is answered at once (one promise, no async frame); the source's pull otherwise.
+    const now = this.readNow(max);
+    return now !== undefined ? Promise.resolve(now) : this.pullNext(max);
+  }
+  private async pullNext(max: number): Promise<Buffer | null> {
     if (this.closed) throw fresh(ErrBodyReadAfterClose);
     if (this.eof) return null;
     if (max <= 0) return Buffer.alloc(0);
     const b = await this.src.pull(max);
+    if (b === null) this.eof = true;
+    return b;
+  }
+  /** @internal {@link PullBody.read} when its answer is at hand; undefined when it must wait or reject. */
+  readNow(max = 65536): Buffer | null | undefined {
+    if (this.closed || max <= 0) return undefined;
+    if (this.eof) return null;
+    const b = this.src.tryPull?.(max);
     if (b === null) this.eof = true;
     return b;
   }

@@ -8,7 +8,7 @@ import { JSONBodyError, MaxBytesError } from '../errors';
 import { firstValue } from '../header';
 import type { ResponseWriter } from '../handler';
 import { HTTPError, error } from '../handlers/http-error';
-import { PullBody } from './body';
+import { PullBody, type Body } from './body';
 import { parseMediaType } from './media-type';
 import type { Request } from './request';
 import { Response } from '../response/response';
@@ -81,22 +81,43 @@ function tooLarge(limit: number, cause?: unknown): JSONBodyError {
  * });
  * ```
  */
-export async function readJSON<T = unknown>(r: Request, o?: ReadJSONOptions): Promise<T> {
-  const limit = o?.maxBytes ?? DefaultMaxBytes;
-  if (o?.requireContentType === true) {
-    const ct = firstValue(r.header, 'Content-Type');
-    if (!isJSONType(ct)) {
-      throw new JSONBodyError(415, ct === '' ? 'Content-Type must be application/json' : `unsupported Content-Type ${JSON.stringify(ct)}: want application/json`);
+export function readJSON<T = unknown>(r: Request, o?: ReadJSONOptions): Promise<T> {
+  // Every problem is a rejection, never a throw.
+  try {
+    const limit = o?.maxBytes ?? DefaultMaxBytes;
+    if (o?.requireContentType === true) {
+      const ct = firstValue(r.header, 'Content-Type');
+      if (!isJSONType(ct)) {
+        throw new JSONBodyError(415, ct === '' ? 'Content-Type must be application/json' : `unsupported Content-Type ${JSON.stringify(ct)}: want application/json`);
+      }
     }
+    if (r.contentLength > limit) throw tooLarge(limit);
+    const body = r.body;
+    if (!(body instanceof PullBody)) return readRest(body, limit, -1, undefined, o);
+    // A carrier's own body ends where its Content-Length says: once that much is read, no read is left to wait for
+    // (a body a middleware replaced may differ from the declared length, and is read to its end). A body already
+    // received whole is parsed now, without a promise per read.
+    const declared = r.contentLength;
+    const first = body.readNow(Math.min(65536, limit + 1));
+    if (first === undefined) return readRest(body, limit, declared, undefined, o);
+    if (first !== null && first.length === declared) return Promise.resolve(parseJSON<T>(first, o));
+    return readRest(body, limit, declared, first, o);
+  } catch (err) {
+    return Promise.reject(err as Error);
   }
-  if (r.contentLength > limit) throw tooLarge(limit);
-  const body = r.body;
-  // A carrier's own body ends where its Content-Length says: once that much is read, no read is left to wait for
-  // (a body a middleware replaced may differ from the declared length, and is read to its end).
-  const declared = body instanceof PullBody ? r.contentLength : -1;
+}
+
+// readJSON's reads from where it could not go on without waiting; `first` is what it already read, null at the end.
+async function readRest<T>(body: Body, limit: number, declared: number, first: Buffer | null | undefined, o?: ReadJSONOptions): Promise<T> {
   const parts: Buffer[] = [];
   let n = 0;
-  for (;;) {
+  if (first === null) throw emptyBody();
+  if (first !== undefined) {
+    n = first.length;
+    if (n > limit) throw tooLarge(limit);
+    parts.push(first);
+  }
+  while (n !== declared) {
     let b: Buffer | null;
     try {
       // One byte past the limit tells "exactly the limit" from "more".
@@ -109,10 +130,16 @@ export async function readJSON<T = unknown>(r: Request, o?: ReadJSONOptions): Pr
     n += b.length;
     if (n > limit) throw tooLarge(limit);
     parts.push(b);
-    if (n === declared) break;
   }
-  if (n === 0) throw new JSONBodyError(400, 'request body is empty: want JSON');
-  const buf = parts.length === 1 ? parts[0] : Buffer.concat(parts, n);
+  if (n === 0) throw emptyBody();
+  return parseJSON<T>(parts.length === 1 ? parts[0] : Buffer.concat(parts, n), o);
+}
+
+function emptyBody(): JSONBodyError {
+  return new JSONBodyError(400, 'request body is empty: want JSON');
+}
+
+function parseJSON<T>(buf: Buffer, o?: ReadJSONOptions): T {
   try {
     return JSON.parse(buf.toString('utf8'), o?.reviver) as T;
   } catch (err) {

@@ -889,6 +889,12 @@ class ConnBody implements BodySource {
     }
   }
 
+  // Without waiting: a declared length's bytes already received (chunked bodies, and a first read that owes a
+  // 100 Continue, go through pull).
+  tryPull(max: number): Buffer | null | undefined {
+    return this.dec === null && this.beforeFirstRead === null ? this.take(max) : undefined;
+  }
+
   abandon(): void {
     this.closedEarly = true;
   }
