@@ -113,6 +113,15 @@ describe('sniffLatin1 agrees with detectContentType', () => {
     expect(sniffLatin1(input)).toBe(want);
     expect(detectContentType(b(input))).toBe(want);
   });
+  test('the same body again, and another after it, each get their own type (the last answer is remembered)', () => {
+    const long = '<html>' + 'x'.repeat(300);
+    const seq = ['<html>', '<html>', 'plain', 'plain', '\x00bin', '\x00bin', '<html>', long, long, 'plain', '', '', '%PDF-', 'Hello World!'];
+    for (const s of seq) expect([s, sniffLatin1(s)]).toEqual([s, detectContentType(b(s))]);
+    // An equal string made anew (not the same object) gets the same answer.
+    const built = ['<ht', 'ml>'].join('');
+    expect(sniffLatin1('<html>')).toBe(html);
+    expect(sniffLatin1(built)).toBe(html);
+  });
   test('random bodies built from the bytes the rows look at', () => {
     const alphabet = ['a', 'L', 'P', 'f', 't', 'y', 'p', '<', ' ', '\t', '{', '"', '%', 'R', '\x00', '\x01', '\x0c', '\x1b', '\x7f', '\xff'];
     let seed = 42;

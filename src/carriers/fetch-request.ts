@@ -88,9 +88,37 @@ class FetchFields implements RawFields {
   }
 }
 
+// The index of the character `c` in `s` from `from`, or -1: a loop over the short strings a URL's authority and
+// path usually are (a builtin call costs about a hundred instructions), indexOf past that.
+function find(s: string, c: number, from: number): number {
+  if (s.length - from > 64) return s.indexOf(String.fromCharCode(c), from);
+  for (let i = from; i < s.length; i++) if (s.charCodeAt(i) === c) return i;
+  return -1;
+}
+
 // Whether `://` starts at `i`.
 function slashesAt(s: string, i: number): boolean {
   return s.charCodeAt(i) === 0x3a && s.charCodeAt(i + 1) === 0x2f && s.charCodeAt(i + 2) === 0x2f;
+}
+
+// The last authority seen and its text: a server's requests repeat theirs, and a comparison in place costs less than
+// the slice and the scan it spares.
+let lastAuthority = '';
+let lastHost = '';
+function hostOf(url: string, start: number, end: number): string {
+  const n = lastAuthority.length;
+  if (end - start === n) {
+    let i = 0;
+    while (i < n && url.charCodeAt(start + i) === lastAuthority.charCodeAt(i)) i++;
+    if (i === n) return lastHost;
+  }
+  const a = url.slice(start, end);
+  const host = textOf(a);
+  if (a.length <= 256) {
+    lastAuthority = a;
+    lastHost = host;
+  }
+  return host;
 }
 
 /**
@@ -106,15 +134,15 @@ export function fetchToRequest(req: FetchRequest, remoteAddr: string): Request |
   // The origin-form target: from the first '/' after the authority, up to a fragment. `http://` and `https://`
   // are recognised without a search.
   const schemeEnd = slashesAt(full, 4) ? 4 : slashesAt(full, 5) ? 5 : full.indexOf('://');
-  const pathStart = schemeEnd === -1 ? -1 : full.indexOf('/', schemeEnd + 3);
-  const hash = pathStart === -1 ? -1 : full.indexOf('#', pathStart);
+  const pathStart = schemeEnd === -1 ? -1 : find(full, 0x2f, schemeEnd + 3);
+  const hash = pathStart === -1 ? -1 : find(full, 0x23, pathStart);
   const target = pathStart === -1 ? '/' : hash === -1 ? full.slice(pathStart) : full.slice(pathStart, hash);
   const url = parseRequestTarget(method, target);
   if (url === null) return null;
   const r = new Request(method, url);
   r.requestURI = target;
   // The Host field is the URL's authority (the platform builds the URL from it).
-  r.host = schemeEnd === -1 ? '' : textOf(full.slice(schemeEnd + 3, pathStart === -1 ? full.length : pathStart));
+  r.host = schemeEnd === -1 ? '' : hostOf(full, schemeEnd + 3, pathStart === -1 ? full.length : pathStart);
   r.remoteAddr = remoteAddr;
   // GET and HEAD requests have no body in the Fetch API: their framing fields are not looked at, and the header map
   // is built only when the handler asks (some platforms build their Headers object only then, too).

@@ -68,6 +68,17 @@ function asciiValue(v: string): boolean {
   return true;
 }
 
+// The last Content-Length and its text: responses of a route repeat their length.
+let lastLength = -1;
+let lastLengthText = '';
+function lengthText(n: number): string {
+  if (n !== lastLength) {
+    lastLength = n;
+    lastLengthText = String(n);
+  }
+  return lastLengthText;
+}
+
 /**
  * The fetch carrier's sink and the request in flight. When the handler has returned (the common case: the core's
  * finish sends head, body and end at once), the Response gets the whole body at once: the string the handler wrote
@@ -157,7 +168,7 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
       out.sendDate = false;
     }
     const lines = h.lines;
-    const cl = h.autoContentLength >= 0 ? String(h.autoContentLength) : null;
+    const cl = h.autoContentLength >= 0 ? lengthText(h.autoContentLength) : null;
     const ct = h.contentType;
     if (date === null && cl !== null) {
       // The two commonest heads under node:http, as literals of one shape each: a sniffed type, or a type the

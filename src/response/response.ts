@@ -15,6 +15,10 @@ import { binaryOf, bytesOf, isWellFormed } from '../internal/text';
 import { logf } from '../log';
 import { detectContentType, sniffLatin1 } from './sniff';
 
+// The Buffer global, read once: Node defines it as an accessor on globalThis, so every `Buffer.x` in a hot path
+// calls a getter (about 150 instructions). Absent where the platform has none, as before.
+const Buf = (globalThis as { Buffer?: typeof Buffer }).Buffer as typeof Buffer;
+
 /** The size of the per-response buffer that decides between Content-Length and chunked (RSP-1, RSP-2). */
 const BUF_SIZE = 2048;
 
@@ -79,26 +83,43 @@ function wireValue(v: string): string | number {
  * byte other than HTAB, CR and LF is dropped with one line to the carrier's log (Go would send it; node:http cannot).
  */
 export function headerLines(h: Header, exclude: ((key: string) => boolean) | null, logger: { log(message: string): void }): string[] {
-  const out: string[] = [];
   const m = h.m;
-  if (m.size === 0) return out;
-  const keys = m.size === 1 ? [m.keys().next().value as string] : [...m.keys()].sort(byteOrder);
-  for (const k of keys) {
-    if (k !== tokenSeen) {
-      if (!isToken(k)) continue;
-      tokenSeen = k;
+  if (m.size === 0) return [];
+  if (m.size === 1) {
+    // One key (a handler that set only Content-Type): no sorted key array, and one value's lines made at their size
+    // (an array grown by push holds 17 slots).
+    for (const [k, vs] of m) {
+      if (vs.length !== 1 || !keySent(k, exclude)) break;
+      const v = lineValue(k, vs[0], logger);
+      return v === null ? [] : [k, v];
     }
-    if (exclude !== null && exclude(k)) continue;
+  }
+  const out: string[] = [];
+  const keys = [...m.keys()].sort(byteOrder);
+  for (const k of keys) {
+    if (!keySent(k, exclude)) continue;
     const vs = m.get(k)!;
     for (let i = 0; i < vs.length; i++) {
-      // A number set from JavaScript is sent as its text, as node:http would.
-      const x: unknown = vs[i];
-      const v = wireValue(typeof x === 'string' ? x : String(x));
-      if (typeof v === 'string') out.push(k, v);
-      else logger.log(`http: dropped header field ${k}: its value holds the control byte 0x${v.toString(16).padStart(2, '0')}`);
+      const v = lineValue(k, vs[i], logger);
+      if (v !== null) out.push(k, v);
     }
   }
   return out;
+}
+function keySent(k: string, exclude: ((key: string) => boolean) | null): boolean {
+  if (k !== tokenSeen) {
+    if (!isToken(k)) return false;
+    tokenSeen = k;
+  }
+  return exclude === null || !exclude(k);
+}
+// A value as its line carries it, or null when it is dropped (logged).
+function lineValue(k: string, x: unknown, logger: { log(message: string): void }): string | null {
+  // A number set from JavaScript is sent as its text, as node:http would.
+  const v = wireValue(typeof x === 'string' ? x : String(x));
+  if (typeof v === 'string') return v;
+  logger.log(`http: dropped header field ${k}: its value holds the control byte 0x${v.toString(16).padStart(2, '0')}`);
+  return null;
 }
 function byteOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -226,6 +247,13 @@ export class Response implements ResponseWriter, Flusher {
     return this.hdr;
   }
   private snapshot: Header | null = null;
+  /**
+   * The snapshot as its wire lines, when the header holds only fields the head rules do not look at (see
+   * ordinaryKind) and the status allows a body: its strings cannot change, so the lines are the copy, and no map is
+   * cloned. Null while no snapshot was taken, or when `snapshot` holds it.
+   */
+  private snapLines: string[] | null = null;
+  private snapTyped = false;
   private calledHeader = false;
   private buf: Buffer | null = null;
   private bufLen = 0;
@@ -240,7 +268,7 @@ export class Response implements ResponseWriter, Flusher {
 
   /** header returns the header map (RSP-24); after writeHeader the sent header is a snapshot (RSP-15, RSP-16). */
   header(): Header {
-    if (this.snapshot === null && this.wroteHeader && !this.headSent) this.snapshot = this.handlerHeader.clone();
+    if (this.wroteHeader && !this.headSent && this.snapshot === null && this.snapLines === null) this.takeSnapshot();
     this.calledHeader = true;
     return this.handlerHeader;
   }
@@ -265,7 +293,7 @@ export class Response implements ResponseWriter, Flusher {
     }
     this.wroteHeader = true;
     this.status = code;
-    if (this.calledHeader && this.snapshot === null) this.snapshot = this.handlerHeader.clone();
+    if (this.calledHeader && this.snapshot === null && this.snapLines === null) this.takeSnapshot();
     const cl = this.hdr === null ? '' : firstValue(this.hdr, 'Content-Length');
     if (cl !== '') {
       // strconv.ParseInt semantics: optional sign, decimal digits.
@@ -276,6 +304,26 @@ export class Response implements ResponseWriter, Flusher {
         this.sink.log(`http: invalid Content-Length of ${JSON.stringify(cl)}`);
         this.handlerHeader.del('Content-Length');
       }
+    }
+  }
+
+  // The header as writeHeader found it (RSP-15, RSP-16): an ordinary one as its lines, any other as a clone.
+  private takeSnapshot(): void {
+    if (this.hdr === null && !this.jsonType) {
+      this.snapLines = NO_LINES;
+      return;
+    }
+    const h = this.handlerHeader;
+    if (h.m.size === 0) {
+      this.snapLines = NO_LINES;
+      return;
+    }
+    const kind = ordinaryKind(h);
+    if (kind !== NOT_ORDINARY && bodyAllowedForStatus(this.status)) {
+      this.snapLines = headerLines(h, null, this.sink);
+      this.snapTyped = kind === WITH_CONTENT_TYPE;
+    } else {
+      this.snapshot = h.clone();
     }
   }
 
@@ -297,7 +345,7 @@ export class Response implements ResponseWriter, Flusher {
     this.sink.disableContinue?.();
     if (!this.wroteHeader) this.writeHeader(200);
     const isString = typeof data === 'string';
-    let len = isString ? Buffer.byteLength(data) : data.byteLength;
+    let len = isString ? Buf.byteLength(data) : data.byteLength;
     // Text is written as its bytes (src/internal/text.ts): node's encoder agrees except for lone surrogates, whose
     // U+DC80–U+DCFF are single bytes (a string taken from the request gives back the bytes the client sent).
     let encoded: Buffer | null = null;
@@ -322,7 +370,7 @@ export class Response implements ResponseWriter, Flusher {
     this.jsonType = true;
     this.writeHeader(status);
     // JSON.stringify's text is well-formed (lone surrogates come out escaped): its UTF-8 is its bytes.
-    this.accept(text + '\n', Buffer.byteLength(text) + 1, null);
+    this.accept(text + '\n', Buf.byteLength(text) + 1, null);
     return true;
   }
 
@@ -342,7 +390,7 @@ export class Response implements ResponseWriter, Flusher {
       return null;
     }
     if (this.str !== null) this.unstring();
-    const bytes = encoded ?? (isString ? Buffer.from(data) : Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    const bytes = encoded ?? (isString ? Buf.from(data) : Buf.isBuffer(data) ? data : Buf.from(data.buffer, data.byteOffset, data.byteLength));
     // The caller owns its bytes again once write returns (Go's io.Writer contract): a Uint8Array is copied before
     // anything keeps it (the buffer, a sink, a socket's queue). Bytes made here, or handed over, are not.
     this.bufferWrite(bytes, isString, isString || encoded !== null || this.handedOver);
@@ -382,7 +430,7 @@ export class Response implements ResponseWriter, Flusher {
   private unstring(): void {
     const s = this.str!;
     this.str = null;
-    this.bufferWrite(Buffer.from(s, 'latin1'), true, true);
+    this.bufferWrite(Buf.from(s, 'latin1'), true, true);
   }
 
   // Go's bufio.Writer in front of the chunkWriter: byte slices larger than the free space go straight through
@@ -393,10 +441,10 @@ export class Response implements ResponseWriter, Flusher {
     while (p.length - off > BUF_SIZE - this.bufLen) {
       if (this.bufLen === 0 && !isString) {
         const rest = off === 0 ? p : p.subarray(off);
-        this.chunkWrite(owned ? rest : Buffer.from(rest));
+        this.chunkWrite(owned ? rest : Buf.from(rest));
         return;
       }
-      const buf = (this.buf ??= Buffer.allocUnsafe(BUF_SIZE));
+      const buf = (this.buf ??= Buf.allocUnsafe(BUF_SIZE));
       const n = p.copy(buf, this.bufLen, off, off + (BUF_SIZE - this.bufLen));
       this.bufLen += n;
       off += n;
@@ -411,12 +459,12 @@ export class Response implements ResponseWriter, Flusher {
       return;
     }
     if (this.bufIsView) this.unview();
-    const buf = (this.buf ??= Buffer.allocUnsafe(BUF_SIZE));
+    const buf = (this.buf ??= Buf.allocUnsafe(BUF_SIZE));
     this.bufLen += p.copy(buf, this.bufLen, off);
   }
   private bufIsView = false;
   private unview(): void {
-    const b = Buffer.allocUnsafe(BUF_SIZE);
+    const b = Buf.allocUnsafe(BUF_SIZE);
     this.buf!.copy(b, 0, 0, this.bufLen);
     this.buf = b;
     this.bufIsView = false;
@@ -432,7 +480,7 @@ export class Response implements ResponseWriter, Flusher {
       return;
     }
     if (this.bufLen === 0) return;
-    const p = this.bufIsView ? this.buf!.subarray(0, this.bufLen) : Buffer.from(this.buf!.subarray(0, this.bufLen));
+    const p = this.bufIsView ? this.buf!.subarray(0, this.bufLen) : Buf.from(this.buf!.subarray(0, this.bufLen));
     this.bufLen = 0;
     if (this.bufIsView) {
       this.buf = null;
@@ -567,17 +615,14 @@ export class Response implements ResponseWriter, Flusher {
   private sendHead(p: Buffer | null, str: string | null = null): void {
     this.headSent = true;
     if (this.snapshot === null) {
-      // The handler never asked for the map: empty, or just writeJSON's type (for a status with a body).
-      if (this.jsonType) this.sendSimpleHead(JSON_LINES, true, p, str);
+      // The handler never asked for the map before the status was fixed: empty, or just writeJSON's type (for a
+      // status with a body), or asked for afterwards (its lines as writeHeader found it).
+      if (this.snapLines !== null) this.sendSimpleHead(this.snapLines, this.snapTyped, p, str);
+      else if (this.jsonType) this.sendSimpleHead(JSON_LINES, true, p, str);
       else this.sendSimpleHead(NO_LINES, false, p, str);
       return;
     }
     const header = this.snapshot;
-    const kind = ordinaryKind(header);
-    if (kind !== NOT_ORDINARY && bodyAllowedForStatus(this.status)) {
-      this.sendSimpleHead(headerLines(header, null, this.sink), kind === WITH_CONTENT_TYPE, p, str);
-      return;
-    }
     // The snapshot is this response's own copy: fields the head must not carry are deleted from it.
     const delHeader = (key: string): void => header.deleteRaw(key);
     // Trailer-prefixed keys to leave out of the lines; allocated only when there is one.

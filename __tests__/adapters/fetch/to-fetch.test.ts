@@ -320,3 +320,30 @@ describe('a throw is Go\'s panic', () => {
     expect(seen).toBe('[::1]:5000');
   });
 });
+
+describe('the request as the handler sees it', () => {
+  test('r.host is each request\'s own authority, also when the one before had another of the same length', async () => {
+    // The carrier remembers the last authority and its text: a different one, even as long, must not pass for it.
+    const seen: string[] = [];
+    const app = toFetch((w: ResponseWriter, r: NRequest) => {
+      seen.push(r.host);
+      w.write('ok');
+    });
+    const hosts = ['a.example', 'a.example', 'b.example', 'a.example:81', 'a.example:82', 'a.example', '[::1]:8080', 'xn--caf-dma.example'];
+    for (const h of hosts) await app(new Request(`http://${h}/p`));
+    expect(seen).toEqual(hosts);
+  });
+
+  test('the target is the path and query up to a fragment, in short and long URLs', async () => {
+    const seen: string[] = [];
+    const app = toFetch((w: ResponseWriter, r: NRequest) => {
+      seen.push(`${r.requestURI} ${r.url.path} ${r.url.rawQuery}`);
+      w.write('ok');
+    });
+    const long = '/' + 'seg/'.repeat(20) + 'end';
+    for (const u of ['http://x/p?q=1#frag', 'http://x/p#f?not-query', 'http://x/p', `http://x${long}?a=b#c`, `http://x${long}`, 'http://x?q']) {
+      await app(new Request(u));
+    }
+    expect(seen).toEqual(['/p?q=1 /p q=1', '/p /p ', '/p /p ', `${long}?a=b ${long} a=b`, `${long} ${long} `, '/?q / q']);
+  });
+});
