@@ -3,18 +3,19 @@
  * @module
  */
 
-import { bodyJSON, bodyText, type Body } from '../request/body';
+import { BodyReader, type Body } from '../request/body';
 import { MaxBytesError } from '../errors';
 import { toHandler, type Handler, type HandlerLike, type ResponseWriter } from '../handler';
 import type { Request } from '../request/request';
 import { Response } from '../response/response';
 
-class MaxBytesBody implements Body {
+class MaxBytesBody extends BodyReader {
   /** Tells parseForm the body already has a limit (Go type-checks for *maxBytesReader). */
   readonly maxBytes = true;
   private left: number;
   private err: MaxBytesError | null = null;
   constructor(private readonly w: ResponseWriter, private readonly inner: Body, private readonly n: number) {
+    super();
     this.left = n;
   }
   async read(max = 65536): Promise<Buffer | null> {
@@ -34,29 +35,8 @@ class MaxBytesBody implements Body {
     if (ok.length > 0) return ok;
     throw this.err;
   }
-  text(): Promise<string> {
-    return bodyText(this);
-  }
-  json<T = unknown>(): Promise<T> {
-    return bodyJSON<T>(this);
-  }
-  async readAll(): Promise<Buffer> {
-    const parts: Buffer[] = [];
-    for (;;) {
-      const b = await this.read(65536);
-      if (b === null) return Buffer.concat(parts);
-      parts.push(b);
-    }
-  }
   close(): void {
     this.inner.close();
-  }
-  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
-    for (;;) {
-      const b = await this.read(65536);
-      if (b === null) return;
-      yield b;
-    }
   }
 }
 

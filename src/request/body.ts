@@ -34,20 +34,42 @@ export interface Body extends AsyncIterable<Buffer> {
   close(): void;
 }
 
-/** @internal Body.text for every Body. */
-export async function bodyText(b: Body): Promise<string> {
-  const buf = await b.readAll();
-  return textOfBytes(buf);
-}
-
-/** @internal Body.json for every Body. */
-export async function bodyJSON<T>(b: Body): Promise<T> {
-  const buf = await b.readAll();
-  if (buf.length === 0) throw new JSONBodyError(400, 'request body is empty: want JSON');
-  try {
-    return JSON.parse(buf.toString('utf8')) as T;
-  } catch (err) {
-    throw new JSONBodyError(400, `malformed JSON: ${(err as Error).message}`, { cause: err });
+/**
+ * BodyReader is what every kind of {@link Body} nethttp makes shares: `readAll`, `text`, `json` and iteration, on
+ * top of the kind's own `read` and `close`.
+ */
+export abstract class BodyReader implements Body {
+  abstract read(max?: number): Promise<Buffer | null>;
+  abstract close(): void;
+  async readAll(): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    let n = 0;
+    for (;;) {
+      const b = await this.read(65536);
+      if (b === null) break;
+      parts.push(b);
+      n += b.length;
+    }
+    return parts.length === 1 ? parts[0] : Buffer.concat(parts, n);
+  }
+  async text(): Promise<string> {
+    return textOfBytes(await this.readAll());
+  }
+  async json<T = unknown>(): Promise<T> {
+    const buf = await this.readAll();
+    if (buf.length === 0) throw new JSONBodyError(400, 'request body is empty: want JSON');
+    try {
+      return JSON.parse(buf.toString('utf8')) as T;
+    } catch (err) {
+      throw new JSONBodyError(400, `malformed JSON: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    for (;;) {
+      const b = await this.read(65536);
+      if (b === null) return;
+      yield b;
+    }
   }
 }
 
@@ -72,10 +94,12 @@ export interface BodySource {
  * IncomingMessage, memory) implement a BodySource; wrappers such as `maxBytesReader` wrap a Body.
  * @internal
  */
-export class PullBody implements Body {
+export class PullBody extends BodyReader {
   private closed = false;
   private eof = false;
-  constructor(private readonly src: BodySource) {}
+  constructor(private readonly src: BodySource) {
+    super();
+  }
 
   read(max = 65536): Promise<Buffer | null> {
     // What is at hand is answered at once (one promise, no async frame); the source's pull otherwise.
@@ -98,23 +122,6 @@ export class PullBody implements Body {
     if (b === null) this.eof = true;
     return b;
   }
-  async readAll(): Promise<Buffer> {
-    const parts: Buffer[] = [];
-    let n = 0;
-    for (;;) {
-      const b = await this.read(65536);
-      if (b === null) break;
-      parts.push(b);
-      n += b.length;
-    }
-    return parts.length === 1 ? parts[0] : Buffer.concat(parts, n);
-  }
-  text(): Promise<string> {
-    return bodyText(this);
-  }
-  json<T = unknown>(): Promise<T> {
-    return bodyJSON<T>(this);
-  }
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -127,30 +134,13 @@ export class PullBody implements Body {
   closeForHandler(): void {
     this.closed = true;
   }
-  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
-    for (;;) {
-      const b = await this.read(65536);
-      if (b === null) return;
-      yield b;
-    }
-  }
 }
 
-class EmptyBody implements Body {
+class EmptyBody extends BodyReader {
   async read(): Promise<Buffer | null> {
     return null;
   }
-  async readAll(): Promise<Buffer> {
-    return Buffer.alloc(0);
-  }
-  text(): Promise<string> {
-    return bodyText(this);
-  }
-  json<T = unknown>(): Promise<T> {
-    return bodyJSON<T>(this);
-  }
   close(): void {}
-  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {}
 }
 
 /** NoBody is the body of a request without one (Go's `http.NoBody`): always at its end. */

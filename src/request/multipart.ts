@@ -4,7 +4,7 @@
  * @module
  */
 
-import { PullBody, bodyJSON, bodyText, bytesBody, type Body, type BodySource } from './body';
+import { BodyReader, PullBody, bytesBody, type Body, type BodySource } from './body';
 import { ErrUnexpectedEOF, NetHTTPError, ProtocolError, fresh } from '../errors';
 import { Header, canonicalHeaderKey } from '../header';
 import { byteLengthOf, bytesOf, textOf, textOfBytes } from '../internal/text';
@@ -126,7 +126,7 @@ function isPrefixOf(buf: Buffer, whole: Buffer): boolean {
  * Part is one part of a multipart body (Go's `multipart.Part`): its MIME header and its content, read as a
  * {@link Body}. Reading the next part discards what is left of this one.
  */
-export class Part implements Body {
+export class Part extends BodyReader {
   /** The part's header fields, canonical keys (`Content-Transfer-Encoding: quoted-printable` is decoded and removed). */
   readonly header: Header;
   private done = false;
@@ -136,6 +136,7 @@ export class Part implements Body {
 
   /** @internal */
   constructor(private readonly mr: MultipartReader, header: Header) {
+    super();
     this.header = header;
     const cte = header.get('Content-Transfer-Encoding');
     if (cte.toLowerCase() === 'quoted-printable') {
@@ -207,25 +208,11 @@ export class Part implements Body {
     }
   }
 
-  text(): Promise<string> {
-    return bodyText(this);
-  }
-  json<T = unknown>(): Promise<T> {
-    return bodyJSON<T>(this);
-  }
-  async readAll(): Promise<Buffer> {
-    const parts: Buffer[] = [];
-    for (let b = await this.read(); b !== null; b = await this.read()) parts.push(b);
-    return Buffer.concat(parts);
-  }
   /** close discards the rest of the part. */
   close(): void {
     this.closed = true;
   }
   /** @internal */ closed = false;
-  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
-    for (let b = await this.read(); b !== null; b = await this.read()) yield b;
-  }
   /** @internal Reads to the end of the part. */
   async drain(): Promise<void> {
     while ((await this.readRaw(64 * 1024)) !== null);
