@@ -79,13 +79,16 @@ export class Request {
   body: Body = NoBody;
   /** The body length: the declared Content-Length, -1 when unknown (chunked), 0 for none. */
   contentLength = 0;
-  /** Transfer codings of the request, outermost last (`["chunked"]`); empty when none. */
-  transferEncoding: string[] = [];
+  /**
+   * Transfer codings of the request, outermost last (`["chunked"]`); empty when none (a shared empty list, frozen:
+   * assign a new list rather than push to it, as Go's append to a nil slice makes a new one).
+   */
+  declare transferEncoding: string[];
   /** Whether the connection will close after this request (the client asked, or HTTP/1.0 without keep-alive). */
   close = false;
   /** The host the request is for: the absolute-form target's host, else the Host header (port kept). */
   host = '';
-  private trailerHeader: Header | null = null;
+  declare private trailerHeader: Header | null;
   /**
    * Trailer fields: declared names before the body is read, with values once it was read to its end. Made on
    * first use (most requests have no body to carry trailers); carriers make it up front for bodies that can.
@@ -101,28 +104,28 @@ export class Request {
   /** The request-target exactly as sent. */
   requestURI = '';
   /** TLS connection details when served over TLS, else undefined. */
-  tls: TLSInfo | undefined = undefined;
+  declare tls: TLSInfo | undefined;
   /** The ServeMux pattern that matched this request, set by the mux (Go 1.23's `Request.Pattern`). */
   pattern = '';
   /** Query and body values after {@link Request.parseForm} (body values first), else null. */
-  form: Values | null = null;
+  declare form: Values | null;
   /** Body values only (POST, PUT, PATCH) after {@link Request.parseForm}, else null. */
-  postForm: Values | null = null;
+  declare postForm: Values | null;
   /** The parsed multipart form after {@link Request.parseMultipartForm}, else null. */
-  multipartForm: MultipartForm | null = null;
+  declare multipartForm: MultipartForm | null;
 
   /** @internal Wildcard names of the matched pattern, in pattern order (shared, never mutated). */
   patNames: readonly string[] | null = null;
   /** @internal Values of those wildcards, same order (set by the mux; overridden by setPathValue). */
   matches: string[] | null = null;
   /** @internal Values set by {@link Request.setPathValue} for names that are not wildcards of the pattern. */
-  otherValues: Map<string, string> | null = null;
+  declare otherValues: Map<string, string> | null;
   /** @internal The context, created on first use when the carrier gave a factory. */
-  ctx: Context | null = null;
+  declare ctx: Context | null;
   /** @internal Creates the context on first use (no AbortController for requests that never ask). */
   ctxSource: ContextSource | null = null;
   /** @internal Set by the Express carrier (see {@link Exchange}); null on every other carrier. */
-  exchange: Exchange | null = null;
+  declare exchange: Exchange | null;
 
   constructor(method = 'GET', url: URL = new URL(), header?: Header) {
     this.method = method;
@@ -284,6 +287,13 @@ export class Request {
     this.header.set('Authorization', 'Basic ' + bytesOf(username + ':' + password).toString('base64'));
   }
 }
+
+// Fields most requests never set start on the prototype: each request is eight fields and a list smaller, and gets
+// its own value where one is set (a copy from shallowCopy shares only what the original set).
+Object.assign(Request.prototype, {
+  transferEncoding: Object.freeze([]) as unknown as string[],
+  trailerHeader: null, tls: undefined, form: null, postForm: null, multipartForm: null, otherValues: null, ctx: null, exchange: null,
+});
 
 /** TLSInfo describes the TLS connection a request came over (part of Go's `tls.ConnectionState`). */
 export interface TLSInfo {
