@@ -231,18 +231,23 @@ export class Response implements ResponseWriter, Flusher {
   /** @internal */ hijacked = false;
   /** @internal Declared Content-Length, or -1. */ contentLength = -1;
   /** @internal Body bytes accepted so far (including refused ones, as Go counts). */ written = 0;
-  /** @internal */ chunking = false;
-  /** @internal Set by a carrier when it needs the connection closed after this response (e.g. MaxBytesReader). */
-  closeAfterReply = false;
+  // The response's own yes/no state, as bits of one number (see the F_ constants): a smaller object per response.
+  private flags = 0;
+  /** @internal The body is sent chunked (decided with the head). */
+  get chunking(): boolean {
+    return (this.flags & F_CHUNKING) !== 0;
+  }
+  set chunking(v: boolean) {
+    this.flags = v ? this.flags | F_CHUNKING : this.flags & ~F_CHUNKING;
+  }
 
   // The handler's header map, made when the handler first asks (many never do).
   private hdr: Header | null = null;
-  // writeJSON's Content-Type, set while the map was not made yet (see writeJSONText): the map has it once made.
-  private jsonType = false;
   private get handlerHeader(): Header {
     if (this.hdr === null) {
       this.hdr = new Header();
-      if (this.jsonType) this.hdr.m.set('Content-Type', [JSON_TYPE]);
+      // writeJSON's Content-Type, noted while the map was not made yet (see writeJSONText).
+      if ((this.flags & F_JSON_TYPE) !== 0) this.hdr.m.set('Content-Type', [JSON_TYPE]);
     }
     return this.hdr;
   }
@@ -253,11 +258,9 @@ export class Response implements ResponseWriter, Flusher {
    * cloned. Null while no snapshot was taken, or when `snapshot` holds it.
    */
   private snapLines: string[] | null = null;
-  private snapTyped = false;
-  private calledHeader = false;
   private buf: Buffer | null = null;
   private bufLen = 0;
-  private trailers: string[] | null = null;
+  declare private trailers: string[] | null;
 
   /** @internal Carriers create one per request. */
   constructor(sink: ResponseSink, req: ResponseRequestInfo) {
@@ -269,7 +272,7 @@ export class Response implements ResponseWriter, Flusher {
   /** header returns the header map (RSP-24); after writeHeader the sent header is a snapshot (RSP-15, RSP-16). */
   header(): Header {
     if (this.wroteHeader && !this.headSent && this.snapshot === null && this.snapLines === null) this.takeSnapshot();
-    this.calledHeader = true;
+    this.flags |= F_CALLED_HEADER;
     return this.handlerHeader;
   }
 
@@ -293,7 +296,7 @@ export class Response implements ResponseWriter, Flusher {
     }
     this.wroteHeader = true;
     this.status = code;
-    if (this.calledHeader && this.snapshot === null && this.snapLines === null) this.takeSnapshot();
+    if ((this.flags & F_CALLED_HEADER) !== 0 && this.snapshot === null && this.snapLines === null) this.takeSnapshot();
     const cl = this.hdr === null ? '' : firstValue(this.hdr, 'Content-Length');
     if (cl !== '') {
       // strconv.ParseInt semantics: optional sign, decimal digits.
@@ -309,7 +312,7 @@ export class Response implements ResponseWriter, Flusher {
 
   // The header as writeHeader found it (RSP-15, RSP-16): an ordinary one as its lines, any other as a clone.
   private takeSnapshot(): void {
-    if (this.hdr === null && !this.jsonType) {
+    if (this.hdr === null && (this.flags & F_JSON_TYPE) === 0) {
       this.snapLines = NO_LINES;
       return;
     }
@@ -321,7 +324,7 @@ export class Response implements ResponseWriter, Flusher {
     const kind = ordinaryKind(h);
     if (kind !== NOT_ORDINARY && bodyAllowedForStatus(this.status)) {
       this.snapLines = headerLines(h, null, this.sink);
-      this.snapTyped = kind === WITH_CONTENT_TYPE;
+      if (kind === WITH_CONTENT_TYPE) this.flags |= F_SNAP_TYPED;
     } else {
       this.snapshot = h.clone();
     }
@@ -365,9 +368,9 @@ export class Response implements ResponseWriter, Flusher {
    * fields (1xx, 204, 304: the general path decides those).
    */
   writeJSONText(status: number, text: string): boolean {
-    if (this.hdr !== null || this.calledHeader || this.wroteHeader || this.hijacked || this.handlerDone) return false;
+    if (this.hdr !== null || (this.flags & F_CALLED_HEADER) !== 0 || this.wroteHeader || this.hijacked || this.handlerDone) return false;
     if (status < 200 || !bodyAllowedForStatus(status) || status > 999 || !Number.isInteger(status)) return false;
-    this.jsonType = true;
+    this.flags |= F_JSON_TYPE;
     this.writeHeader(status);
     // JSON.stringify's text is well-formed (lone surrogates come out escaped): its UTF-8 is its bytes.
     this.accept(text + '\n', Buf.byteLength(text) + 1, null);
@@ -393,29 +396,27 @@ export class Response implements ResponseWriter, Flusher {
     const bytes = encoded ?? (isString ? Buf.from(data) : Buf.isBuffer(data) ? data : Buf.from(data.buffer, data.byteOffset, data.byteLength));
     // The caller owns its bytes again once write returns (Go's io.Writer contract): a Uint8Array is copied before
     // anything keeps it (the buffer, a sink, a socket's queue). Bytes made here, or handed over, are not.
-    this.bufferWrite(bytes, isString, isString || encoded !== null || this.handedOver);
+    this.bufferWrite(bytes, isString, isString || encoded !== null || (this.flags & F_HANDED_OVER) !== 0);
     return null;
   }
 
-  private handedOver = false;
   /**
    * @internal write for bytes nethttp made and will not touch again (a file chunk read into a fresh buffer, cached
    * file contents): passed on without the copy `write` makes of a caller's buffer.
    */
   writeOwned(data: Buffer): Error | null {
-    this.handedOver = true;
+    this.flags |= F_HANDED_OVER;
     try {
       return this.write(data);
     } finally {
-      this.handedOver = false;
+      this.flags &= ~F_HANDED_OVER;
     }
   }
 
-  private lateLogged = false;
   // A write after the handler finished: lost, so said once per response with the likely cause (RSP-26).
   private lateWrite(): Error {
-    if (!this.lateLogged) {
-      this.lateLogged = true;
+    if ((this.flags & F_LATE_LOGGED) === 0) {
+      this.flags |= F_LATE_LOGGED;
       this.sink.log(
         `http: response.Write after the handler returned, from ${relevantCaller()}: the bytes are dropped. The handler ` +
           'returned before this work finished: a missing await or return (on next.serveHTTP(w, r), on a promise, or work ' +
@@ -437,7 +438,7 @@ export class Response implements ResponseWriter, Flusher {
   // when the buffer is empty; strings are always cut into buffer-sized pieces (RSP-4's observed boundaries).
   private bufferWrite(p: Buffer, isString: boolean, owned: boolean): void {
     let off = 0;
-    if (this.bufIsView && p.length > BUF_SIZE - this.bufLen) this.unview();
+    if ((this.flags & F_BUF_IS_VIEW) !== 0 && p.length > BUF_SIZE - this.bufLen) this.unview();
     while (p.length - off > BUF_SIZE - this.bufLen) {
       if (this.bufLen === 0 && !isString) {
         const rest = off === 0 ? p : p.subarray(off);
@@ -455,19 +456,18 @@ export class Response implements ResponseWriter, Flusher {
       // Common case of one small write: keep a view instead of copying; copied only if a second write comes.
       this.buf = off === 0 ? p : p.subarray(off);
       this.bufLen = this.buf.length;
-      this.bufIsView = true;
+      this.flags |= F_BUF_IS_VIEW;
       return;
     }
-    if (this.bufIsView) this.unview();
+    if ((this.flags & F_BUF_IS_VIEW) !== 0) this.unview();
     const buf = (this.buf ??= Buf.allocUnsafe(BUF_SIZE));
     this.bufLen += p.copy(buf, this.bufLen, off);
   }
-  private bufIsView = false;
   private unview(): void {
     const b = Buf.allocUnsafe(BUF_SIZE);
     this.buf!.copy(b, 0, 0, this.bufLen);
     this.buf = b;
-    this.bufIsView = false;
+    this.flags &= ~F_BUF_IS_VIEW;
   }
 
   private flushBuffer(): void {
@@ -480,11 +480,11 @@ export class Response implements ResponseWriter, Flusher {
       return;
     }
     if (this.bufLen === 0) return;
-    const p = this.bufIsView ? this.buf!.subarray(0, this.bufLen) : Buf.from(this.buf!.subarray(0, this.bufLen));
+    const p = (this.flags & F_BUF_IS_VIEW) !== 0 ? this.buf!.subarray(0, this.bufLen) : Buf.from(this.buf!.subarray(0, this.bufLen));
     this.bufLen = 0;
-    if (this.bufIsView) {
+    if ((this.flags & F_BUF_IS_VIEW) !== 0) {
       this.buf = null;
-      this.bufIsView = false;
+      this.flags &= ~F_BUF_IS_VIEW;
     }
     this.chunkWrite(p);
   }
@@ -529,7 +529,7 @@ export class Response implements ResponseWriter, Flusher {
     this.str = null;
     this.bufLen = 0;
     this.buf = null;
-    this.bufIsView = false;
+    this.flags &= ~F_BUF_IS_VIEW;
   }
 
   /** @internal Sends the head now if a final status is set (Hijack, RSP-86); buffered body bytes are dropped. */
@@ -617,8 +617,8 @@ export class Response implements ResponseWriter, Flusher {
     if (this.snapshot === null) {
       // The handler never asked for the map before the status was fixed: empty, or just writeJSON's type (for a
       // status with a body), or asked for afterwards (its lines as writeHeader found it).
-      if (this.snapLines !== null) this.sendSimpleHead(this.snapLines, this.snapTyped, p, str);
-      else if (this.jsonType) this.sendSimpleHead(JSON_LINES, true, p, str);
+      if (this.snapLines !== null) this.sendSimpleHead(this.snapLines, (this.flags & F_SNAP_TYPED) !== 0, p, str);
+      else if ((this.flags & F_JSON_TYPE) !== 0) this.sendSimpleHead(JSON_LINES, true, p, str);
       else this.sendSimpleHead(NO_LINES, false, p, str);
       return;
     }
@@ -721,6 +721,17 @@ export function notBytes(data: unknown): TypeError {
 }
 
 const NO_LINES = Object.freeze([]) as unknown as string[];
+
+// Response.flags: the body is chunked; the handler asked for the header map; writeJSON's type is noted (no map yet);
+// writeOwned's bytes are handed over; a late write was logged; the buffer is a view of one write's bytes; the
+// snapshot's lines have a Content-Type.
+const F_CHUNKING = 1;
+const F_CALLED_HEADER = 2;
+const F_JSON_TYPE = 4;
+const F_HANDED_OVER = 8;
+const F_LATE_LOGGED = 16;
+const F_BUF_IS_VIEW = 32;
+const F_SNAP_TYPED = 64;
 const JSON_TYPE = 'application/json';
 const JSON_LINES = Object.freeze(['Content-Type', JSON_TYPE]) as unknown as string[];
 
@@ -755,6 +766,9 @@ function firstBytesLength(p: Buffer | null, str: string | null): number {
 function sniffFirstBytes(p: Buffer | null, str: string | null): string {
   return p !== null ? detectContentType(p) : sniffLatin1(str!);
 }
+
+// Declared trailer names, rarely any: on the prototype until the first is declared.
+Object.assign(Response.prototype, { trailers: null });
 
 function isLengthOrTE(k: string): boolean {
   return k === 'Content-Length' || k === 'Transfer-Encoding';
