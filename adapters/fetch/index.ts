@@ -19,7 +19,7 @@
  */
 
 import { NoBody, toHandler, type Context, type Handler, type HandlerLike, type Logger, type Request, type ResponseWriter } from '../../src/core';
-import { ServerHandler, binaryOf, fetchToRequest, serveFetch, textOf, type NodeOutgoing, type ServeFetchOptions } from '../../src/carrier';
+import { ServerHandler, binaryOf, serveFetch, textOf, type NodeOutgoing, type ServeFetchOptions } from '../../src/carrier';
 
 export * from '../../src/core';
 
@@ -90,18 +90,11 @@ export function toFetch(handler: HandlerLike | null, options: ToFetchOptions = {
     highWaterMark: options.highWaterMark ?? 65536,
   };
   const remote = options.remoteAddr ?? defaultRemoteAddr;
-  // The carrier's functions as the closure's own: a call through the module's re-exports reads a getter on an
+  // The carrier's serve step as the closure's own: a call through the module's re-exports reads a getter on an
   // exports object V8 keeps in dictionary mode (some 130 instructions a call).
-  const toRequest = fetchToRequest;
   const serve = serveFetch;
   // The platform's extra arguments (env, context) go to remoteAddr; named, not gathered (no array per request).
-  return (request: globalThis.Request, env?: unknown, ctx?: unknown) => {
-    const r = toRequest(request, remote(request, env, ctx));
-    if (r === null) {
-      return new globalThis.Response('400 Bad Request', { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' } });
-    }
-    return serve(h, r, request, o, nodeOutgoing(env));
-  };
+  return (request: globalThis.Request, env?: unknown, ctx?: unknown) => serve(h, request, remote(request, env, ctx), o, nodeOutgoing(env));
 }
 
 // The request-target as URL text: its bytes, with every byte >= 0x80 percent-encoded (WHATWG would encode a lone

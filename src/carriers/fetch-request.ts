@@ -66,25 +66,37 @@ class StreamSource implements BodySource {
 }
 
 /**
- * The header map of a fetch request, built on first use: Headers gives lower-case names and repeated fields joined
- * with ", "; values, one character per byte, are decoded as text. Host is the request's `host`, and a chunked
- * request's Content-Length and Transfer-Encoding are framing, not fields (as Go's reader leaves them out).
+ * @internal The header map of a fetch request, built on first use: Headers gives lower-case names and repeated
+ * fields joined with ", "; values, one character per byte, are decoded as text. Host is the request's `host`, and a
+ * chunked request's Content-Length and Transfer-Encoding are framing, not fields (as Go's reader leaves them out).
  */
-class FetchFields implements RawFields {
-  // The request, not its Headers: some platforms (@hono/node-server) build the Headers object on first use.
-  constructor(
-    private readonly req: FetchRequest,
-    private readonly chunked: boolean,
-  ) {}
+export function fetchHeader(req: FetchRequest, chunked: boolean): Header {
+  const header = new Header();
+  for (const [k, v] of req.headers) {
+    if (k === 'host' || k === 'transfer-encoding' || (chunked && k === 'content-length')) continue;
+    header.add(k, textOf(v));
+  }
+  // Pragma: no-cache implies Cache-Control: no-cache (REQ-34).
+  if (header.get('Pragma') === 'no-cache' && !header.hasRaw('Cache-Control')) header.set('Cache-Control', 'no-cache');
+  return header;
+}
+
+/**
+ * @internal Where a fetch request's header map comes from (see fetchHeader): the request, not its Headers, since
+ * some platforms (@hono/node-server) build the Headers object on first use. The fetch carrier's exchange is one, so
+ * that no object is made for it per request.
+ */
+export interface FetchFields extends RawFields {
+  readonly req: FetchRequest;
+  /** The request's body is chunked (set by fetchToRequest). */
+  chunkedBody: boolean;
+}
+
+class OwnFields implements FetchFields {
+  chunkedBody = false;
+  constructor(readonly req: FetchRequest) {}
   build(): Header {
-    const header = new Header();
-    for (const [k, v] of this.req.headers) {
-      if (k === 'host' || k === 'transfer-encoding' || (this.chunked && k === 'content-length')) continue;
-      header.add(k, textOf(v));
-    }
-    // Pragma: no-cache implies Cache-Control: no-cache (REQ-34).
-    if (header.get('Pragma') === 'no-cache' && !header.hasRaw('Cache-Control')) header.set('Cache-Control', 'no-cache');
-    return header;
+    return fetchHeader(this.req, this.chunkedBody);
   }
 }
 
@@ -123,12 +135,12 @@ function hostOf(url: string, start: number, end: number): string {
 
 /**
  * @internal Builds the Request for a fetch request (`remoteAddr`: the client's `ip:port`, which the Fetch API does not
- * carry; "" when unknown), or null when its target is not one Go accepts (the carrier answers
+ * carry; "" when unknown; `fields`: the source of its header map, for `req`), or null when its target is not one Go accepts (the carrier answers
  * 400). The target is the URL's path and query as the platform normalised it (WHATWG: dot segments removed,
  * non-ASCII percent-encoded); header values, which a fetch `Headers` holds one character per byte, are decoded as
  * text (src/internal/text.ts).
  */
-export function fetchToRequest(req: FetchRequest, remoteAddr: string): Request | null {
+export function fetchToRequest(req: FetchRequest, remoteAddr: string, fields: FetchFields = new OwnFields(req)): Request | null {
   const method = req.method;
   const full = req.url;
   // The origin-form target: from the first '/' after the authority, up to a fragment. `http://` and `https://`
@@ -148,7 +160,8 @@ export function fetchToRequest(req: FetchRequest, remoteAddr: string): Request |
   // is built only when the handler asks (some platforms build their Headers object only then, too).
   const bodyless = method === 'GET' || method === 'HEAD';
   const chunked = !bodyless && req.headers.has('transfer-encoding');
-  r.rawFields = new FetchFields(req, chunked);
+  fields.chunkedBody = chunked;
+  r.rawFields = fields;
   if (bodyless) {
     r.contentLength = 0;
   } else if (chunked) {

@@ -15,6 +15,8 @@ import { isASCII } from '../internal/text';
 import { logf, panicLine, type Logger } from '../log';
 import type { ContextSource, Request } from '../request/request';
 import { Response } from '../response/response';
+import { fetchHeader, fetchToRequest, type FetchFields } from './fetch-request';
+import type { Header } from '../header';
 import { NoPanic, runHandler, settleHandler, type HandlerRun } from './serve-run';
 import type { ResponseHead, ResponseSink } from '../response/sink';
 
@@ -87,16 +89,12 @@ function lengthText(n: number): string {
  * handler writes, with the stream's backpressure behind `drained()`. The Response is handed back as it is, without a
  * promise, when it is ready before serveFetch returns.
  */
-class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
+class FetchExchange implements ResponseSink, HandlerRun, ContextSource, FetchFields {
+  /** What happened so far, as bits (see the constants below the class): one field for eight booleans. */
+  private flags = 0;
   private head0: ResponseHead | null = null;
   private headers: Record<string, string> | [string, string][] | null = null;
   private status = 200;
-  /**
-   * A body kept as a string may be given as one: the head carries a Content-Type (a string body would otherwise get
-   * the Fetch API's text/plain) and only ASCII (node:http writes a head before a string body as UTF-8, so a field's
-   * byte ≥ 0x80 would be sent as two).
-   */
-  private stringOK = false;
   /**
    * Body pieces before the Response was made (bytes, or binary strings from bodyString): the first alone (the
    * common case, no array), the rest after it.
@@ -104,32 +102,31 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
   private piece: Uint8Array | string | null = null;
   private pieces: (Uint8Array | string)[] | null = null;
   private ctrl: ReadableStreamDefaultController<Uint8Array> | null = null;
-  /** The Response was handed to the platform. */
-  private committed = false;
-  private ended = false;
-  /** The platform cancelled the body stream (the client went away): writes are dropped. */
-  private gone = false;
-  private commitQueued = false;
   private drainWaiters: (() => void)[] | null = null;
   private cancel: CancelFunc | null = null;
-  private over = false;
-  /** The handler returned: the core's finish follows at once, so the head waits for end() rather than a microtask. */
-  private finishing = false;
   /** What serveFetch hands back: the Response (or the error) once known, and the promise's callbacks if it waits. */
   result: FetchResponse | null = null;
   failure: { err: unknown } | null = null;
   resolve: ((res: FetchResponse) => void) | null = null;
   reject: ((err: unknown) => void) | null = null;
+  r!: Request;
   w!: Response;
   /** The body the handler was given (closed for it when it returns, SRV-86). */
   reqBody!: Body;
 
+  /** FetchFields: the request's body is chunked. */
+  chunkedBody = false;
+
   constructor(
-    private readonly req: FetchRequest,
-    private readonly r: Request,
+    readonly req: FetchRequest,
     private readonly o: ServeFetchOptions,
     private readonly outgoing: NodeOutgoing | null,
   ) {}
+
+  /** FetchFields: the request's header map, made when the handler first asks. */
+  build(): Header {
+    return fetchHeader(this.req, this.chunkedBody);
+  }
 
   private settle(res: FetchResponse | null, err?: unknown): void {
     if (res !== null) {
@@ -175,13 +172,13 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
       // handler set and nothing else (writeJSON).
       if (lines.length === 0 && ct !== null) {
         this.headers = { 'Content-Length': cl, 'Content-Type': ct };
-        this.stringOK = true;
+        this.flags |= STRING_OK;
         this.queueCommit();
         return;
       }
       if (lines.length === 2 && ct === null && lines[0] === 'Content-Type') {
         this.headers = { 'Content-Type': lines[1], 'Content-Length': cl };
-        this.stringOK = asciiValue(lines[1]);
+        if (asciiValue(lines[1])) this.flags |= STRING_OK;
         this.queueCommit();
         return;
       }
@@ -212,20 +209,20 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
       if (ct !== null) pairs.push(['Content-Type', ct]);
     }
     this.headers = pairs ?? obj;
-    this.stringOK = typed && ascii;
+    if (typed && ascii) this.flags |= STRING_OK;
     this.queueCommit();
   }
 
   // The Response is made when the handler returns (end) or, if it goes on, one microtask after the head.
   private queueCommit(): void {
-    if (!this.commitQueued && !this.finishing) {
-      this.commitQueued = true;
+    if ((this.flags & (COMMIT_QUEUED | FINISHING)) === 0) {
+      this.flags |= COMMIT_QUEUED;
       queueMicrotask(() => this.commit());
     }
   }
 
   body(data: Buffer): void {
-    if (this.gone) return;
+    if ((this.flags & GONE) !== 0) return;
     if (this.ctrl !== null) this.ctrl.enqueue(data);
     else this.hold(data);
   }
@@ -233,7 +230,7 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
   // A body the handler wrote as one short ASCII string: kept as the string, so that a finished response hands the
   // platform a string body (@hono/node-server then writes head and body in one string write).
   bodyString(data: string): void {
-    if (this.gone) return;
+    if ((this.flags & GONE) !== 0) return;
     if (this.ctrl !== null) this.ctrl.enqueue(latin1Bytes(data));
     else this.hold(data);
   }
@@ -254,23 +251,22 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
 
   end(): void {
     // Trailers: the Fetch API has none to send.
-    this.ended = true;
-    if (!this.committed) this.commit();
-    else if (this.ctrl !== null && !this.gone) this.ctrl.close();
+    this.flags |= ENDED;
+    if ((this.flags & COMMITTED) === 0) this.commit();
+    else if (this.ctrl !== null && (this.flags & GONE) === 0) this.ctrl.close();
   }
 
-  private peerLeft = false;
   private goneErr: Error | null = null;
   peerGone(): Error | null {
-    if (this.goneErr === null && this.peerLeft) this.goneErr = peerGoneError();
+    if (this.goneErr === null && (this.flags & PEER_LEFT) !== 0) this.goneErr = peerGoneError();
     return this.goneErr;
   }
 
   drained(): Promise<void> {
     // Nothing handed over yet (the core still buffers), the response over, or nobody reading: nothing to wait for.
-    if (this.gone || this.ended || this.head0 === null) return Promise.resolve();
+    if ((this.flags & (GONE | ENDED)) !== 0 || this.head0 === null) return Promise.resolve();
     const c = this.ctrl;
-    if (this.committed && (c === null || (c.desiredSize ?? 1) > 0)) return Promise.resolve();
+    if ((this.flags & COMMITTED) !== 0 && (c === null || (c.desiredSize ?? 1) > 0)) return Promise.resolve();
     return new Promise((resolve) => (this.drainWaiters ??= []).push(resolve));
   }
 
@@ -280,18 +276,18 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
 
   // The Response, once: a whole body when the handler has finished and the head chose no chunking; otherwise a stream.
   private commit(): void {
-    if (this.committed || this.head0 === null) return;
-    this.committed = true;
+    if ((this.flags & COMMITTED) !== 0 || this.head0 === null) return;
+    this.flags |= COMMITTED;
     const h = this.head0;
     const init = { status: this.status, headers: this.headers! };
     let body: Uint8Array | string | ReadableStream<Uint8Array> | null = null;
     if (h.head || !h.bodyAllowed || nullBodyStatus(this.status)) {
       this.dropPieces();
-      this.gone = true; // nothing more is sent
-    } else if (this.ended && !h.chunked) {
+      this.flags |= GONE; // nothing more is sent
+    } else if ((this.flags & ENDED) !== 0 && !h.chunked) {
       const p = this.piece;
-      // A string only where stringOK says it is sent as it is.
-      body = p === null ? EMPTY : this.pieces !== null ? concat([p, ...this.pieces]) : typeof p === 'string' && !this.stringOK ? latin1Bytes(p) : p;
+      // A string only where STRING_OK says it is sent as it is.
+      body = p === null ? EMPTY : this.pieces !== null ? concat([p, ...this.pieces]) : typeof p === 'string' && (this.flags & STRING_OK) === 0 ? latin1Bytes(p) : p;
       this.dropPieces();
     } else {
       body = this.stream();
@@ -316,13 +312,12 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
           if (this.piece !== null) c.enqueue(bytesOfPiece(this.piece));
           if (this.pieces !== null) for (const p of this.pieces) c.enqueue(bytesOfPiece(p));
           this.dropPieces();
-          if (this.ended) c.close();
+          if ((this.flags & ENDED) !== 0) c.close();
         },
         pull: () => this.wake(),
         cancel: () => {
           // The platform stopped reading: the client went away (Go's CloseNotify), so the request is cancelled.
-          this.gone = true;
-          this.peerLeft = true;
+          this.flags |= GONE | PEER_LEFT;
           this.ctrl = null;
           this.clientGone();
           this.wake();
@@ -336,7 +331,7 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
     const ws = this.drainWaiters;
     if (ws === null) return;
     const c = this.ctrl;
-    if (!this.gone && c !== null && (c.desiredSize ?? 1) <= 0) return;
+    if ((this.flags & GONE) === 0 && c !== null && (c.desiredSize ?? 1) <= 0) return;
     this.drainWaiters = null;
     for (const f of ws) f();
   }
@@ -348,7 +343,7 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
     const [ctx, c] = withCancel(o.baseContext !== null ? o.baseContext(this.req) : background());
     this.cancel = c;
     const signal = this.req.signal;
-    if (this.over || this.gone || signal.aborted) {
+    if ((this.flags & (OVER | GONE)) !== 0 || signal.aborted) {
       c();
     } else {
       signal.addEventListener('abort', () => this.clientGone(), { once: true });
@@ -357,21 +352,21 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
   }
 
   private clientGone(): void {
-    if (this.over) return;
-    this.over = true;
+    if ((this.flags & OVER) !== 0) return;
+    this.flags |= OVER;
     this.cancel?.();
   }
 
   // HandlerRun
 
   done(panicked: boolean, err: unknown): void {
-    const clientGone = this.over;
-    this.over = true;
+    const clientGone = (this.flags & OVER) !== 0;
+    this.flags |= OVER;
     this.cancel?.();
     const w = this.w;
     err = settleHandler(w, this.r, this.reqBody, clientGone, panicked, err);
     if (err === NoPanic) {
-      this.finishing = true;
+      this.flags |= FINISHING;
       w.finish();
       return;
     }
@@ -382,16 +377,38 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource {
     // Go aborts the connection: before the Response, its promise rejects (the platform answers it, usually 500);
     // after, the body stream errors (the platform cuts the response).
     this.dropPieces();
-    if (!this.committed) {
-      this.committed = true;
+    if ((this.flags & COMMITTED) === 0) {
+      this.flags |= COMMITTED;
       this.settle(null, err);
-    } else if (this.ctrl !== null && !this.gone) {
-      this.gone = true;
+    } else if (this.ctrl !== null && (this.flags & GONE) === 0) {
+      this.flags |= GONE;
       this.ctrl.error(err);
     }
     this.wake();
   }
 }
+
+// FetchExchange's flags.
+/**
+ * A body kept as a string may be given as one: the head carries a Content-Type (a string body would otherwise get
+ * the Fetch API's text/plain) and only ASCII (node:http writes a head before a string body as UTF-8, so a field's
+ * byte >= 0x80 would be sent as two).
+ */
+const STRING_OK = 1;
+/** The Response was handed to the platform. */
+const COMMITTED = 2;
+/** The core ended the response. */
+const ENDED = 4;
+/** The platform cancelled the body stream (the client went away): writes are dropped. */
+const GONE = 8;
+/** The commit waits for a microtask. */
+const COMMIT_QUEUED = 16;
+/** The request is over for the context: the handler returned or the client left. */
+const OVER = 32;
+/** The handler returned: the core's finish follows at once, so the head waits for end() rather than a microtask. */
+const FINISHING = 64;
+/** The platform cancelled the body stream (peerGone then answers with an error). */
+const PEER_LEFT = 128;
 
 function concat(pieces: (Uint8Array | string)[]): Uint8Array {
   const parts = pieces.map(bytesOfPiece);
@@ -407,14 +424,22 @@ function concat(pieces: (Uint8Array | string)[]): Uint8Array {
 }
 
 /**
- * @internal Serves one fetch request, already converted to `r` (see fetchToRequest), with `h`: the Response itself
+ * @internal Serves one fetch request `req` (converted by fetchToRequest; `remoteAddr` the client's address, "" when
+ * unknown; a target Go refuses is answered 400) with `h`: the Response itself
  * when the handler finished before serveFetch returns (as a Hono app's fetch does, so that a platform such as
  * @hono/node-server writes it at once, without a promise turn); else a promise that resolves with the Response as
  * soon as the head is decided. A panic before the head is a rejected promise. `outgoing`: the platform's node:http
  * response, when there is one (it then writes Date).
  */
-export function serveFetch(h: Handler, r: Request, req: FetchRequest, o: ServeFetchOptions, outgoing: NodeOutgoing | null): FetchResponse | Promise<FetchResponse> {
-  const x = new FetchExchange(req, r, o, outgoing);
+export function serveFetch(h: Handler, req: FetchRequest, remoteAddr: string, o: ServeFetchOptions, outgoing: NodeOutgoing | null): FetchResponse | Promise<FetchResponse> {
+  const x = new FetchExchange(req, o, outgoing);
+  // The exchange is the source of the request's header map (no object of its own per request).
+  const r = fetchToRequest(req, remoteAddr, x);
+  if (r === null) {
+    // A target Go refuses: answered as Go's server answers it (SRV-63).
+    return new globalThis.Response('400 Bad Request', { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' } });
+  }
+  x.r = r;
   const w = new Response(x, r);
   x.w = w;
   x.reqBody = r.body;

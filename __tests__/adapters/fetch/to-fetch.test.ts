@@ -334,6 +334,29 @@ describe('the request as the handler sees it', () => {
     expect(seen).toEqual(hosts);
   });
 
+  test('the header map: framing fields of a chunked body are not fields; Pragma implies Cache-Control (REQ-34)', async () => {
+    const seen: unknown[] = [];
+    const app = toFetch(async (w: ResponseWriter, r: NRequest) => {
+      seen.push([r.transferEncoding, r.contentLength, r.header.get('Content-Length'), r.header.get('Transfer-Encoding'), r.header.get('X-A'), r.header.get('Cache-Control'), (await r.body.readAll()).toString()]);
+      w.write('ok');
+    });
+    const res = await app(new Request('http://x/up', { method: 'POST', headers: { 'transfer-encoding': 'chunked', 'content-length': '5', 'x-a': '1', pragma: 'no-cache' }, body: 'hello' }));
+    expect(res.status).toBe(200);
+    const plain = await app(new Request('http://x/up', { method: 'POST', headers: { 'x-a': '2' }, body: 'hi' }));
+    expect(plain.status).toBe(200);
+    expect(seen).toEqual([
+      [['chunked'], -1, '', '', '1', 'no-cache', 'hello'],
+      [[], -1, '', '', '2', '', 'hi'], // a fetch Request's Headers carry no Content-Length for a string body
+    ]);
+  });
+
+  test('a target Go refuses (a bad percent escape) is answered 400 without running the handler', async () => {
+    let ran = false;
+    const app = toFetch(() => void (ran = true));
+    const res = await app(new Request('http://x/%zz'));
+    expect([res.status, res.headers.get('connection'), await res.text(), ran]).toEqual([400, 'close', '400 Bad Request', false]);
+  });
+
   test('the target is the path and query up to a fragment, in short and long URLs', async () => {
     const seen: string[] = [];
     const app = toFetch((w: ResponseWriter, r: NRequest) => {
