@@ -30,7 +30,11 @@ export interface RequestHead {
   /** A new header map of the fields (what `header` is made from). */
   build(): Header;
   /** The Host field's values, kept out of `header` (a request's Host moves to `r.host`, REQ-21); null when none. */
-  hosts: string[] | null;
+  readonly hosts: string[] | null;
+  /** The first Host value ({@link RequestHead.hosts}[0] without making the list); null when none. */
+  readonly host: string | null;
+  /** How many Host fields the head has. */
+  readonly hostCount: number;
   /** A field name contains a space: accepted by the reader, refused by the server (SRV-67). */
   badName: boolean;
 }
@@ -188,7 +192,9 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
   }
   let fields: string[] | null = null;
   let special = false;
-  let hosts: string[] | null = null;
+  // The Host values: the first on its own, any others in a list (one Host is the rule: no array for it).
+  let host: string | null = null;
+  let moreHosts: string[] | null = null;
   let badName = false;
   let i = next;
   if (i < end && isSP(buf[i])) return null; // first field line may not start with whitespace
@@ -251,8 +257,10 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
       valStr = high < 0x80 ? cut(buf, text, start, a, lineStop, copy) : textOfBytes(buf, a, lineStop);
       const known = intern(KEYS, buf, lineStart, colon, true);
       if (known !== null) {
-        if (known === 'Host') hosts = addTo(hosts, valStr);
-        else {
+        if (known === 'Host') {
+          if (host === null) host = valStr;
+          else moreHosts = addTo(moreHosts, valStr);
+        } else {
           if (fields === null) fields = [known, valStr];
           else fields.push(known, valStr);
           if (!special) special = isSpecial(known);
@@ -273,15 +281,17 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
     if (hasSpace) badName = true;
     // Stored under the canonical key; repeated fields gather their values in order (REQ-32).
     const key = hasSpace ? keyStr : canonicalHeaderKey(keyStr);
-    if (key === 'Host') hosts = addTo(hosts, valStr);
-    else {
+    if (key === 'Host') {
+      if (host === null) host = valStr;
+      else moreHosts = addTo(moreHosts, valStr);
+    } else {
       if (fields === null) fields = [key, valStr];
       else fields.push(key, valStr);
       if (!special) special = isSpecial(key);
     }
     i = next;
   }
-  return new ParsedHead(method, target, proto, major, minor, fields, special, hosts, badName);
+  return new ParsedHead(method, target, proto, major, minor, fields, special, host, moreHosts, badName);
 }
 
 /**
@@ -323,9 +333,19 @@ class ParsedHead implements RequestHead {
     readonly protoMinor: number,
     readonly fields: string[] | null,
     readonly special: boolean,
-    readonly hosts: string[] | null,
+    readonly host: string | null,
+    private readonly moreHosts: string[] | null,
     readonly badName: boolean,
   ) {}
+
+  get hosts(): string[] | null {
+    if (this.host === null) return null;
+    return this.moreHosts === null ? [this.host] : [this.host, ...this.moreHosts];
+  }
+
+  get hostCount(): number {
+    return this.host === null ? 0 : this.moreHosts === null ? 1 : 1 + this.moreHosts.length;
+  }
 
   get header(): Header {
     return (this.hdr ??= this.build());

@@ -63,7 +63,8 @@ const SMALL = 16 * 1024;
 
 /** @internal The native ResponseSink. */
 export class NativeSink implements ResponseSink {
-  private out: Array<Buffer> = [];
+  // What waits for the socket; the shared empty list until the first piece (most responses never queue one).
+  private out: Array<Buffer> = NO_OUT;
   private outLen = 0;
   // A body given as a string (bodyString), while `out` is empty.
   private str: string | null = null;
@@ -82,6 +83,10 @@ export class NativeSink implements ResponseSink {
   sent = 0;
 
   constructor(private readonly socket: Socket, private readonly st: ConnResponseState) {}
+
+  private outList(): Buffer[] {
+    return this.out !== NO_OUT ? this.out : (this.out = []);
+  }
 
   private goneErr: Error | null = null;
   peerGone(): Error | null {
@@ -113,7 +118,7 @@ export class NativeSink implements ResponseSink {
     let s = statusLine(this.st.is11, status);
     for (let i = 0; i < lines.length; i += 2) s += lines[i] + ': ' + lines[i + 1] + CRLF;
     s += CRLF;
-    this.out.push(Buffer.from(s, 'latin1'));
+    this.outList().push(Buffer.from(s, 'latin1'));
     this.outLen += s.length;
     this.flush();
   }
@@ -206,16 +211,16 @@ export class NativeSink implements ResponseSink {
 
   body(data: Buffer): void {
     if (this.str !== null) {
-      this.out.push(Buffer.from(this.str, 'latin1'));
+      this.outList().push(Buffer.from(this.str, 'latin1'));
       this.str = null;
     }
     if (this.chunked) {
       // Size in lower-case hex, no extensions (RSP-4).
       const size = Buffer.from(data.length.toString(16) + CRLF, 'latin1');
-      this.out.push(size, data, CRLF_BUF);
+      this.outList().push(size, data, CRLF_BUF);
       this.outLen += size.length + data.length + 2;
     } else {
-      this.out.push(data);
+      this.outList().push(data);
       this.outLen += data.length;
     }
     if (this.outLen >= SMALL && !this.blocked) this.flush();
@@ -242,13 +247,13 @@ export class NativeSink implements ResponseSink {
   private endNow(trailers: string[] | null): void {
     if (this.chunked) {
       if (trailers === null) {
-        this.out.push(LAST_CHUNK);
+        this.outList().push(LAST_CHUNK);
         this.outLen += 5;
       } else {
         let s = '0\r\n';
         for (let i = 0; i < trailers.length; i += 2) s += trailers[i] + ': ' + trailers[i + 1] + CRLF;
         s += CRLF;
-        this.out.push(Buffer.from(s, 'latin1'));
+        this.outList().push(Buffer.from(s, 'latin1'));
         this.outLen += s.length;
       }
     }
@@ -284,7 +289,7 @@ export class NativeSink implements ResponseSink {
         b.write(head, 0, hl, 'latin1');
         let o = hl;
         for (const p of this.out) o += p.copy(b, o);
-        this.out.length = 0;
+        if (this.out !== NO_OUT) this.out.length = 0;
         this.outLen = 0;
         this.write(b);
         return;
@@ -299,7 +304,7 @@ export class NativeSink implements ResponseSink {
       for (const p of this.out) this.write(p);
       sock.uncork();
     }
-    this.out.length = 0;
+    if (this.out !== NO_OUT) this.out.length = 0;
     this.outLen = 0;
   }
 
@@ -355,6 +360,8 @@ export class NativeSink implements ResponseSink {
 }
 
 const CRLF_BUF = Buffer.from(CRLF, 'latin1');
+// Never added to (see NativeSink.outList).
+const NO_OUT: Buffer[] = [];
 
 // The last head without handler lines, and what it was made of: responses in a row (one route's) mostly share it.
 // It is kept flat, so that a socket write of head and body copies two pieces instead of walking a dozen.

@@ -18,7 +18,7 @@ import { handlerPromise, type Handler } from '../handler';
 import { ChunkedDecoder } from '../internal/chunked';
 import { joinHostPort } from './listener';
 import { findHeadEnd, parseHead, reply400, reply431, resumePoint, type RequestHead } from '../internal/textproto';
-import { checkPartialHead, readRequest } from './read-request';
+import { checkPartialHead, readRequest, RequestInfo } from './read-request';
 import { tlsInfoOf, type Request, type TLSInfo } from '../request/request';
 import { Response } from '../response/response';
 import type { BodyFraming } from './transfer';
@@ -80,6 +80,10 @@ export class Conn {
   private writeTimer: NodeJS.Timeout | null = null;
   private writeExpired = false;
   private readonly tlsInfo: TLSInfo | undefined;
+  // What readRequest tells of the request being read (read at once, before the next one: one per connection).
+  private readonly info = new RequestInfo();
+  // The body of every request without one (see serveRequest).
+  private noBody: ConnBody | null = null;
 
   constructor(
     private readonly server: ConnServer,
@@ -312,7 +316,8 @@ export class Conn {
         this.setReadDeadline(hdrTO > 0 ? start + hdrTO : 0);
         const headStart = this.pos;
         const got = this.bufferedHead();
-        const next = got !== undefined ? this.afterHead(got, headStart, start) : this.readHead().then((h) => this.afterHead(h, headStart, start));
+        // (The wait for a head in pieces is its own method: a closure here would make every run allocate its scope.)
+        const next = got !== undefined ? this.afterHead(got, headStart, start) : this.headInPieces(headStart, start);
         if (next === false) return;
         if (next !== true) {
           handedOver = true;
@@ -325,6 +330,10 @@ export class Conn {
     } finally {
       if (!parked && !handedOver) this.finishConn();
     }
+  }
+
+  private async headInPieces(headStart: number, start: number): Promise<boolean> {
+    return this.afterHead(await this.readHead(), headStart, start);
   }
 
   /** The loop after a step that had to wait: the next request, or the end of the connection. */
@@ -354,14 +363,15 @@ export class Conn {
       if (got === reply431) return this.closeWriteAndWait().then(() => false); // half-close, linger, close (SRV-60)
       return false;
     }
-    const rr = readRequest(got);
-    if (!rr.ok) {
-      this.socket.write(rr.reply);
+    const info = this.info;
+    const req = readRequest(got, info);
+    if (Buffer.isBuffer(req)) {
+      this.socket.write(req);
       return false;
     }
-    this.lastMethod = rr.req.method;
+    this.lastMethod = req.method;
     this.setReadDeadline(srv.readTimeout > 0 ? start + srv.readTimeout : 0);
-    const served = this.serveRequest(rr.req, rr.framing, rr);
+    const served = this.serveRequest(req, info);
     return typeof served === 'boolean' ? this.afterServed(served) : served.then((keep) => this.afterServed(keep));
   }
 
@@ -566,20 +576,23 @@ export class Conn {
    * Runs one request; returns whether the connection may serve another. A plain boolean when nothing had to be
    * awaited (a synchronous handler whose response left at once), so the loop pays no promise for it.
    */
-  private serveRequest(req: Request, framing: BodyFraming, info: RequestInfo): boolean | Promise<boolean> {
+  private serveRequest(req: Request, info: RequestInfo): boolean | Promise<boolean> {
+    const framing = info.framing;
     req.remoteAddr = this.remoteAddr;
     if (this.tlsInfo !== undefined) req.tls = this.tlsInfo;
     this.reqCancel = null;
     this.reqCancelled = false;
     this.timedOut = false;
     req.ctxSource = this;
-    const body = new ConnBody(this, framing, req);
+    // A request without a body shares the connection's one body of that kind: nothing changes it (it is at its end
+    // from the start, and never handed to the handler, whose r.body is NoBody).
+    const body = framing.kind === 'none' ? (this.noBody ??= new ConnBody(this, framing, null)) : new ConnBody(this, framing, req);
     this.bodyDone = framing.kind === 'none';
     this.watchGone = false;
     // A class, not an object literal: V8 pretenures a literal's allocation site once its objects outlive a
     // scavenge, after which every request's state was allocated in old space and the GC cost tripled.
     const st = new RequestState(this, req, body, info);
-    if (info.expectContinue) {
+    if (info.expectContinue && framing.kind !== 'none') {
       // 100 Continue on the first body read, unless a response was written first (SRV-92).
       body.beforeFirstRead = () => {
         if (st.canWriteContinue && !st.continueSent) {
@@ -804,7 +817,7 @@ class ConnBody implements BodySource {
   constructor(
     private readonly conn: Conn,
     readonly framing: BodyFraming,
-    private readonly req: Request,
+    private readonly req: Request | null,
   ) {
     this.sawEOF = framing.kind === 'none';
     this.remaining = framing.kind === 'length' ? framing.length : 0;
@@ -853,7 +866,7 @@ class ConnBody implements BodySource {
     if (this.dec.done) {
       // The trailers received, declared or not, fill r.trailer at the end of the body (REQ-55).
       const t = this.dec.trailer;
-      if (t !== null) for (const [k, v] of t.m) this.req.trailer.setRaw(k, v);
+      if (t !== null) for (const [k, v] of t.m) this.req!.trailer.setRaw(k, v);
       this.finish();
       return null;
     }
@@ -966,14 +979,6 @@ class ConnBody implements BodySource {
 /** The key under which a request context holds the connection's local address, `host:port` (SRV-17). */
 export const LocalAddrContextKey: unique symbol = Symbol.for('nethttp.LocalAddrContextKey');
 
-interface RequestInfo {
-  expectContinue: boolean;
-  expectUnsupported: boolean;
-  isH2Preface: boolean;
-  wants10KeepAlive: boolean;
-  wantsClose: boolean;
-}
-
 /** What the native sink needs to know of one request on its connection. */
 class RequestState implements ConnResponseState {
   is11: boolean;
@@ -982,6 +987,7 @@ class RequestState implements ConnResponseState {
   wantsClose: boolean;
   closeAfterReply: boolean;
   canWriteContinue: boolean;
+  private readonly expectContinue: boolean;
   continueSent = false;
   limitHit = false;
   fullDuplex = false;
@@ -994,7 +1000,7 @@ class RequestState implements ConnResponseState {
     private readonly conn: Conn,
     readonly req: Request,
     readonly body: ConnBody,
-    private readonly info: RequestInfo,
+    info: RequestInfo,
   ) {
     this.is11 = req.protoAtLeast(1, 1);
     this.isHEAD = req.method === 'HEAD';
@@ -1002,6 +1008,7 @@ class RequestState implements ConnResponseState {
     this.wantsClose = info.wantsClose;
     this.closeAfterReply = info.isH2Preface;
     this.canWriteContinue = info.expectContinue;
+    this.expectContinue = info.expectContinue;
   }
 
   keepAlivesEnabled(): boolean {
@@ -1033,7 +1040,7 @@ class RequestState implements ConnResponseState {
   settleBody(): 'ok' | 'close' | 'too-big' | Promise<'ok' | 'close' | 'too-big'> {
     const body = this.body;
     if (this.req.contentLength === 0 || this.fullDuplex) return 'ok';
-    if (this.info.expectContinue) return body.sawEOF ? 'ok' : 'close';
+    if (this.expectContinue) return body.sawEOF ? 'ok' : 'close';
     if (body.closedEarly && !body.sawEOF) {
       // Go's Body.Close already looked for the end within 256 KiB (SRV-89, SRV-91).
       const c = body.discard(MAX_POST_HANDLER_READ);

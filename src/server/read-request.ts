@@ -14,8 +14,20 @@ import { textOf } from '../internal/text';
 import { parseRequestTarget } from '../request/url';
 import { bodyFramingFor, type BodyFraming } from './transfer';
 
-/** @internal */
-export type ReadRequestResult = ReadRequestOK | { ok: false; reply: Buffer };
+/**
+ * @internal What the connection needs to know of a request beyond the Request itself: its body framing and the
+ * flags of its Expect and Connection fields. Filled by {@link readRequest}; a connection keeps one and reuses it
+ * for each of its requests (it is read right after, before the handler runs, and never handed out).
+ */
+export class RequestInfo {
+  framing: BodyFraming = NO_FRAMING;
+  expectContinue = false;
+  expectUnsupported = false;
+  isH2Preface = false;
+  wants10KeepAlive = false;
+  wantsClose = false;
+}
+const NO_FRAMING: BodyFraming = Object.freeze({ kind: 'none' });
 
 // Bytes allowed in a Host value (SRV-66).
 const hostByte = new Uint8Array(256);
@@ -30,8 +42,7 @@ function validHost(h: string): boolean {
   return true;
 }
 
-const badRequest = (text: string): { ok: false; reply: Buffer } => ({ ok: false, reply: statusErrorReply(400, 'Bad Request', text) });
-const generic400 = { ok: false as const, reply: reply400 };
+const badRequest = (text: string): Buffer => statusErrorReply(400, 'Bad Request', text);
 
 // Whether any value, split at commas and trimmed of blanks, has `token` (lower case) as an element, in any case.
 function valuesContainToken(values: string[], token: string): boolean {
@@ -102,14 +113,16 @@ export function checkPartialHead(buf: Buffer, start: number, end: number, from: 
   }
 }
 
-/** @internal Builds the Request for a parsed head, or the exact reply Go writes for it. */
-export function readRequest(head: RequestHead): ReadRequestResult {
-  const { method, hosts } = head;
+/**
+ * @internal Builds the Request for a parsed head and fills `info`, or returns the exact reply Go writes for it.
+ */
+export function readRequest(head: RequestHead, info: RequestInfo): Request | Buffer {
+  const { method, host: firstHost } = head;
   // The request line's bytes as text (src/internal/text.ts); ASCII, the common case, is the same string.
   const target = textOf(head.target);
   const url = parseRequestTarget(method, target);
-  if (url === null) return generic400;
-  if (hosts !== null && hosts.length > 1) return generic400; // "too many Host headers"
+  if (url === null) return reply400;
+  if (firstHost !== null && head.hostCount > 1) return reply400; // "too many Host headers"
   // The header map is made now only when the server must read or change one of its fields (head.special);
   // otherwise it waits for the handler's first use, as many handlers never look (the Request builds it from the head).
   const header = head.special ? head.header : null;
@@ -120,7 +133,7 @@ export function readRequest(head: RequestHead): ReadRequestResult {
   req.protoMinor = head.protoMinor;
   req.requestURI = target;
   // The target's host, else the Host field, port and case as sent (REQ-20).
-  req.host = url.host !== '' ? url.host : hosts !== null ? hosts[0] : '';
+  req.host = url.host !== '' ? url.host : firstHost !== null ? firstHost : '';
   // Pragma: no-cache implies Cache-Control: no-cache (REQ-34).
   const pragma = header?.getRaw('Pragma');
   if (pragma !== undefined && pragma.length > 0 && pragma[0] === 'no-cache' && !header!.hasRaw('Cache-Control')) {
@@ -136,23 +149,23 @@ export function readRequest(head: RequestHead): ReadRequestResult {
   else req.close = closeTok;
   // Framing: Transfer-Encoding, Content-Length, trailers (transfer.ts).
   const framing = bodyFramingFor(req, header);
-  if (framing === 'unsupported-te') return { ok: false, reply: reply501 };
-  if (framing === null) return generic400;
+  if (framing === 'unsupported-te') return reply501;
+  if (framing === null) return reply400;
   // (A map made now may have lost fields to the framing rules; one not made yet has every field it was given.)
   const noFields = header !== null ? header.size === 0 : head.fields === null;
-  const isH2Preface = method === 'PRI' && noFields && hosts === null && url.path === '*' && head.proto === 'HTTP/2.0';
+  const isH2Preface = method === 'PRI' && noFields && firstHost === null && url.path === '*' && head.proto === 'HTTP/2.0';
   if (isH2Preface) {
     req.contentLength = -1;
     req.close = true;
   }
   // Server-level checks, in Go's order (SRV-59); the failures with a reason get Go's status-error reply (SRV-62).
   const supported = head.protoMajor === 1 || (head.protoMajor === 2 && head.protoMinor === 0 && method === 'PRI' && target === '*');
-  if (!supported) return { ok: false, reply: statusErrorReply(505, 'HTTP Version Not Supported', 'unsupported protocol version') };
+  if (!supported) return statusErrorReply(505, 'HTTP Version Not Supported', 'unsupported protocol version');
   const is11 = req.protoAtLeast(1, 1);
-  if (is11 && hosts === null && !isH2Preface && method !== 'CONNECT') {
+  if (is11 && firstHost === null && !isH2Preface && method !== 'CONNECT') {
     return badRequest('missing required Host header');
   }
-  if (hosts !== null && !validHost(hosts[0])) return badRequest('malformed Host header');
+  if (firstHost !== null && !validHost(firstHost)) return badRequest('malformed Host header');
   // The reader refused every other bad name byte and every control byte in values (textproto): a name with a
   // space is the one left for the server to refuse.
   if (head.badName) return badRequest('invalid header name');
@@ -164,30 +177,11 @@ export function readRequest(head: RequestHead): ReadRequestResult {
     else if (!hasToken(expect, '100-continue')) expectUnsupported = true;
   }
   const connFirst = conn !== undefined ? conn[0] : '';
-  return new ReadRequestOK(
-    req,
-    framing,
-    expectContinue,
-    expectUnsupported,
-    isH2Preface,
-    head.protoMajor === 1 && head.protoMinor === 0 && hasToken(connFirst, 'keep-alive'),
-    req.close || hasToken(connFirst, 'close'),
-  );
+  info.framing = framing;
+  info.expectContinue = expectContinue;
+  info.expectUnsupported = expectUnsupported;
+  info.isH2Preface = isH2Preface;
+  info.wants10KeepAlive = head.protoMajor === 1 && head.protoMinor === 0 && connFirst !== '' && hasToken(connFirst, 'keep-alive');
+  info.wantsClose = req.close || (connFirst !== '' && hasToken(connFirst, 'close'));
+  return req;
 }
-
-// A class rather than an object literal: it lives as long as its request, and V8 pretenures a literal's
-// allocation site once its objects survive scavenges (see RequestState in conn.ts).
-class ReadRequestOK {
-  readonly ok = true as const;
-  constructor(
-    readonly req: Request,
-    readonly framing: BodyFraming,
-    readonly expectContinue: boolean,
-    readonly expectUnsupported: boolean,
-    readonly isH2Preface: boolean,
-    readonly wants10KeepAlive: boolean,
-    readonly wantsClose: boolean,
-  ) {}
-}
-
-
