@@ -6,7 +6,8 @@
  * Not part of the public API (its declarations are left out of the published types).
  */
 
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { NoBody, PullBody, type Body, type BodySource } from '../request/body';
 import { NativeSink, type ConnResponseState } from './conn-writer';
 import { StateActive, StateClosed, StateHijacked, StateIdle, type ConnState } from './conn-state';
@@ -92,7 +93,7 @@ export class Conn {
   ) {
     this.remoteAddr = joinHostPort(socket.remoteAddress ?? '', socket.remotePort ?? 0);
     this.tlsInfo = tlsInfoOf(socket);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    if (!readIntoShared(socket, (n: number) => this.onRead(n))) socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd(null));
     socket.on('error', (err) => this.onEnd(err));
     socket.on('close', () => this.onEnd(null));
@@ -114,6 +115,33 @@ export class Conn {
       this.consumed();
     }
     this.wake();
+  }
+
+  /**
+   * Input read into the shared read buffer ({@link readIntoShared}): served from there, and what is left unread when
+   * this returns is copied out, since the next read of any connection overwrites it. Nothing outside the conn sees
+   * a view of the shared buffer: body reads and hijacking copy (see {@link Conn.bufView}, {@link Conn.hijack}).
+   */
+  private onRead(n: number): boolean | undefined {
+    if (this.hijacked) {
+      // The handler owns the socket now: its input goes to the stream, as node:net would deliver it.
+      return this.socket.push(Buffer.from(SHARED.subarray(0, n)));
+    }
+    if (this.pos >= this.pending.length && this.queue.length === 0) {
+      let v = sharedView;
+      if (v.length !== n) v = sharedView = SHARED.subarray(0, n);
+      this.pending = v;
+      this.pos = 0;
+      this.wake();
+      if (this.pending === v) {
+        // Served what it could; the rest (the start of the next request, a body the handler has yet to read) is kept.
+        this.pending = this.pos < v.length ? Buffer.from(v.subarray(this.pos)) : EMPTY;
+        this.pos = 0;
+      }
+      return undefined;
+    }
+    this.onData(Buffer.from(SHARED.subarray(0, n)));
+    return undefined;
   }
 
   private onEnd(err: Error | null): void {
@@ -710,7 +738,7 @@ export class Conn {
     s.removeAllListeners('error');
     s.on('error', () => {});
     this.coalesce();
-    if (this.avail() > 0) s.unshift(this.pending.subarray(this.pos));
+    if (this.avail() > 0) s.unshift(Buffer.from(this.pending.subarray(this.pos)));
     this.pending = EMPTY;
     this.pos = 0;
     this.server.untrack(this);
@@ -754,6 +782,10 @@ export class Conn {
       this.pending = this.queue.shift()!;
       this.queued -= this.pending.length;
       this.pos = 0;
+    } else if (this.pending.buffer === SHARED.buffer) {
+      // Body bytes go to the handler, who may keep them: its own copy, not the shared read buffer's.
+      this.pending = Buffer.from(this.pending.subarray(this.pos));
+      this.pos = 0;
     }
     return [this.pending, this.pos, this.pending.length];
   }
@@ -795,6 +827,57 @@ export class Conn {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/**
+ * The read buffer every plain TCP connection reads into (node:http's parser reads into one buffer too): a read
+ * costs no allocation, where node:net's 'data' path allocates a 64 KiB backing store per read, shrinks it and wraps
+ * it in a Buffer, then schedules a tick. One buffer serves every connection because its bytes are used, or copied
+ * out, before the read's callback returns (see Conn.onRead).
+ */
+const SHARED = Buffer.allocUnsafeSlow(64 << 10);
+// The last view of SHARED handed to Conn.onRead, reused while reads have one length (a run of like requests).
+let sharedView: Buffer = SHARED.subarray(0, 0);
+
+// node:net's keys for a socket's user read buffer (its `onread` option, which only client sockets take), found
+// on a probe socket by their names; null when this Node has none.
+type ReadKeys = { buffer: symbol; callback: symbol; gen: symbol };
+let readKeys: ReadKeys | null | undefined;
+function findReadKeys(): ReadKeys | null {
+  try {
+    const opts = { onread: { buffer: Buffer.alloc(1), callback: () => undefined } };
+    const probe = new Socket(opts as ConstructorParameters<typeof Socket>[0]);
+    const syms = Object.getOwnPropertySymbols(probe);
+    const key = (name: string): symbol | undefined => syms.find((k) => k.description === name);
+    const buffer = key('kBuffer');
+    const callback = key('kBufferCb');
+    const gen = key('kBufferGen');
+    probe.destroy();
+    return buffer !== undefined && callback !== undefined && gen !== undefined ? { buffer, callback, gen } : null;
+  } catch {
+    return null;
+  }
+}
+
+type UserBufferHandle = { useUserBuffer?(b: Uint8Array): void };
+
+/**
+ * Switches an accepted plain TCP socket to reading into {@link SHARED}, `onRead(n)` called with each read's length
+ * (what node:net does for a client socket given `onread`); false when the socket is not one this can do safely:
+ * TLS, not a node:net socket, or already read by someone else.
+ */
+function readIntoShared(socket: Socket, onRead: (n: number) => boolean | undefined): boolean {
+  const handle = (socket as unknown as { _handle?: UserBufferHandle | null })._handle;
+  if (socket.constructor !== Socket || socket instanceof TLSSocket || handle == null || typeof handle.useUserBuffer !== 'function') return false;
+  if (socket.readableFlowing !== null || socket.readableLength > 0 || socket.listenerCount('data') > 0) return false;
+  if (readKeys === undefined) readKeys = findReadKeys();
+  if (readKeys === null) return false;
+  const s = socket as unknown as Record<symbol, unknown>;
+  s[readKeys.buffer] = SHARED;
+  s[readKeys.callback] = onRead;
+  s[readKeys.gen] = null;
+  handle.useUserBuffer(SHARED);
+  return true;
+}
 const NO_CHUNKS: Buffer[] = Object.freeze([]) as unknown as Buffer[];
 // What partialOnTimeout appends: a line end for the line cut short, then a byte that starts a new field line (so
 // the last field counts as complete, as Go's reader finds it when its read for a continuation fails).
