@@ -164,10 +164,40 @@ export class NodeSink implements ResponseSink {
 
   head(h: ResponseHead): void {
     const res = this.res;
+    const lines = h.lines;
+    const contentType = h.contentType;
+    const cl = h.autoContentLength;
+    // The usual small response: length automatic, and either no field at all (the type sniffed) or only the
+    // handler's Content-Type (writeJSON's); no field set on `res` before, node:http's own Date on (the core's Date
+    // is the same text, cached per second as ours, and costs node:http no field to check). Its fields go to
+    // node:http as a shared field object (see FieldCache). Decided from the head's fields alone, and `h` is not
+    // passed on from here: where this method is inlined into the core's head step, the optimizing compiler then
+    // does not allocate `h` at all.
+    if ((this.bits & (H2 | CLOSE_AFTER | SENT_INFORMATIONAL)) === 0 && h.date && cl >= 0 && !h.closeAfterReply && !h.chunked) {
+      const kOut = outHeadersKey(res);
+      if (kOut !== null && (res as unknown as OutFields)[kOut] == null && res.sendDate && !writeHeadWrapped(res)) {
+        if (lines.length === 0 && contentType !== null) {
+          (res as unknown as OutFields)[kOut] = sniffedFields.get(cl, contentType);
+          (res as ServerResponse).writeHead(h.status, reason(h.status));
+          return;
+        }
+        if (lines.length === 2 && lines[0] === 'Content-Type' && contentType === null) {
+          (res as unknown as OutFields)[kOut] = typedFields.get(cl, lines[1]);
+          (res as ServerResponse).writeHead(h.status, reason(h.status));
+          return;
+        }
+      }
+    }
+    this.anyHead(h.status, lines, h.date, cl, contentType, h.chunked, h.closeAfterReply, h.protocolSwitch, h.head, h.bodyAllowed);
+  }
+
+  // Any other head, from the fields of a ResponseHead.
+  private anyHead(
+    status: number, src: string[], date: boolean, autoContentLength: number, contentType: string | null, chunked: boolean,
+    closeAfterReply: boolean, protocolSwitch: boolean, isHead: boolean, bodyAllowed: boolean,
+  ): void {
+    const res = this.res;
     // Fields set on `res` before the handler (by Express middleware) are merged with the handler's; usually none.
-    let src = h.lines;
-    let date = h.date;
-    let contentType = h.contentType;
     const kOut = this.h2 ? null : outHeadersKey(res);
     const earlier = (kOut === null || (res as unknown as OutFields)[kOut] != null) && res.getHeaderNames().length !== 0;
     if (earlier) {
@@ -176,44 +206,21 @@ export class NodeSink implements ResponseSink {
       if (m.date) date = false;
       if (m.contentType) contentType = null;
     }
-    // The core decides Date (RSP-30). node:http's own Date is the same text, cached per second as ours, and costs
-    // it no field to check: it is left on when the core wants one, our Date added only when node:http's is off.
-    // Turned off only now, so that a handler that throws or declines before its head leaves the response as it
-    // found it (Express's error page keeps its Date).
+    // The core decides Date (RSP-30). node:http's own Date is left on when the core wants one, our Date added only
+    // when node:http's is off. Turned off only now, so that a handler that throws or declines before its head
+    // leaves the response as it found it (Express's error page keeps its Date).
     const ownDate = date && !res.sendDate;
     if (!date) res.sendDate = false;
     if (this.h2) {
       const hs: Record<string, string | string[] | number> = {};
       addObject(hs, src, true);
       if (ownDate) hs.date = httpDate();
-      if (h.autoContentLength >= 0) hs['content-length'] = String(h.autoContentLength);
+      if (autoContentLength >= 0) hs['content-length'] = String(autoContentLength);
       if (contentType !== null) hs['content-type'] = contentType;
-      (res as Http2ServerResponse).writeHead(h.status, hs);
+      (res as Http2ServerResponse).writeHead(status, hs);
       return;
     }
-    const closing = (h.closeAfterReply || (this.bits & CLOSE_AFTER) !== 0) && !h.protocolSwitch;
-    if (
-      !earlier && date && !ownDate && h.autoContentLength >= 0 && !closing && !h.chunked && (this.bits & SENT_INFORMATIONAL) === 0 &&
-      !writeHeadWrapped(res)
-    ) {
-      // The usual small response: length automatic, and either no field at all (the type sniffed) or only the
-      // handler's Content-Type (writeJSON's). Its fields in one literal, with constant names; Date is node:http's.
-      const cl = h.autoContentLength;
-      if (src.length === 0 && contentType !== null) {
-        if (kOut !== null) {
-          (res as unknown as OutFields)[kOut] = sniffedFields.get(cl, contentType);
-          (res as ServerResponse).writeHead(h.status, reason(h.status));
-        } else {
-          (res as ServerResponse).writeHead(h.status, reason(h.status), ['Content-Length', String(cl), 'Content-Type', contentType]);
-        }
-        return;
-      }
-      if (kOut !== null && src.length === 2 && src[0] === 'Content-Type' && contentType === null) {
-        (res as unknown as OutFields)[kOut] = typedFields.get(cl, src[1]);
-        (res as ServerResponse).writeHead(h.status, reason(h.status));
-        return;
-      }
-    }
+    const closing = (closeAfterReply || (this.bits & CLOSE_AFTER) !== 0) && !protocolSwitch;
     const out: string[] = [];
     let hasConnection = false;
     for (let i = 0; i < src.length; i += 2) {
@@ -223,22 +230,22 @@ export class NodeSink implements ResponseSink {
       out.push(k, src[i + 1]);
     }
     if (ownDate) out.push('Date', httpDate());
-    if (h.autoContentLength >= 0) out.push('Content-Length', String(h.autoContentLength));
+    if (autoContentLength >= 0) out.push('Content-Length', String(autoContentLength));
     if (contentType !== null) out.push('Content-Type', contentType);
     if (closing && !hasConnection) out.push('Connection', 'close');
-    if (h.chunked) out.push('Transfer-Encoding', 'chunked');
-    else if (h.closeAfterReply && h.bodyAllowed && !h.head) (res as ServerResponse).useChunkedEncodingByDefault = false;
+    if (chunked) out.push('Transfer-Encoding', 'chunked');
+    else if (closeAfterReply && bodyAllowed && !isHead) (res as ServerResponse).useChunkedEncodingByDefault = false;
     // Middleware wraps writeHead on the instance (on-headers); a subclass's own (light-my-request's) passes through.
     if (!earlier && !writeHeadWrapped(res)) {
       // Any other head as a field array: names not known here would make the field object's stores and look-ups
       // generic, which costs more than node:http's checks.
-      (res as ServerResponse).writeHead(h.status, reason(h.status), out);
+      (res as ServerResponse).writeHead(status, reason(status), out);
     } else {
       // With fields already set, writeHead applies a header array with setHeader per line, which keeps only the
       // last of repeated lines (two Set-Cookie); and a writeHead wrapped by middleware (on-headers before 1.1)
       // may read a flat array as pairs. Set each field with all its values instead.
       setFields(res as ServerResponse, out);
-      (res as ServerResponse).writeHead(h.status, reason(h.status));
+      (res as ServerResponse).writeHead(status, reason(status));
     }
     // A pipelined response not yet on the socket queues its 1xx; a Buffer body would jump ahead of it, the head
     // as a string does not.
