@@ -8,4 +8,4 @@
 
 export { nodeToRequest, type NodeRequest } from './carriers/node-request';
 export { NodeSink, type NodeResponse } from './carriers/node-sink';
-export { NodeExchange, serveNode, badRequest, type ServeNodeOptions } from './carriers/serve-node';
+export { NodeExchange, PASSES_ON, serveNode, badRequest, type ServeNodeOptions } from './carriers/serve-node';

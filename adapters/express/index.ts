@@ -17,8 +17,8 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Request, ServeMux, parse, redirectHandler, toHandler, type Context, type Handler, type HandlerLike, type Logger } from '../../src/index';
-import { NodeExchange, badRequest, nodeToRequest, type ServeNodeOptions } from '../../src/carrier-node';
+import { Request, ServeMux, parse, redirectHandler, toHandler, type Context, type Handler, type HandlerLike, type Logger, type ResponseWriter } from '../../src/index';
+import { NodeExchange, PASSES_ON, badRequest, nodeToRequest, type NodeRequest, type NodeResponse, type ServeNodeOptions } from '../../src/carrier-node';
 
 export { ExpressPathError, expressPatterns, handleExpress } from './path';
 export { fromExpress, type ConnectMiddleware, type FromExpressOptions } from './from-express';
@@ -143,7 +143,8 @@ function muxAnswers(mux: ServeMux, r: Request, to: string, respond405: boolean):
 export function middleware(handler: HandlerLike, options: MiddlewareOptions = {}): ExpressMiddleware {
   const respond405 = options.methodNotAllowed === 'respond';
   const alwaysClean = options.uncleanPath === 'always';
-  const base: Omit<ServeNodeOptions, 'onThrow'> = {
+  // One options object for every request: what is per request (next, the mount path, the match) is the exchange's.
+  const o: ServeNodeOptions = {
     errorLog: options.errorLog ?? null,
     baseContext: (options.baseContext as ServeNodeOptions['baseContext']) ?? null,
   };
@@ -151,9 +152,7 @@ export function middleware(handler: HandlerLike, options: MiddlewareOptions = {}
   const h: Handler = toHandler(handler);
   return (req, res, next) => {
     const target = req.url ?? '/';
-    const mount = req.baseUrl ?? '';
-    const o: ServeNodeOptions = { ...base, onThrow: next, onDecline: next, mount };
-    const x = new NodeExchange(req, res, o);
+    const x = new ExpressExchange(req, res, o, next, req.baseUrl ?? '');
     const r = nodeToRequest(req, target, req.originalUrl ?? target, x);
     if (r === null) return badRequest(res);
     if (mux === null) return x.serve(h, r);
@@ -163,12 +162,48 @@ export function middleware(handler: HandlerLike, options: MiddlewareOptions = {}
       // Go redirects an unclean path whatever the cleaned one leads to; here the routes behind the mux get it
       // unless the mux answers the cleaned path (a trailing-slash redirect always leads to a mux pattern).
       if (!alwaysClean && !muxAnswers(mux, r, m.redirectTo, respond405)) return next();
-      m.handler = redirectHandler(mount + m.redirectTo, 301);
+      m.handler = redirectHandler(x.mount + m.redirectTo, 301);
     } else if (m.kind === 'found' && m.names !== null && m.names.length > 0) {
       const params: Record<string, unknown> = { ...req.params };
       for (let i = 0; i < m.names.length; i++) params[m.names[i]] = m.values![i];
       req.params = params;
     }
-    x.serve({ serveHTTP: (w, rr) => mux.serveMatch(w, rr, m) }, r);
+    x.mux = mux;
+    x.match = m;
+    x.serve(x, r);
   };
+}
+
+/**
+ * A request served inside Express: a declined request and a handler's throw go to Express's `next`, and the
+ * exchange is also the handler of a request the mux matched (no closure per request).
+ */
+class ExpressExchange extends NodeExchange implements Handler {
+  mux: ServeMux | null = null;
+  match: ReturnType<ServeMux['match']> | null = null;
+
+  constructor(
+    nreq: NodeRequest,
+    res: NodeResponse,
+    o: ServeNodeOptions,
+    private readonly next: (err?: unknown) => void,
+    private readonly mountPath: string,
+  ) {
+    super(nreq, res, o);
+    this.bits |= PASSES_ON;
+  }
+
+  override get mount(): string {
+    return this.mountPath;
+  }
+
+  protected override passOn(err?: unknown): boolean {
+    if (err === undefined) this.next();
+    else this.next(err);
+    return true;
+  }
+
+  serveHTTP(w: ResponseWriter, r: Request): unknown {
+    return this.mux!.serveMatch(w, r, this.match!);
+  }
 }

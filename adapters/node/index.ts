@@ -46,7 +46,6 @@ export function requestListener(handler: HandlerLike | null, options: RequestLis
   const o: ServeNodeOptions = {
     errorLog: options.errorLog ?? null,
     baseContext: options.baseContext ?? null,
-    onThrow: null,
   };
   return (req, res) => serveNode(h, req, res, o);
 }
@@ -83,7 +82,6 @@ export function upgradeListener(handler: HandlerLike | null, options: RequestLis
     const o: ServeNodeOptions = {
       errorLog: options.errorLog ?? null,
       baseContext: options.baseContext ?? null,
-      onThrow: null,
       hijack: (w: SinkResponse, sink: NodeSink) => {
         // A status set before the hijack goes out first (RSP-86); buffered body bytes do not.
         w.sendHeadForHijack();

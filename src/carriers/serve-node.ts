@@ -23,15 +23,6 @@ import { NoPanic, runHandler, settleHandler, type HandlerRun } from './serve-run
 export interface ServeNodeOptions {
   errorLog: Logger | null;
   baseContext: ((req: NodeRequest) => Context) | null;
-  /** When set, a throw goes here (Express's `next(err)`) instead of being logged and aborting the connection. */
-  onThrow: ((err: unknown) => void) | null;
-  /**
-   * Express's `next`: when set, the request gets an {@link Exchange} (so handlers can decline it and reach the
-   * Express objects), and a declined request is passed on here when the handler returns.
-   */
-  onDecline?: (() => void) | null;
-  /** The mount path Express took off the URL (`req.baseUrl`). */
-  mount?: string;
   /** A raw connection the handler may hijack (a Node `'upgrade'` event's socket): the sink's hijack. */
   hijack?: ((w: SinkResponse, sink: NodeSink) => unknown) | null;
 }
@@ -57,12 +48,15 @@ export function badRequest(res: NodeResponse): void {
 const OVER = SINK_FREE_BIT;
 /** The handler declined the request (fallThrough): Express's next route answers it. */
 const DECLINED = SINK_FREE_BIT << 1;
+/** @internal Set by a subclass with a next route (Express's): the request gets this exchange as its {@link Exchange}. */
+export const PASSES_ON = SINK_FREE_BIT << 2;
 
 /**
  * One Node request in flight: the sink of its response, the request's context source, its header map's source and
  * the end of the handler's run, in one object per request (instead of a sink, an exchange, a field reader and a
  * closure for each hook). Made before the Request (nodeToRequest keeps it as the header map's source), then
- * {@link NodeExchange.serve} runs the handler.
+ * {@link NodeExchange.serve} runs the handler. Express's middleware serves through a subclass that passes the
+ * request on (see passOn) and has a mount path.
  * @internal
  */
 export class NodeExchange extends NodeSink implements ContextSource, Exchange, HandlerRun, RawFields {
@@ -85,8 +79,18 @@ export class NodeExchange extends NodeSink implements ContextSource, Exchange, H
     return this.nreq;
   }
 
+  /** The mount path Express took off the URL (`req.baseUrl`); "" on every other carrier. */
   get mount(): string {
-    return this.o.mount ?? '';
+    return '';
+  }
+
+  /**
+   * Passes the request on to the next route (Express's `next()`, or `next(err)` for a handler's throw); a subclass
+   * that sets {@link PASSES_ON} has one. Returns false when there is none: a throw is then logged and aborts the
+   * connection, as Go's panic.
+   */
+  protected passOn(_err?: unknown): boolean {
+    return false;
   }
 
   build(): Header {
@@ -148,7 +152,7 @@ export class NodeExchange extends NodeSink implements ContextSource, Exchange, H
       };
     }
     r.ctxSource = this;
-    if (o.onDecline != null) r.exchange = this;
+    if ((this.bits & PASSES_ON) !== 0) r.exchange = this;
     runHandler(h, w, r, this);
   }
 
@@ -166,7 +170,7 @@ export class NodeExchange extends NodeSink implements ContextSource, Exchange, H
           w.discardBuffered();
           w.handlerDone = true;
           releaseNodeBody(this.nreq);
-          this.o.onDecline!();
+          this.passOn();
           return;
         }
         this.log('http: response written after fallThrough: it is sent');
@@ -175,10 +179,7 @@ export class NodeExchange extends NodeSink implements ContextSource, Exchange, H
       return;
     }
     w.discardBuffered();
-    if (this.o.onThrow !== null) {
-      this.o.onThrow(err);
-      return;
-    }
+    if (this.passOn(err)) return;
     const line = panicLine(r.remoteAddr, err);
     if (line !== null) logf(this.o.errorLog, line);
     // HTTP/2: reset the stream with INTERNAL_ERROR, as Go's server does on a panic (a plain destroy resets it with

@@ -294,7 +294,7 @@ export class Server {
     if (this.h2server === null) {
       let base = this.options.baseContext ? this.options.baseContext(l) : background();
       base = withValue(base, ServerContextKey, this);
-      const o: ServeNodeOptions = { errorLog: this.options.errorLog ?? null, baseContext: () => base, onThrow: null };
+      const o: ServeNodeOptions = { errorLog: this.options.errorLog ?? null, baseContext: () => base };
       const srv = http2.createSecureServer({ allowHTTP1: false });
       srv.on('request', (req, res) => {
         serveNode(this.handler, req, res, o);
