@@ -81,3 +81,17 @@ test('query() read from the target agrees with parseQuery of rawQuery', () => {
   u.rawQuery = 'b=2';
   expect([...u.query()]).toEqual([['b', ['2']]]);
 });
+
+test('parts a target leaves empty read as empty; set on one URL they stay on it, and clones copy them', () => {
+  const a = parseRequestURI('/a?');
+  const b = parseRequestURI('/b');
+  expect([b.scheme, b.opaque, b.user, b.host, b.rawPath, b.forceQuery, b.fragment, b.rawFragment]).toEqual(['', '', '', '', '', false, '', '']);
+  expect(a.forceQuery).toBe(true);
+  a.host = 'example.com';
+  a.scheme = 'https';
+  expect([b.host, b.scheme]).toEqual(['', '']);
+  const c = a.clone();
+  expect([c.host, c.scheme, c.forceQuery, c.string()]).toEqual(['example.com', 'https', true, 'https://example.com/a?']);
+  c.host = 'other';
+  expect(a.host).toBe('example.com');
+});
