@@ -51,7 +51,7 @@ export interface ConnResponseState {
   /** maxBytesReader hit its limit (SRV-90). */
   requestTooLarge(w: Response): void;
   enableFullDuplex(): void;
-  hijack(w: Response, sink: NativeSink): unknown;
+  hijack(w: Response): unknown;
   /** ResponseController deadlines (RSP-92); ms since the epoch, 0 for none. */
   setReadDeadline(at: number): void;
   setWriteDeadline(at: number): void;
@@ -61,8 +61,27 @@ const CRLF = '\r\n';
 const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
 const SMALL = 16 * 1024;
 
-/** @internal The native ResponseSink. */
-export class NativeSink implements ResponseSink {
+/**
+ * @internal The native ResponseSink. The connection's per-request state extends it (one object per request, not a
+ * sink and a state pointing at each other): the abstract members are what the connection tells it.
+ */
+export abstract class NativeSink implements ResponseSink, ConnResponseState {
+  abstract is11: boolean;
+  abstract isHEAD: boolean;
+  abstract wants10KeepAlive: boolean;
+  abstract wantsClose: boolean;
+  abstract closeAfterReply: boolean;
+  abstract keepAlivesEnabled(): boolean;
+  abstract settleBody(): 'ok' | 'close' | 'too-big' | Promise<'ok' | 'close' | 'too-big'>;
+  abstract log(message: string): void;
+  abstract disableContinue(): void;
+  abstract onWriteError(): void;
+  abstract requestTooLarge(w: Response): void;
+  abstract enableFullDuplex(): void;
+  abstract hijack(w: Response): unknown;
+  abstract setReadDeadline(at: number): void;
+  abstract setWriteDeadline(at: number): void;
+
   // What waits for the socket; the shared empty list until the first piece (most responses never queue one).
   private out: Array<Buffer> = NO_OUT;
   private outLen = 0;
@@ -82,7 +101,7 @@ export class NativeSink implements ResponseSink {
   /** Bytes of this response handed to the socket. */
   sent = 0;
 
-  constructor(private readonly socket: Socket, private readonly st: ConnResponseState) {}
+  constructor(protected readonly socket: Socket) {}
 
   private outList(): Buffer[] {
     return this.out !== NO_OUT ? this.out : (this.out = []);
@@ -94,28 +113,8 @@ export class NativeSink implements ResponseSink {
     return this.goneErr;
   }
 
-  requestTooLarge(w: Response): void {
-    this.st.requestTooLarge(w);
-  }
-
-  enableFullDuplex(): void {
-    this.st.enableFullDuplex();
-  }
-
-  hijack(w: Response): unknown {
-    return this.st.hijack(w, this);
-  }
-
-  setReadDeadline(at: number): void {
-    this.st.setReadDeadline(at);
-  }
-
-  setWriteDeadline(at: number): void {
-    this.st.setWriteDeadline(at);
-  }
-
   informational(status: number, lines: string[]): void {
-    let s = statusLine(this.st.is11, status);
+    let s = statusLine(this.is11, status);
     for (let i = 0; i < lines.length; i += 2) s += lines[i] + ': ' + lines[i + 1] + CRLF;
     s += CRLF;
     this.outList().push(Buffer.from(s, 'latin1'));
@@ -125,7 +124,7 @@ export class NativeSink implements ResponseSink {
 
   head(h: ResponseHead): void {
     this.chunked = h.chunked;
-    const st = this.st;
+    const st = this;
     const keepAlives = st.keepAlivesEnabled();
     let setConnection = '';
     // HTTP/1.0 keep-alive is kept only with a length, for HEAD or a status without body (SRV-77); a request's
@@ -163,7 +162,7 @@ export class NativeSink implements ResponseSink {
 
   // The head's text, once the unread request body is settled (SRV-75…SRV-84 decide Connection).
   private buildHead(h: ResponseHead, settled: 'ok' | 'close' | 'too-big', keepAlives: boolean, setConnection: string): void {
-    const st = this.st;
+    const st = this;
     let dropConnection = false;
     if (settled === 'close') st.closeAfterReply = true;
     else if (settled === 'too-big') {
@@ -312,7 +311,7 @@ export class NativeSink implements ResponseSink {
   private write(b: Buffer | string): void {
     this.sent += b.length;
     if (this.socket.destroyed) {
-      this.st.onWriteError();
+      this.onWriteError();
       return;
     }
     const sock = this.socket;
@@ -342,14 +341,6 @@ export class NativeSink implements ResponseSink {
       }).then(() => this.drained());
     }
     return whenDrained(s);
-  }
-
-  log(message: string): void {
-    this.st.log(message);
-  }
-
-  disableContinue(): void {
-    this.st.disableContinue();
   }
 
   /** @internal Writes queued bytes now (a panicking handler: what left the 2048-byte buffer is sent, SRV-98). */

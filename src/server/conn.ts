@@ -9,7 +9,7 @@
 import { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { NoBody, PullBody, type Body, type BodySource } from '../request/body';
-import { NativeSink, type ConnResponseState } from './conn-writer';
+import { NativeSink } from './conn-writer';
 import { StateActive, StateClosed, StateHijacked, StateIdle, type ConnState } from './conn-state';
 import { withCancel, withValue, type CancelFunc, type Context } from '../context';
 import { ErrAbortHandler, ErrUnexpectedEOF, NetHTTPError, fresh } from '../errors';
@@ -622,16 +622,9 @@ export class Conn {
     const st = new RequestState(this, req, body, info);
     if (info.expectContinue && framing.kind !== 'none') {
       // 100 Continue on the first body read, unless a response was written first (SRV-92).
-      body.beforeFirstRead = () => {
-        if (st.canWriteContinue && !st.continueSent) {
-          st.continueSent = true;
-          st.canWriteContinue = false;
-          this.socket.write(CONTINUE);
-        }
-      };
+      body.beforeFirstRead = () => st.writeContinue();
     }
-    const sink = (st.sink = new NativeSink(this.socket, st));
-    const w = (st.w = new Response(sink, req));
+    const w = (st.w = new Response(st, req));
     req.body = body.asBody();
     if (this.bodyDone) this.watchGone = true;
     if (info.expectUnsupported) return this.refuseExpectation(st);
@@ -661,7 +654,7 @@ export class Conn {
     w.header().set('Connection', 'close');
     w.writeHeader(417);
     w.finish();
-    if (st.sink.done !== null) await st.sink.done;
+    if (st.done !== null) await st.done;
     return false;
   }
 
@@ -669,11 +662,11 @@ export class Conn {
   private handlerReturned(st: RequestState, panicked: boolean, panicValue: unknown): boolean | Promise<boolean> {
     const gone = this.reqCancelled;
     this.cancelRequest();
-    st.body.closeForHandler();
+    st.reqBody.closeForHandler();
     if (this.hijacked) return false;
     if (panicked && !answerEscaped(st.w, panicValue)) {
       // An abort of the request's own cancelled context (the client left) ends the handler quietly (SRV-95).
-      this.handlePanic(gone && isAbortError(panicValue) ? ErrAbortHandler : panicValue, st.w, st.sink);
+      this.handlePanic(gone && isAbortError(panicValue) ? ErrAbortHandler : panicValue, st.w, st);
       return false;
     }
     if (this.writeExpired) {
@@ -683,16 +676,16 @@ export class Conn {
     }
     st.w.finish();
     const mf = st.req.multipartForm;
-    if (st.sink.done !== null || (mf !== null && typeof mf.removeAll === 'function')) return this.finishSlowly(st);
-    const closing = st.body.closeForReuse(st.req.close);
+    if (st.done !== null || (mf !== null && typeof mf.removeAll === 'function')) return this.finishSlowly(st);
+    const closing = st.reqBody.closeForReuse(st.req.close);
     if (closing !== undefined) return closing.then(() => this.reusable(st));
     return this.reusable(st);
   }
 
   // The same, when the response waits for the request body (SRV-86) or a multipart form must be removed.
   private async finishSlowly(st: RequestState): Promise<boolean> {
-    if (st.sink.done !== null) await st.sink.done;
-    const closing = st.body.closeForReuse(st.req.close);
+    if (st.done !== null) await st.done;
+    const closing = st.reqBody.closeForReuse(st.req.close);
     if (closing !== undefined) await closing;
     // Temporary files of a parsed multipart form go when the handler is done, as in Go's finishRequest.
     const mf = st.req.multipartForm;
@@ -705,7 +698,7 @@ export class Conn {
       clearTimeout(this.writeTimer);
       this.writeTimer = null;
     }
-    const body = st.body;
+    const body = st.reqBody;
     const reuse = !st.closeAfterReply && st.w.lengthSatisfied() && !this.writeFailed && !body.earlyClose && !body.failed;
     if (!reuse) {
       if (st.limitHit || body.earlyClose) return this.closeWriteAndWait().then(() => false);
@@ -1062,36 +1055,69 @@ class ConnBody implements BodySource {
 /** The key under which a request context holds the connection's local address, `host:port` (SRV-17). */
 export const LocalAddrContextKey: unique symbol = Symbol.for('nethttp.LocalAddrContextKey');
 
-/** What the native sink needs to know of one request on its connection. */
-class RequestState implements ConnResponseState {
-  is11: boolean;
-  isHEAD: boolean;
-  wants10KeepAlive: boolean;
-  wantsClose: boolean;
-  closeAfterReply: boolean;
-  canWriteContinue: boolean;
-  private readonly expectContinue: boolean;
-  continueSent = false;
-  limitHit = false;
-  fullDuplex = false;
+// RequestState's bits.
+const IS11 = 1;
+const IS_HEAD = 2;
+const WANTS_10_KEEP_ALIVE = 4;
+const WANTS_CLOSE = 8;
+const CLOSE_AFTER_REPLY = 16;
+const CAN_WRITE_CONTINUE = 32;
+const EXPECT_CONTINUE = 64;
+const CONTINUE_SENT = 128;
+const LIMIT_HIT = 256;
+const FULL_DUPLEX = 512;
 
-  /** Set right after construction (each needs this state first). */
-  sink!: NativeSink;
+/** One request on its connection: what the native sink needs to know of it, and the sink itself. */
+class RequestState extends NativeSink {
+  // Its yes/no state as bits of one number (ten boolean fields cost a word each, per request).
+  private bits: number;
+
+  get is11(): boolean {
+    return (this.bits & IS11) !== 0;
+  }
+  get isHEAD(): boolean {
+    return (this.bits & IS_HEAD) !== 0;
+  }
+  get wants10KeepAlive(): boolean {
+    return (this.bits & WANTS_10_KEEP_ALIVE) !== 0;
+  }
+  get wantsClose(): boolean {
+    return (this.bits & WANTS_CLOSE) !== 0;
+  }
+  get closeAfterReply(): boolean {
+    return (this.bits & CLOSE_AFTER_REPLY) !== 0;
+  }
+  set closeAfterReply(v: boolean) {
+    this.bits = v ? this.bits | CLOSE_AFTER_REPLY : this.bits & ~CLOSE_AFTER_REPLY;
+  }
+  get limitHit(): boolean {
+    return (this.bits & LIMIT_HIT) !== 0;
+  }
+
+  /** Set right after construction (the response needs its sink first). */
   w!: Response;
 
   constructor(
     private readonly conn: Conn,
     readonly req: Request,
-    readonly body: ConnBody,
+    readonly reqBody: ConnBody,
     info: RequestInfo,
   ) {
-    this.is11 = req.protoAtLeast(1, 1);
-    this.isHEAD = req.method === 'HEAD';
-    this.wants10KeepAlive = info.wants10KeepAlive;
-    this.wantsClose = info.wantsClose;
-    this.closeAfterReply = info.isH2Preface;
-    this.canWriteContinue = info.expectContinue;
-    this.expectContinue = info.expectContinue;
+    super(conn.socket);
+    this.bits =
+      (req.protoAtLeast(1, 1) ? IS11 : 0) |
+      (req.method === 'HEAD' ? IS_HEAD : 0) |
+      (info.wants10KeepAlive ? WANTS_10_KEEP_ALIVE : 0) |
+      (info.wantsClose ? WANTS_CLOSE : 0) |
+      (info.isH2Preface ? CLOSE_AFTER_REPLY : 0) |
+      (info.expectContinue ? CAN_WRITE_CONTINUE | EXPECT_CONTINUE : 0);
+  }
+
+  /** Sends 100 Continue on the first body read, unless a response was written first (SRV-92). */
+  writeContinue(): void {
+    if ((this.bits & (CAN_WRITE_CONTINUE | CONTINUE_SENT)) !== CAN_WRITE_CONTINUE) return;
+    this.bits = (this.bits | CONTINUE_SENT) & ~CAN_WRITE_CONTINUE;
+    this.socket.write(CONTINUE);
   }
 
   keepAlivesEnabled(): boolean {
@@ -1099,17 +1125,16 @@ class RequestState implements ConnResponseState {
   }
 
   requestTooLarge(w: Response): void {
-    this.closeAfterReply = true;
-    this.limitHit = true;
+    this.bits |= CLOSE_AFTER_REPLY | LIMIT_HIT;
     if (!w.wroteHeader) w.header().set('Connection', 'close');
   }
 
   enableFullDuplex(): void {
-    this.fullDuplex = true;
+    this.bits |= FULL_DUPLEX;
   }
 
-  hijack(w: Response, sink: NativeSink): unknown {
-    return this.conn.hijack(w, sink);
+  hijack(w: Response): unknown {
+    return this.conn.hijack(w, this);
   }
 
   setReadDeadline(at: number): void {
@@ -1121,9 +1146,9 @@ class RequestState implements ConnResponseState {
   }
 
   settleBody(): 'ok' | 'close' | 'too-big' | Promise<'ok' | 'close' | 'too-big'> {
-    const body = this.body;
-    if (this.req.contentLength === 0 || this.fullDuplex) return 'ok';
-    if (this.expectContinue) return body.sawEOF ? 'ok' : 'close';
+    const body = this.reqBody;
+    if (this.req.contentLength === 0 || (this.bits & FULL_DUPLEX) !== 0) return 'ok';
+    if ((this.bits & EXPECT_CONTINUE) !== 0) return body.sawEOF ? 'ok' : 'close';
     if (body.closedEarly && !body.sawEOF) {
       // Go's Body.Close already looked for the end within 256 KiB (SRV-89, SRV-91).
       const c = body.discard(MAX_POST_HANDLER_READ);
@@ -1134,7 +1159,7 @@ class RequestState implements ConnResponseState {
       return typeof c === 'string' ? mapClosed(c) : c.then(mapClosed);
     }
     if (body.framing.kind === 'length' && body.remaining >= MAX_POST_HANDLER_READ) {
-      this.limitHit = true;
+      this.bits |= LIMIT_HIT;
       return 'too-big';
     }
     const r = body.discard(MAX_POST_HANDLER_READ + 1);
@@ -1145,7 +1170,7 @@ class RequestState implements ConnResponseState {
         return 'ok';
       }
       if (res === 'limit') {
-        this.limitHit = true;
+        this.bits |= LIMIT_HIT;
         return 'too-big';
       }
       return 'close';
@@ -1158,7 +1183,7 @@ class RequestState implements ConnResponseState {
   }
 
   disableContinue(): void {
-    this.canWriteContinue = false;
+    this.bits &= ~CAN_WRITE_CONTINUE;
   }
 
   onWriteError(): void {
