@@ -36,7 +36,13 @@ export interface RequestHead {
   /** How many Host fields the head has. */
   readonly hostCount: number;
   /** A field name contains a space: accepted by the reader, refused by the server (SRV-67). */
-  badName: boolean;
+  readonly badName: boolean;
+  /**
+   * The target is the common one, told from its bytes while the reader looked for its end: origin-form, a path of
+   * bytes a path keeps unescaped (no `%`), an optional query of printable ASCII. It is then ASCII (its own text)
+   * and the target parser need not check it again (src/request/url.ts, parseRequestTarget).
+   */
+  readonly plainTarget: boolean;
 }
 
 // Buffer#latin1Slice is the fastest byte-to-string path in Node; it is public in practice but untyped.
@@ -51,6 +57,14 @@ for (let c = 0; c < 128; c++) {
   if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) tokenByte[c] = 1;
 }
 for (const ch of "!#$%&'*+-.^_`|~") tokenByte[ch.charCodeAt(0)] = 1;
+
+// Bytes a plain target's path may hold: those a path keeps unescaped (REQ-12), without `%` (the same class as
+// url.ts's PLAIN_TARGET).
+const plainPathByte = new Uint8Array(256);
+for (let c = 0; c < 128; c++) {
+  if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) plainPathByte[c] = 1;
+}
+for (const ch of "-._~$&+,/:;=@") plainPathByte[ch.charCodeAt(0)] = 1;
 
 // Bytes allowed in a field value (textproto's validHeaderValueByte): HTAB, SP…~, obs-text.
 function validValueByte(c: number): boolean {
@@ -165,7 +179,20 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
   // Request line: method SP target SP version, split at the first two spaces (REQ-1).
   const sp1 = findByte(buf, 0x20, start, ce);
   if (sp1 === -1) return null;
-  const sp2 = findByte(buf, 0x20, sp1 + 1, ce);
+  // The target's end, and whether it is plain (see RequestHead.plainTarget), in one walk over its bytes.
+  let k = sp1 + 1;
+  let plain = false;
+  if (k < ce && buf[k] === 0x2f) {
+    k++;
+    while (k < ce && plainPathByte[buf[k]] === 1) k++;
+    if (k < ce && buf[k] === 0x3f) {
+      k++;
+      // (No space can be in it: a space ends the target.)
+      while (k < ce && buf[k] > 0x20 && buf[k] < 0x7f) k++;
+    }
+    plain = k < ce && buf[k] === 0x20;
+  }
+  const sp2 = plain ? k : findByte(buf, 0x20, k, ce);
   if (sp2 === -1) return null;
   if (sp1 === start) return null;
   for (let i = start; i < sp1; i++) if (tokenByte[buf[i]] === 0) return null;
@@ -291,7 +318,8 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
     }
     i = next;
   }
-  return new ParsedHead(method, target, proto, major, minor, fields, special, host, moreHosts, badName);
+  const flags = (special ? SPECIAL : 0) | (badName ? BAD_NAME : 0) | (plain ? PLAIN_TARGET : 0);
+  return new ParsedHead(method, target, proto, major, minor, fields, flags, host, moreHosts);
 }
 
 /**
@@ -322,6 +350,11 @@ function isSpecial(key: string): boolean {
     key === 'Pragma' || key === 'Trailer';
 }
 
+// ParsedHead's flags (one number, not a field each).
+const SPECIAL = 1;
+const BAD_NAME = 2;
+const PLAIN_TARGET = 4;
+
 // A class rather than an object literal, so that V8 never pretenures the allocation site (see conn.ts RequestState).
 class ParsedHead implements RequestHead {
   private hdr: Header | null = null;
@@ -332,11 +365,22 @@ class ParsedHead implements RequestHead {
     readonly protoMajor: number,
     readonly protoMinor: number,
     readonly fields: string[] | null,
-    readonly special: boolean,
+    private readonly flags: number,
     readonly host: string | null,
     private readonly moreHosts: string[] | null,
-    readonly badName: boolean,
   ) {}
+
+  get special(): boolean {
+    return (this.flags & SPECIAL) !== 0;
+  }
+
+  get badName(): boolean {
+    return (this.flags & BAD_NAME) !== 0;
+  }
+
+  get plainTarget(): boolean {
+    return (this.flags & PLAIN_TARGET) !== 0;
+  }
 
   get hosts(): string[] | null {
     if (this.host === null) return null;

@@ -645,8 +645,8 @@ const PLAIN_TARGET = /^\/[A-Za-z0-9\-._~$&+,/:;=@]*(?:\?[^\x00-\x1f\x7f]*)?$/;
  * The URL {@link parseRequestURI} makes of the common request-target (see PLAIN_TARGET), with its path and query
  * left as slices of the target; null for any other target (the general parse decides, and refuses what is invalid).
  */
-function plainOriginForm(t: string): URL | null {
-  if (!PLAIN_TARGET.test(t)) return null;
+function plainOriginForm(t: string, known: boolean): URL | null {
+  if (!known && !PLAIN_TARGET.test(t)) return null;
   const u = new URL();
   let p = t;
   const i = t.indexOf('?');
@@ -671,9 +671,10 @@ function plainOriginForm(t: string): URL | null {
  * control bytes refused, a CONNECT authority-form target (`host:port`, REQ-17) parsed as a host, anything else by
  * {@link parseRequestURI}. `target` is text (the carrier decodes the request line's bytes, src/internal/text.ts).
  */
-export function parseRequestTarget(method: string, target: string): URL | null {
+export function parseRequestTarget(method: string, target: string, plain = false): URL | null {
   if (target.charCodeAt(0) === 0x2f) {
-    const u = plainOriginForm(target);
+    // `plain`: the reader found the target to be PLAIN_TARGET's from its bytes (textproto.ts, RequestHead.plainTarget).
+    const u = plainOriginForm(target, plain);
     if (u !== null) return u;
   }
   // Origin-form, absolute-form, `*`, or authority-form for CONNECT; control bytes are refused (REQ-5).

@@ -119,8 +119,10 @@ export function checkPartialHead(buf: Buffer, start: number, end: number, from: 
 export function readRequest(head: RequestHead, info: RequestInfo): Request | Buffer {
   const { method, host: firstHost } = head;
   // The request line's bytes as text (src/internal/text.ts); ASCII, the common case, is the same string.
-  const target = textOf(head.target);
-  const url = parseRequestTarget(method, target);
+  // A plain target (the reader's flag) is ASCII, its own text, and already known to be of the common form.
+  const plain = head.plainTarget;
+  const target = plain ? head.target : textOf(head.target);
+  const url = parseRequestTarget(method, target, plain);
   if (url === null) return reply400;
   if (firstHost !== null && head.hostCount > 1) return reply400; // "too many Host headers"
   // The header map is made now only when the server must read or change one of its fields (head.special);
