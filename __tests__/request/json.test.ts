@@ -123,7 +123,7 @@ describe.each(Object.keys(carriers))('carrier %s', (name) => {
     const n = await c.send({ method: 'GET', path: '/unmodified' });
     expect(n.status).toBe(304);
     if (name !== 'recorder') expect(n.body.length).toBe(0);
-    // (On the fetch carrier a text/plain type reaches the client of a 304 by hand as well: not writeJSON's.)
+    // (On the fetch carrier @hono/node-server types every Response that has no type: docs/fetch.md.)
     if (name !== 'recorder' && name !== 'fetch') expect(n.headers['content-type']).toBeUndefined();
     const w = await c.send({ method: 'GET', path: '/wrapped' });
     expect(w.headers['x-wrapper']).toBe('yes');

@@ -158,6 +158,37 @@ describe('Date on @hono/node-server (node:http writes it)', () => {
   });
 });
 
+// @hono/node-server gives a Response without a body and without a Content-Type its own `text/plain; charset=UTF-8`
+// (Hono's answers too): the Response toFetch returns has none, as Go sends none; the client of that host sees the
+// host's type (docs/fetch.md, "What the Fetch API cannot carry"). A body, even an empty one, keeps the head as given.
+describe('a head without Content-Type on @hono/node-server', () => {
+  test('a 304 and a 204 carry no type from toFetch; the host adds text/plain to them, not to an empty 200', async () => {
+    const mux = new ServeMux();
+    mux.handleFunc('GET /304', (w) => {
+      w.header().set('Content-Type', 'application/json'); // dropped on 304, as Go does
+      w.writeHeader(304);
+    });
+    mux.handleFunc('GET /204', (w) => void w.writeHeader(204));
+    mux.handleFunc('GET /empty', () => undefined);
+    const app = toFetch(mux, { errorLog: quietLog() });
+    for (const path of ['/304', '/204', '/empty']) {
+      const res = await app(new Request('http://example.com' + path));
+      expect(res.headers.get('content-type')).toBeNull();
+    }
+    const c = await fetchCarrier(mux, quietLog());
+    try {
+      for (const [path, status] of [['/304', 304], ['/204', 204]] as const) {
+        const got = await c.send({ method: 'GET', path });
+        expect([got.status, got.headers['content-type']]).toEqual([status, 'text/plain; charset=UTF-8']);
+      }
+      const empty = await c.send({ method: 'GET', path: '/empty' });
+      expect([empty.status, empty.headers['content-type'], empty.headers['content-length']]).toEqual([200, undefined, '0']);
+    } finally {
+      await c.close();
+    }
+  });
+});
+
 describe('streaming and backpressure', () => {
   test('the Response comes at the first flush, and the body follows as the handler writes', async () => {
     const g = gate();
