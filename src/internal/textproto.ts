@@ -249,8 +249,10 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
       next = next2;
     }
     let colon: number;
-    let keyStr: string;
+    let keyStr = '';
     let valStr: string;
+    // A common field name recognised by its bytes is already canonical and valid.
+    let key: string | null = null;
     if (folded !== null) {
       colon = folded.indexOf(':');
       if (colon === -1) return null;
@@ -282,32 +284,22 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
       let a = colon + 1;
       while (a < lineStop && isSP(buf[a])) a++;
       valStr = high < 0x80 ? cut(buf, text, start, a, lineStop, copy) : textOfBytes(buf, a, lineStop);
-      const known = intern(KEYS, buf, lineStart, colon, true);
-      if (known !== null) {
-        if (known === 'Host') {
-          if (host === null) host = valStr;
-          else moreHosts = addTo(moreHosts, valStr);
-        } else {
-          if (fields === null) fields = [known, valStr];
-          else fields.push(known, valStr);
-          if (!special) special = isSpecial(known);
-        }
-        i = next;
-        continue;
+      key = intern(KEYS, buf, lineStart, colon, true);
+      if (key === null) keyStr = cut(buf, text, start, lineStart, colon, copy);
+    }
+    if (key === null) {
+      if (keyStr.length === 0) return null;
+      // A key with a space is accepted raw here and rejected later as "invalid header name" (SRV-67).
+      let hasSpace = false;
+      for (let k = 0; k < keyStr.length; k++) {
+        const c = keyStr.charCodeAt(k);
+        if (c === 0x20) hasSpace = true;
+        else if (c > 0xff || tokenByte[c] === 0) return null;
       }
-      keyStr = cut(buf, text, start, lineStart, colon, copy);
+      if (hasSpace) badName = true;
+      key = hasSpace ? keyStr : canonicalHeaderKey(keyStr);
     }
-    if (keyStr.length === 0) return null;
-    // A key with a space is accepted raw here and rejected later as "invalid header name" (SRV-67).
-    let hasSpace = false;
-    for (let k = 0; k < keyStr.length; k++) {
-      const c = keyStr.charCodeAt(k);
-      if (c === 0x20) hasSpace = true;
-      else if (c > 0xff || tokenByte[c] === 0) return null;
-    }
-    if (hasSpace) badName = true;
     // Stored under the canonical key; repeated fields gather their values in order (REQ-32).
-    const key = hasSpace ? keyStr : canonicalHeaderKey(keyStr);
     if (key === 'Host') {
       if (host === null) host = valStr;
       else moreHosts = addTo(moreHosts, valStr);
