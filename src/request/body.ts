@@ -87,6 +87,11 @@ export interface BodySource {
   tryPull?(max: number): Buffer | null | undefined;
   /** Called once when the body is closed before its end (the carrier may discard or stop reading). */
   abandon?(): void;
+  /**
+   * Takes back a piece this source handed out, for reuse: the caller holds no view of its memory any more (see
+   * {@link recycleChunk}). Optional; a source that cannot tell whether it still uses the memory ignores it.
+   */
+  recycle?(b: Buffer): void;
 }
 
 /**
@@ -127,6 +132,10 @@ export class PullBody extends BodyReader {
     this.closed = true;
     if (!this.eof) this.src.abandon?.();
   }
+  /** @internal Gives a piece read from this body back to its source for reuse (see {@link BodySource.recycle}). */
+  recycle(b: Buffer): void {
+    this.src.recycle?.(b);
+  }
   /**
    * @internal The handler returned: from now on reads reject with ErrBodyReadAfterClose, as on Go's body closed by
    * finishRequest (SRV-86); the carrier itself still reads and drops what remains.
@@ -134,6 +143,47 @@ export class PullBody extends BodyReader {
   closeForHandler(): void {
     this.closed = true;
   }
+}
+
+// Body bytes a carrier copies out of its read buffer come in pieces of up to 64 KiB; each fresh piece is a
+// backing store outside the V8 heap, and V8 scavenges young ones only once 32 MiB of them have piled up. A reader
+// that consumes pieces without keeping them (the multipart spooler) gives them back, so that a long body streams
+// through a few reused pieces instead of up to 32 MiB of garbage.
+const CHUNK = 64 << 10;
+const MAX_SPARE = 8;
+const spare: ArrayBuffer[] = [];
+// The backing stores copyChunk made: only those are ever reused (never a Buffer someone else made).
+const ours = new WeakSet<ArrayBuffer>();
+
+/**
+ * @internal A copy of `src` (at most 64 KiB) the copier owns: for a large piece, in a backing store given back
+ * earlier ({@link recycleChunk}) or a new 64 KiB one; a small piece is a plain copy.
+ */
+export function copyChunk(src: Buffer): Buffer {
+  const n = src.length;
+  if (n <= CHUNK >> 1 || n > CHUNK) return Buffer.from(src);
+  let ab = spare.pop();
+  if (ab === undefined) {
+    ab = Buffer.allocUnsafeSlow(CHUNK).buffer as ArrayBuffer;
+    ours.add(ab);
+  }
+  const b = Buffer.from(ab, 0, n);
+  src.copy(b);
+  return b;
+}
+
+/**
+ * @internal Takes back the memory of `b`, made by {@link copyChunk}, for the next copies. Only for a caller that
+ * holds the last view of it: no reader, carrier queue or decoder may still see any part of its backing store.
+ */
+export function recycleChunk(b: Buffer): void {
+  const ab = b.buffer as ArrayBuffer;
+  if (spare.length < MAX_SPARE && ours.has(ab) && !spare.includes(ab)) spare.push(ab);
+}
+
+/** @internal How many backing stores wait for reuse (for tests). */
+export function spareChunks(): number {
+  return spare.length;
 }
 
 class EmptyBody extends BodyReader {

@@ -45,12 +45,24 @@ export function setTempFiles(t: TempFiles): void {
   tempFiles = t;
 }
 
-/** Reads from a Body through a buffer, for line and boundary scanning. */
+/**
+ * Reads from a Body through a buffer, for line and boundary scanning. The buffer is the body's own piece (or, when
+ * a boundary may straddle two pieces, a join of them); once it is used up, and unless a view of it went to someone
+ * who may keep it ({@link Buffered.lent}), it goes back to the body for reuse: a file spooled to disk then streams
+ * through a few reused pieces, with no garbage per piece.
+ */
 class Buffered {
   buf: Buffer = Buffer.alloc(0);
   pos = 0;
   eof = false;
-  constructor(private readonly body: Body) {}
+  /** A view of `buf` went out to a caller who may keep it: `buf` is never given back. */
+  lent = false;
+  // Whether `buf` is a piece as the body gave it (not a join of two), the only kind given back.
+  private isPiece = false;
+  private readonly giveBack: ((b: Buffer) => void) | null;
+  constructor(private readonly body: Body) {
+    this.giveBack = body instanceof PullBody ? (b): void => body.recycle(b) : null;
+  }
   avail(): Buffer {
     return this.buf.subarray(this.pos);
   }
@@ -62,9 +74,21 @@ class Buffered {
       this.eof = true;
       return false;
     }
-    const rest = this.buf.length - this.pos;
-    this.buf = rest === 0 ? b : Buffer.concat([this.buf.subarray(this.pos), b]);
+    const old = this.buf;
+    const oldPiece = this.isPiece && !this.lent;
+    const rest = old.length - this.pos;
+    this.isPiece = rest === 0;
+    this.buf = rest === 0 ? b : Buffer.concat([old.subarray(this.pos), b]);
     this.pos = 0;
+    this.lent = false;
+    // Given back after the read: the body has moved past them by then (its next piece is not in their memory).
+    // Only the body's own pieces go back (a join's memory may be a pool's, shared with buffers lent out).
+    if (this.giveBack !== null) {
+      const same = old.buffer === b.buffer;
+      if (oldPiece && (!same || !this.isPiece)) this.giveBack(old);
+      // A piece joined to the rest was copied: free, unless its memory is the old piece's and that was lent.
+      if (!this.isPiece && !same) this.giveBack(b);
+    }
     return true;
   }
   /**
@@ -86,6 +110,8 @@ class Buffered {
       const rest = this.buf.length - this.pos;
       if (len + rest >= limit) throw fail();
       parts.push(this.buf.subarray(this.pos));
+      // The piece is kept across the next fill, so its memory must not be reused.
+      if (rest > 0) this.lent = true;
       len += rest;
       this.pos = this.buf.length;
       if (!(await this.fill())) return { line: joined(parts, len), eof: true };
@@ -172,9 +198,20 @@ export class Part extends BodyReader {
   }
 
   /** read resolves with the next piece of content, or null at the end of the part. */
-  async read(max = 65536): Promise<Buffer | null> {
+  read(max = 65536): Promise<Buffer | null> {
+    return this.readPiece(max, true);
+  }
+  /**
+   * @internal Like {@link Part.read}, for a caller that is done with the piece before its next read (it copies the
+   * bytes out): the reader may then reuse the piece's memory.
+   */
+  readTransient(max = 65536): Promise<Buffer | null> {
+    return this.readPiece(max, false);
+  }
+
+  private async readPiece(max: number, keep: boolean): Promise<Buffer | null> {
     for (;;) {
-      const raw = await this.readRaw(max);
+      const raw = await this.readRaw(max, keep && this.qp === null);
       if (raw === null) {
         if (this.qp !== null) this.qp.end();
         return null;
@@ -185,7 +222,7 @@ export class Part extends BodyReader {
     }
   }
 
-  private async readRaw(max: number): Promise<Buffer | null> {
+  private async readRaw(max: number, keep: boolean): Promise<Buffer | null> {
     if (this.done) return null;
     const br = this.mr.br;
     for (;;) {
@@ -195,6 +232,7 @@ export class Part extends BodyReader {
         const take = Math.min(n, max);
         // A view, not a copy: the reader never writes into a buffer it has handed out (fill makes new ones).
         const out = buf.subarray(0, take);
+        if (keep) br.lent = true;
         br.pos += take;
         this.total += take;
         return out;
@@ -215,7 +253,7 @@ export class Part extends BodyReader {
   /** @internal */ closed = false;
   /** @internal Reads to the end of the part. */
   async drain(): Promise<void> {
-    while ((await this.readRaw(64 * 1024)) !== null);
+    while ((await this.readRaw(64 * 1024, false)) !== null);
   }
 }
 
@@ -541,7 +579,8 @@ export class MultipartReader {
     };
     try {
       for (const c of chunks) await put(c);
-      for (; b !== null; b = await p.read()) await put(b);
+      // Each piece is copied into the stage before the next read, so the reader may reuse its memory.
+      for (; b !== null; b = await p.readTransient()) await put(b);
       if (used > 0) await fh.write(stage, used);
     } catch (err) {
       await fh.close().catch(() => undefined);

@@ -8,7 +8,7 @@
 
 import { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
-import { NoBody, PullBody, type Body, type BodySource } from '../request/body';
+import { NoBody, PullBody, copyChunk, recycleChunk, type Body, type BodySource } from '../request/body';
 import { NativeSink } from './conn-writer';
 import { StateActive, StateClosed, StateHijacked, StateIdle, type ConnState } from './conn-state';
 import { withCancel, withValue, type CancelFunc, type Context } from '../context';
@@ -135,12 +135,12 @@ export class Conn {
       this.wake();
       if (this.pending === v) {
         // Served what it could; the rest (the start of the next request, a body the handler has yet to read) is kept.
-        this.pending = this.pos < v.length ? Buffer.from(v.subarray(this.pos)) : EMPTY;
+        this.pending = this.pos < v.length ? copyChunk(v.subarray(this.pos)) : EMPTY;
         this.pos = 0;
       }
       return undefined;
     }
-    this.onData(Buffer.from(SHARED.subarray(0, n)));
+    this.onData(copyChunk(SHARED.subarray(0, n)));
     return undefined;
   }
 
@@ -777,10 +777,14 @@ export class Conn {
       this.pos = 0;
     } else if (this.pending.buffer === SHARED.buffer) {
       // Body bytes go to the handler, who may keep them: its own copy, not the shared read buffer's.
-      this.pending = Buffer.from(this.pending.subarray(this.pos));
+      this.pending = copyChunk(this.pending.subarray(this.pos));
       this.pos = 0;
     }
     return [this.pending, this.pos, this.pending.length];
+  }
+  /** @internal Whether the conn's input still sees memory of `ab` (a body piece must not be reused then). */
+  holds(ab: ArrayBufferLike): boolean {
+    return this.hijacked || this.pending.buffer === ab || this.queue.some((c) => c.buffer === ab);
   }
   /** @internal */ advance(n: number): void {
     this.pos += n;
@@ -986,6 +990,11 @@ class ConnBody implements BodySource {
 
   abandon(): void {
     this.closedEarly = true;
+  }
+
+  /** A piece the body's reader is done with goes back to the copier's spares, unless the input still sees it. */
+  recycle(b: Buffer): void {
+    if (!this.conn.holds(b.buffer) && !this.queue.some((c) => c.buffer === b.buffer)) recycleChunk(b);
   }
 
   /** Closes the handler's view of a body already read to its end (reads then reject, as after Go's Body.Close). */
