@@ -136,9 +136,10 @@ function muxAnswers(mux: ServeMux, r: Request, to: string, respond405: boolean):
  * middleware serves requests with `handler` inside Express. With a {@link ServeMux}, requests it does not match
  * call `next()` (and 405s too unless `methodNotAllowed: 'respond'`); mounted with `app.use('/api', …)` it routes
  * on the path below the mount point, and its redirects keep the mount prefix, as do relative redirects of its
- * handlers. Matched wildcards also appear in `req.params`. A handler that throws passes the error to `next(err)`;
- * one that calls {@link nethttp!fallThrough} passes the request on to `next()`. Any other handler answers every
- * request under the mount point, unless it falls through.
+ * handlers. Matched wildcards also appear in `req.params`. A request-target Go cannot parse (`/%`) falls through
+ * too. A handler that throws passes the error to `next(err)`; one that calls {@link nethttp!fallThrough} passes the
+ * request on to `next()`. Any other handler answers every request under the mount point (Go's 400 for a target
+ * it cannot parse), unless it falls through.
  */
 export function middleware(handler: HandlerLike, options: MiddlewareOptions = {}): ExpressMiddleware {
   const respond405 = options.methodNotAllowed === 'respond';
@@ -154,7 +155,9 @@ export function middleware(handler: HandlerLike, options: MiddlewareOptions = {}
     const target = req.url ?? '/';
     const x = new ExpressExchange(req, res, o, next, req.baseUrl ?? '');
     const r = nodeToRequest(req, target, req.originalUrl ?? target, x);
-    if (r === null) return badRequest(res);
+    // A target Go refuses (`/%`): no pattern can match it, so the routes behind the mux get it, as Express
+    // would have them (express.static answers 400 or falls through); a lone handler answers Go's 400.
+    if (r === null) return mux !== null ? next() : badRequest(res);
     if (mux === null) return x.serve(h, r);
     const m = mux.match(r);
     if (m.kind === 'notFound' || (m.kind === 'methodNotAllowed' && !respond405)) return next();

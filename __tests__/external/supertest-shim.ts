@@ -1,0 +1,175 @@
+/**
+ * The `supertest` another project's test suite requires, when `npm run external` runs that suite against nethttp
+ * (see run.mjs). It hands the real supertest the suite's app wrapped for the mode named by NETHTTP_EXTERNAL_MODE:
+ *
+ * - `fallthrough`: a ServeMux mounted as Express middleware in front of everything the app does (the first layer
+ *   of an Express app's router; in front of a plain `(req, res)` function). The mux's patterns are ones the suite
+ *   never requests, so every request falls through: the suite must pass exactly as without it.
+ * - `native`: the app served by nethttp's native Server through `fromExpress(app)` in front of a not-found
+ *   handler; supertest gets the server's URL.
+ * - `off`: the app untouched (the baseline).
+ *
+ * Loaded by mocha's `--require` (run.mjs points it here): it also makes `require('supertest')` in the suite
+ * resolve to this module, and closes the native servers of a test after it.
+ */
+
+import * as net from 'node:net';
+import Module from 'node:module';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Server, ServeMux, chain, notFoundHandler, type Addr, type Listener, type Logger } from '../../src/index';
+import { fromExpress, middleware } from '../../adapters/express/index';
+
+type Mode = 'fallthrough' | 'native' | 'off';
+const mode = (process.env.NETHTTP_EXTERNAL_MODE ?? 'off') as Mode;
+if (!['fallthrough', 'native', 'off'].includes(mode)) throw new Error(`NETHTTP_EXTERNAL_MODE: unknown mode ${mode}`);
+
+// The suite's own supertest, resolved from the suite's directory before require() is redirected here.
+const realPath = require.resolve('supertest', { paths: [process.cwd()] });
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const real = require(realPath) as ((app: unknown, options?: unknown) => unknown) & { Test: unknown; agent: (app: unknown, options?: unknown) => unknown };
+
+/** What the runner reports besides mocha's counts: requests the mux saw, and apps it could not wrap. */
+const stats = { muxSaw: 0, fellThrough: 0, wrapped: 0, notWrapped: 0, servers: 0, kept: [] as string[] };
+process.on('exit', () => {
+  if (process.env.NETHTTP_EXTERNAL_STATS) require('node:fs').writeFileSync(process.env.NETHTTP_EXTERNAL_STATS, JSON.stringify(stats));
+});
+
+type NodeHandler = ((req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => void) & {
+  handle?: unknown;
+  router?: { stack: unknown[] };
+  use?: (fn: unknown) => unknown;
+};
+
+// ---- fallthrough ----------------------------------------------------------------------------------------------
+
+// Patterns no test of the suite requests: every request is matched against them and falls through.
+const mux = new ServeMux();
+mux.handleFunc('GET /__nethttp__/{rest...}', (w) => void w.write('nethttp\n'));
+mux.handleFunc('POST /__nethttp__/echo', async (w, r) => void w.write(await r.body.readAll()));
+const muxMiddleware = middleware(mux);
+const counted = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void): void => {
+  stats.muxSaw++;
+  let fell = false;
+  muxMiddleware(req, res, (err?: unknown) => {
+    fell = true;
+    stats.fellThrough++;
+    next(err);
+  });
+  // What the mux kept (answered itself, or not yet passed on when it returned), named for the triage.
+  if (!fell) stats.kept.push(`${req.method} ${req.url}`);
+};
+const MOUNTED = Symbol('nethttp mux mounted');
+
+function inFront(app: NodeHandler): unknown {
+  const a = app as NodeHandler & { [MOUNTED]?: boolean };
+  if (typeof a.use === 'function' && typeof a.handle === 'function') {
+    // An Express app: the mux becomes its router's first layer, so later app.use()/app.get() stay behind it.
+    if (a[MOUNTED] !== true) {
+      a.use(counted);
+      const stack = a.router!.stack;
+      stack.unshift(stack.pop());
+      a[MOUNTED] = true;
+    }
+    stats.wrapped++;
+    return app;
+  }
+  stats.wrapped++;
+  return (req: IncomingMessage, res: ServerResponse) => counted(req, res, () => app(req, res));
+}
+
+// ---- native ---------------------------------------------------------------------------------------------------
+
+// Servers started for the current test; closed after it.
+const open: Array<{ server: Server; listener: SyncListener }> = [];
+const urls = new WeakMap<object, string>();
+
+/** A Listener over a net.Server that listened synchronously, so supertest gets a URL at once. */
+class SyncListener implements Listener {
+  private readonly queue: net.Socket[] = [];
+  private readonly waiters: Array<{ resolve: (s: net.Socket) => void; reject: (e: Error) => void }> = [];
+  private closed = false;
+  readonly srv: net.Server;
+  readonly port: number;
+  constructor() {
+    this.srv = net.createServer({ allowHalfOpen: true });
+    this.srv.listen(0, '127.0.0.1');
+    this.port = (this.srv.address() as net.AddressInfo).port;
+    this.srv.on('connection', (s) => {
+      const w = this.waiters.shift();
+      if (w) w.resolve(s);
+      else this.queue.push(s);
+    });
+  }
+  accept(): Promise<net.Socket> {
+    const s = this.queue.shift();
+    if (s) return Promise.resolve(s);
+    if (this.closed) return Promise.reject(new Error('use of closed network connection'));
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      for (const w of this.waiters.splice(0)) w.reject(new Error('use of closed network connection'));
+      this.srv.close();
+    }
+    return Promise.resolve();
+  }
+  addr(): Addr {
+    const port = this.port;
+    return { network: 'tcp', host: '127.0.0.1', port, toString: () => `127.0.0.1:${port}` };
+  }
+}
+
+// Error lines (a 5xx passed to next(err), a handler's throw) go to stderr only when asked: the suites provoke many.
+const quiet: Logger = { error: () => undefined };
+const log = process.env.NETHTTP_EXTERNAL_VERBOSE ? undefined : quiet;
+
+function native(app: NodeHandler): string {
+  const known = urls.get(app);
+  if (known !== undefined) return known;
+  const listener = new SyncListener();
+  const server = new Server({ handler: chain(fromExpress(app, { errorLog: log }))(notFoundHandler()), errorLog: log });
+  server.serve(listener).catch(() => undefined);
+  open.push({ server, listener });
+  stats.servers++;
+  const url = `http://127.0.0.1:${listener.port}`;
+  urls.set(app, url);
+  return url;
+}
+
+// ---- supertest --------------------------------------------------------------------------------------------------
+
+function wrap(app: unknown): unknown {
+  if (mode === 'off' || typeof app !== 'function') {
+    // A server the test started itself (or a URL) cannot be put behind anything.
+    if (mode !== 'off') stats.notWrapped++;
+    return app;
+  }
+  if (mode === 'fallthrough') return inFront(app as NodeHandler);
+  stats.wrapped++;
+  return native(app as NodeHandler);
+}
+
+function request(app: unknown, options?: unknown): unknown {
+  return real(wrap(app), options);
+}
+request.Test = real.Test;
+request.agent = (app: unknown, options?: unknown): unknown => real.agent(wrap(app), options);
+
+/** Mocha's root hooks: a test's native servers are closed after it. */
+export const mochaHooks = {
+  async afterEach(): Promise<void> {
+    const all = open.splice(0);
+    await Promise.all(all.map(({ server }) => server.close().catch(() => undefined)));
+  },
+};
+
+// require('supertest') anywhere outside this file resolves here.
+type Resolve = (request: string, parent: { filename?: string } | undefined, ...rest: unknown[]) => string;
+const M = Module as unknown as { _resolveFilename: Resolve };
+const orig = M._resolveFilename;
+M._resolveFilename = function (req, parent, ...rest) {
+  if (req === 'supertest' && parent?.filename !== __filename) return __filename;
+  return orig.call(this, req, parent, ...rest);
+};
+module.exports = Object.assign(request, { mochaHooks, default: request });
