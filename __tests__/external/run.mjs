@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const shim = path.join(root, 'dist', '__tests__', 'external', 'supertest-shim.js');
+const shim = path.join(root, 'dist', '__tests__', 'external', 'mocha-hooks.js');
 
 /** The suites: where they live, the pinned tag, and the mocha command line of their own `npm test`. */
 const suites = {

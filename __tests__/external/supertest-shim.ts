@@ -9,7 +9,7 @@
  *   handler; supertest gets the server's URL.
  * - `off`: the app untouched (the baseline).
  *
- * Loaded by mocha's `--require` (run.mjs points it here): it also makes `require('supertest')` in the suite
+ * Loaded through mocha-hooks (mocha's `--require`): it also makes `require('supertest')` in the suite
  * resolve to this module, and closes the native servers of a test after it.
  */
 
@@ -80,20 +80,20 @@ function inFront(app: NodeHandler): unknown {
 // ---- native ---------------------------------------------------------------------------------------------------
 
 // Servers started for the current test; closed after it.
-const open: Array<{ server: Server; listener: SyncListener }> = [];
+const open: Array<{ server: Server; app: object }> = [];
 const urls = new WeakMap<object, string>();
 
-/** A Listener over a net.Server that listened synchronously, so supertest gets a URL at once. */
-class SyncListener implements Listener {
+/**
+ * A Listener over a net.Server already listening on 127.0.0.1 (a pool of them is kept ready before each test, as
+ * supertest wants the URL synchronously and listening on an address is not).
+ */
+class PoolListener implements Listener {
   private readonly queue: net.Socket[] = [];
   private readonly waiters: Array<{ resolve: (s: net.Socket) => void; reject: (e: Error) => void }> = [];
   private closed = false;
-  readonly srv: net.Server;
   readonly port: number;
-  constructor() {
-    this.srv = net.createServer({ allowHalfOpen: true });
-    this.srv.listen(0, '127.0.0.1');
-    this.port = (this.srv.address() as net.AddressInfo).port;
+  constructor(readonly srv: net.Server) {
+    this.port = (srv.address() as net.AddressInfo).port;
     this.srv.on('connection', (s) => {
       const w = this.waiters.shift();
       if (w) w.resolve(s);
@@ -124,13 +124,28 @@ class SyncListener implements Listener {
 const quiet: Logger = { error: () => undefined };
 const log = process.env.NETHTTP_EXTERNAL_VERBOSE ? undefined : quiet;
 
+const pool: net.Server[] = [];
+const POOL = 4;
+async function fillPool(): Promise<void> {
+  while (pool.length < POOL) {
+    const srv = net.createServer({ allowHalfOpen: true });
+    await new Promise<void>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(0, '127.0.0.1', () => resolve());
+    });
+    pool.push(srv);
+  }
+}
+
 function native(app: NodeHandler): string {
   const known = urls.get(app);
   if (known !== undefined) return known;
-  const listener = new SyncListener();
+  const srv = pool.shift();
+  if (srv === undefined) throw new Error('supertest-shim: no listening socket left for this test (more than 4 apps?)');
+  const listener = new PoolListener(srv);
   const server = new Server({ handler: chain(fromExpress(app, { errorLog: log }))(notFoundHandler()), errorLog: log });
   server.serve(listener).catch(() => undefined);
-  open.push({ server, listener });
+  open.push({ server, app });
   stats.servers++;
   const url = `http://127.0.0.1:${listener.port}`;
   urls.set(app, url);
@@ -156,11 +171,22 @@ function request(app: unknown, options?: unknown): unknown {
 request.Test = real.Test;
 request.agent = (app: unknown, options?: unknown): unknown => real.agent(wrap(app), options);
 
-/** Mocha's root hooks: a test's native servers are closed after it. */
+/** Mocha's root hooks: listening sockets are made ready before each test, and its native servers closed after it. */
 export const mochaHooks = {
+  async beforeAll(): Promise<void> {
+    if (mode === 'native') await fillPool();
+  },
+  async beforeEach(): Promise<void> {
+    if (mode === 'native') await fillPool();
+  },
   async afterEach(): Promise<void> {
+    // An app made once for many tests (the acceptance tests' examples) gets a new server in the next test.
     const all = open.splice(0);
+    for (const { app } of all) urls.delete(app);
     await Promise.all(all.map(({ server }) => server.close().catch(() => undefined)));
+  },
+  afterAll(): void {
+    for (const srv of pool.splice(0)) srv.close();
   },
 };
 

@@ -53,16 +53,39 @@ export interface FromExpressOptions {
  */
 export function fromExpress(mw: ConnectMiddleware, options: FromExpressOptions = {}): Middleware {
   if (typeof mw !== 'function') throw new TypeError('fromExpress: middleware must be a function (req, res, next)');
-  return (next: Handler): Handler => ({ serveHTTP: (w, r) => run(mw, next, w, r, options) });
+  const swaps = typeof (mw as { handle?: unknown }).handle === 'function';
+  return (next: Handler): Handler => ({ serveHTTP: (w, r) => run(mw, next, w, r, options, swaps) });
+}
+
+// What the stand-ins keep through a prototype swap: their own members, less those Express's request defines itself
+// (its `req.get`, `req.ip`, `req.protocol`, `req.secure` honour the app's settings, 'trust proxy' among them).
+const EXPRESS_OWNS = new Set(['constructor', 'get', 'header', 'ip', 'protocol', 'secure']);
+function members(proto: object): [string, PropertyDescriptor][] {
+  return Object.entries(Object.getOwnPropertyDescriptors(proto)).filter(([k]) => !EXPRESS_OWNS.has(k));
+}
+let requestMembers: [string, PropertyDescriptor][] | null = null;
+let responseMembers: [string, PropertyDescriptor][] | null = null;
+
+/**
+ * An Express app (and a router holding one) replaces the prototypes of the request and response it is given with
+ * its own, made from Node's `IncomingMessage` and `ServerResponse` (`Object.setPrototypeOf(req, app.request)`).
+ * The stand-ins' members are copied onto the objects themselves, so they are still what runs after the swap.
+ */
+function pin(req: MiddlewareRequest, res: MiddlewareResponse): void {
+  requestMembers ??= members(MiddlewareRequest.prototype);
+  responseMembers ??= members(MiddlewareResponse.prototype);
+  for (const [k, d] of requestMembers) Object.defineProperty(req, k, d);
+  for (const [k, d] of responseMembers) Object.defineProperty(res, k, d);
 }
 
 type Outcome = { kind: 'ended' } | { kind: 'next' } | { kind: 'error'; err: unknown };
 
-async function run(mw: ConnectMiddleware, next: Handler, w: ResponseWriter, r: Request, o: FromExpressOptions): Promise<void> {
+async function run(mw: ConnectMiddleware, next: Handler, w: ResponseWriter, r: Request, o: FromExpressOptions, swaps: boolean): Promise<void> {
   const outer = r.exchange;
   const req = new MiddlewareRequest(r, outer?.req as { [k: string]: unknown } | undefined);
   const res = new MiddlewareResponse(w, req, outer?.res as { locals?: unknown } | undefined);
   req.res = res;
+  if (swaps) pin(req, res);
   const out = await new Promise<Outcome>((resolve) => {
     let called = false;
     res.onEnded = () => resolve({ kind: 'ended' });

@@ -7,8 +7,9 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { ServeMux } from '../../../src/index';
-import { middleware } from '../../../adapters/express';
+import { ServeMux, chain, notFoundHandler } from '../../../src/index';
+import { fromExpress, middleware, type ConnectMiddleware } from '../../../adapters/express';
+import { newServer } from '../../../adapters/httptest';
 import { httpSend, quietLog, type Reply, type Req } from '../carriers';
 
 async function serveApp(app: http.RequestListener): Promise<{ send: (r: Req) => Promise<Reply>; close: () => Promise<void> }> {
@@ -54,6 +55,55 @@ describe('fallthrough mode: a ServeMux in front of an Express app changes nothin
     try {
       const r = await s.send({ method: 'GET', path: '/%' });
       expect(r.status).toBe(400);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+/** An Express app served by the native Server through fromExpress(app), in front of Go's not-found handler. */
+async function serveNative(app: unknown): Promise<{ send: (r: Req) => Promise<Reply>; close: () => Promise<void> }> {
+  const ts = await newServer(chain(fromExpress(app as ConnectMiddleware, { errorLog: quietLog() }))(notFoundHandler()), { errorLog: quietLog() });
+  const port = ts.listener.addr().port;
+  return { send: (r) => httpSend(port, r), close: () => ts.close() };
+}
+
+describe('native mode: a whole Express app through fromExpress(app) on the native Server', () => {
+  // Every test of the suite failed at first: Express swaps the prototypes of the request and response it is given
+  // for its own (made from IncomingMessage and ServerResponse), which took away the stand-ins' members.
+  test('the app\'s request and response helpers work after Express swapped the prototypes (res.send, req.get, req.query)', async () => {
+    const app = express();
+    app.get('/hello', (req, res) => {
+      res.set('X-Seen', String(req.get('x-in')));
+      res.send({ q: req.query.q, path: req.path });
+    });
+    const s = await serveNative(app);
+    try {
+      const r = await s.send({ method: 'GET', path: '/hello?q=1', headers: { 'x-in': 'yes' } });
+      expect(r.status).toBe(200);
+      expect(r.headers['x-seen']).toBe('yes');
+      expect(r.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(r.headers.etag).toBeDefined();
+      expect(JSON.parse(r.body.toString())).toEqual({ q: '1', path: '/hello' });
+      // What the app does not route goes on to the next handler (Go's 404).
+      const nf = await s.send({ method: 'GET', path: '/nope' });
+      expect(nf.status).toBe(404);
+      expect(nf.body.toString()).toBe('404 page not found\n');
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('a sub-app mounted in the app (another prototype swap, and back) serves, and the parent\'s routes after it', async () => {
+    const app = express();
+    const blog = express();
+    blog.get('/', (req, res) => void res.send(`blog ${req.baseUrl}`));
+    app.use('/blog', blog);
+    app.get('/after', (_req, res) => void res.send('after'));
+    const s = await serveNative(app);
+    try {
+      expect((await s.send({ method: 'GET', path: '/blog' })).body.toString()).toBe('blog /blog');
+      expect((await s.send({ method: 'GET', path: '/after' })).body.toString()).toBe('after');
     } finally {
       await s.close();
     }
