@@ -6,7 +6,7 @@
  *   of an Express app's router; in front of a plain `(req, res)` function). The mux's patterns are ones the suite
  *   never requests, so every request falls through: the suite must pass exactly as without it.
  * - `native`: the app served by nethttp's native Server through `fromExpress(app)` in front of a not-found
- *   handler; supertest gets the server's URL.
+ *   handler; supertest gets a stand-in server with its address.
  * - `off`: the app untouched (the baseline).
  *
  * Loaded through mocha-hooks (mocha's `--require`): it also makes `require('supertest')` in the suite
@@ -81,7 +81,7 @@ function inFront(app: NodeHandler): unknown {
 
 // Servers started for the current test; closed after it.
 const open: Array<{ server: Server; app: object }> = [];
-const urls = new WeakMap<object, string>();
+const urls = new WeakMap<object, number>();
 
 /**
  * A Listener over a net.Server already listening on 127.0.0.1 (a pool of them is kept ready before each test, as
@@ -137,7 +137,24 @@ async function fillPool(): Promise<void> {
   }
 }
 
-function native(app: NodeHandler): string {
+/**
+ * What supertest gets for the app: a stand-in for the http.Server it would have made, whose address is the native
+ * server's (tests read `test._server.address()`, the server supertest "started").
+ */
+function native(app: NodeHandler): object {
+  const port = nativePort(app);
+  let listening = false;
+  const info = { address: '127.0.0.1', family: 'IPv4', port };
+  return {
+    address: () => (listening ? info : null),
+    listen(): object {
+      listening = true;
+      return this;
+    },
+  };
+}
+
+function nativePort(app: NodeHandler): number {
   const known = urls.get(app);
   if (known !== undefined) return known;
   const srv = pool.shift();
@@ -147,9 +164,8 @@ function native(app: NodeHandler): string {
   server.serve(listener).catch(() => undefined);
   open.push({ server, app });
   stats.servers++;
-  const url = `http://127.0.0.1:${listener.port}`;
-  urls.set(app, url);
-  return url;
+  urls.set(app, listener.port);
+  return listener.port;
 }
 
 // ---- supertest --------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@
  */
 
 import { EventEmitter } from 'node:events';
+import { OutgoingMessage } from 'node:http';
 import { Readable, Stream } from 'node:stream';
 import {
   ErrAbortHandler, ErrBodyConsumed, ErrBodyNotAllowed, Header, bytesBody, bytesOf, canonicalHeaderKey, error as httpError,
@@ -60,11 +61,12 @@ export function fromExpress(mw: ConnectMiddleware, options: FromExpressOptions =
 // What the stand-ins keep through a prototype swap: their own members, less those Express's request defines itself
 // (its `req.get`, `req.ip`, `req.protocol`, `req.secure` honour the app's settings, 'trust proxy' among them).
 const EXPRESS_OWNS = new Set(['constructor', 'get', 'header', 'ip', 'protocol', 'secure']);
-function members(proto: object): [string, PropertyDescriptor][] {
-  return Object.entries(Object.getOwnPropertyDescriptors(proto)).filter(([k]) => !EXPRESS_OWNS.has(k));
+function members(proto: object): [string | symbol, PropertyDescriptor][] {
+  const all = Object.getOwnPropertyDescriptors(proto) as Record<string | symbol, PropertyDescriptor>;
+  return Reflect.ownKeys(all).filter((k) => typeof k === 'symbol' || !EXPRESS_OWNS.has(k)).map((k) => [k, all[k]]);
 }
-let requestMembers: [string, PropertyDescriptor][] | null = null;
-let responseMembers: [string, PropertyDescriptor][] | null = null;
+let requestMembers: [string | symbol, PropertyDescriptor][] | null = null;
+let responseMembers: [string | symbol, PropertyDescriptor][] | null = null;
 
 /**
  * An Express app (and a router holding one) replaces the prototypes of the request and response it is given with
@@ -304,6 +306,9 @@ function headersSentError(what: string): Error {
   return Object.assign(new Error(`Cannot ${what} headers after they are sent to the client`), { code: 'ERR_HTTP_HEADERS_SENT' });
 }
 
+// The symbol under which Node's OutgoingMessage keeps its header fields (an object of [name, value] by lower name).
+const kOutHeaders: symbol = Object.getOwnPropertySymbols(new OutgoingMessage()).find((k) => k.description === 'kOutHeaders') ?? Symbol('kOutHeaders');
+
 // Written bytes past which `write` returns false, until the carrier drained them (as a ServerResponse does).
 const HIGH_WATER = 16384;
 
@@ -336,6 +341,7 @@ class MiddlewareResponse extends Stream {
   private endingLength = -1;
   private removedLength = false;
   private arrays: Set<string> | null = null;
+  private outHeaders: Record<string, [string, string | string[]]> | null = null;
 
   constructor(
     readonly w: ResponseWriter,
@@ -400,6 +406,39 @@ class MiddlewareResponse extends Stream {
     const k = canonicalHeaderKey(name);
     this.w.header().deleteRaw(k);
     if (k === 'Content-Length') this.removedLength = true;
+  }
+
+  /**
+   * Node's own header store, for code that calls `http.OutgoingMessage.prototype.setHeader` (or `getHeader`…) on
+   * the response directly, as the `cookies` package (cookie-session's) does on an Express response: a view of the
+   * handler's header, `{ 'set-cookie': ['Set-Cookie', value] }`, whose writes and deletes are this response's.
+   */
+  get [kOutHeaders](): Record<string, [string, string | string[]]> {
+    return (this.outHeaders ??= new Proxy(Object.create(null) as Record<string, [string, string | string[]]>, {
+      get: (_t, k) => {
+        if (typeof k !== 'string') return undefined;
+        const v = this.getHeader(k);
+        return v === undefined ? undefined : [canonicalHeaderKey(k), v];
+      },
+      set: (_t, k, entry: [string, string | string[]]) => {
+        if (typeof k !== 'string' || !Array.isArray(entry)) return false;
+        this.setHeader(entry[0], entry[1]);
+        return true;
+      },
+      deleteProperty: (_t, k) => {
+        if (typeof k === 'string') this.removeHeader(k);
+        return true;
+      },
+      has: (_t, k) => typeof k === 'string' && this.hasHeader(k),
+      ownKeys: () => this.getHeaderNames(),
+      getOwnPropertyDescriptor: (_t, k) => {
+        if (typeof k !== 'string' || !this.hasHeader(k)) return undefined;
+        return { value: [canonicalHeaderKey(k), this.getHeader(k)], enumerable: true, configurable: true, writable: true };
+      },
+    }));
+  }
+  set [kOutHeaders](_v: unknown) {
+    // Node resets its store to null; the handler's header stays the store.
   }
 
   /** Node's `writeHead(status[, message][, headers])`; the head is fixed here (Go's writeHeader). */

@@ -109,3 +109,28 @@ describe('native mode: a whole Express app through fromExpress(app) on the nativ
     }
   });
 });
+
+describe('native mode: Node\'s own ServerResponse methods called on the stand-in', () => {
+  // The acceptance test of examples/cookie-sessions: no Set-Cookie. The `cookies` package (under cookie-session)
+  // calls http.OutgoingMessage.prototype.setHeader on an Express response, which wrote to Node's private header
+  // store instead of the response's header.
+  test('OutgoingMessage.prototype.setHeader/getHeader/removeHeader reach the response\'s header, as the cookies package calls them', async () => {
+    const app = express();
+    app.get('/', (_req, res) => {
+      http.OutgoingMessage.prototype.setHeader.call(res, 'Set-Cookie', ['a=1; path=/', 'b=2; path=/']);
+      http.OutgoingMessage.prototype.setHeader.call(res, 'X-Gone', 'soon');
+      http.OutgoingMessage.prototype.removeHeader.call(res, 'X-Gone');
+      const seen = http.OutgoingMessage.prototype.getHeader.call(res, 'set-cookie') as string[];
+      res.send(`seen ${seen.length}`);
+    });
+    const s = await serveNative(app);
+    try {
+      const r = await s.send({ method: 'GET', path: '/' });
+      expect(r.headers['set-cookie']).toEqual(['a=1; path=/', 'b=2; path=/']);
+      expect(r.headers['x-gone']).toBeUndefined();
+      expect(r.body.toString()).toBe('seen 2');
+    } finally {
+      await s.close();
+    }
+  });
+});
