@@ -72,11 +72,11 @@ export function httpSend(port: number, req: Req): Promise<Reply> {
   });
 }
 
-function listenNode(server: http.Server): Promise<number> {
+export function listenNode(server: http.Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 
-function closeNode(server: http.Server): Promise<void> {
+export function closeNode(server: http.Server): Promise<void> {
   server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));
 }

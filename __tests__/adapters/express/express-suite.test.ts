@@ -5,24 +5,16 @@
  */
 
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ServeMux, chain, notFoundHandler } from '../../../src/index';
 import { fromExpress, middleware, type ConnectMiddleware } from '../../../adapters/express';
 import { newServer } from '../../../adapters/httptest';
-import { httpSend, quietLog, type Reply, type Req } from '../carriers';
+import { closeNode, httpSend, listenNode, quietLog, type Reply, type Req } from '../carriers';
 
 async function serveApp(app: http.RequestListener): Promise<{ send: (r: Req) => Promise<Reply>; close: () => Promise<void> }> {
   const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    send: (r) => httpSend(port, r),
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
+  const port = await listenNode(server);
+  return { send: (r) => httpSend(port, r), close: () => closeNode(server) };
 }
 
 describe('fallthrough mode: a ServeMux in front of an Express app changes nothing it does not match', () => {
