@@ -4,6 +4,7 @@
  */
 
 import * as net from 'node:net';
+import { Client, get, serveOn } from '../raw-client';
 import { PullBody } from '../../src/request/body';
 import { Request as Req } from '../../src/request/request';
 import { parse } from '../../src/request/url';
@@ -265,6 +266,73 @@ describe('readJSON and the declared length', () => {
     r5.body = b5;
     r5.contentLength = 3;
     await expect(readJSON(r5)).rejects.toThrow(/after close|closed/i);
+  });
+  test('a source that has the whole body at hand as text is read once, as text, with no piece made', async () => {
+    const text = '{"a":"é"}';
+    const n = Buffer.byteLength(text);
+    const asked: number[] = [];
+    const src = {
+      tryText: (k: number): string | undefined => (asked.push(k), k === n ? text : undefined),
+      tryPull: (): Buffer => {
+        throw new Error('a piece was made');
+      },
+      pull: (): Promise<Buffer> => Promise.reject(new Error('pulled')),
+    };
+    const r = new Req('POST', parse('/x'));
+    r.body = new PullBody(src);
+    r.contentLength = n;
+    expect(await readJSON(r)).toEqual({ a: 'é' });
+    expect(asked).toEqual([n]);
+    expect(await r.body.read()).toBeNull();
+    // Malformed text rejects with 400; a source without the text at hand is read as before.
+    const r2 = new Req('POST', parse('/x'));
+    r2.body = new PullBody({ tryText: () => '{', pull: () => Promise.reject(new Error('pulled')) });
+    r2.contentLength = 1;
+    await expect(readJSON(r2)).rejects.toMatchObject({ status: 400 });
+    const r3 = new Req('POST', parse('/x'));
+    r3.body = new PullBody({ tryText: () => undefined, tryPull: () => Buffer.from('[7]'), pull: () => Promise.reject(new Error('pulled')) });
+    r3.contentLength = 3;
+    expect(await readJSON(r3)).toEqual([7]);
+    // A closed body is not read as text: it rejects as read after close.
+    const r4 = new Req('POST', parse('/x'));
+    const b4 = new PullBody({ tryText: () => '[1]', pull: async () => null });
+    b4.closeForHandler();
+    r4.body = b4;
+    r4.contentLength = 3;
+    await expect(readJSON(r4)).rejects.toThrow(/after close|closed/i);
+  });
+  test('native: a body that came with its head is decoded where it lies, as toString would; the next request follows', async () => {
+    const got: unknown[] = [];
+    const { srv, port } = await serveOn(async (w, r) => {
+      if (r.method !== 'POST') return void w.write('next');
+      const pieces = jest.spyOn(PullBody.prototype, 'readNow');
+      try {
+        const v = await readJSON(r).catch((e: JSONBodyError) => `status ${e.status}`);
+        got.push(v, pieces.mock.calls.length, await r.body.read());
+      } finally {
+        pieces.mockRestore();
+      }
+      writeJSON(w, 200, 'ok');
+    });
+    // Multi-byte UTF-8, and a stray byte toString('utf8') turns into U+FFFD, as readJSON decoded it before.
+    const body = Buffer.concat([Buffer.from('{"name":"Zoë 🙂","raw":"'), Buffer.from([0xff, 0xc3]), Buffer.from('"}')]);
+    const c = new Client(port);
+    try {
+      c.sock.write(Buffer.concat([Buffer.from(`POST /u HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n`), body, Buffer.from(get('/next'))]));
+      await c.until(() => c.text.includes('next'));
+      // A body still on its way is read in pieces, as before.
+      c.sock.write(`POST /u HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n[1,`);
+      await new Promise((r) => setTimeout(r, 50));
+      c.sock.write('2]');
+      await c.until(() => c.responses() === 3);
+      expect(got.slice(0, 3)).toEqual([JSON.parse(body.toString('utf8')), 0, null]);
+      expect(got[3]).toEqual([1, 2]);
+      expect(got[4]).toBeGreaterThan(0);
+      expect(got[5]).toBeNull();
+    } finally {
+      c.close();
+      await srv.close();
+    }
   });
   test('a replaced body is read to its end whatever the declared length', async () => {
     const r = new Req('POST', parse('/x'));

@@ -92,6 +92,11 @@ export interface BodySource {
    * {@link recycleChunk}). Optional; a source that cannot tell whether it still uses the memory ignores it.
    */
   recycle?(b: Buffer): void;
+  /**
+   * The rest of the body as UTF-8 text (as `toString('utf8')` decodes), when it is exactly `n` bytes and all at
+   * hand: read at once, without a Buffer made for it. Undefined otherwise (nothing is read then). Optional.
+   */
+  tryText?(n: number): string | undefined;
 }
 
 /**
@@ -126,6 +131,13 @@ export class PullBody extends BodyReader {
     const b = this.src.tryPull?.(max);
     if (b === null) this.eof = true;
     return b;
+  }
+  /** @internal {@link BodySource.tryText}: the whole rest of the body as text when it is `n` bytes at hand. */
+  readNowText(n: number): string | undefined {
+    if (this.closed || this.eof) return undefined;
+    const t = this.src.tryText?.(n);
+    if (t !== undefined) this.eof = true;
+    return t;
   }
   close(): void {
     if (this.closed) return;

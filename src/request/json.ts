@@ -98,6 +98,11 @@ export function readJSON<T = unknown>(r: Request, o?: ReadJSONOptions): Promise<
     // (a body a middleware replaced may differ from the declared length, and is read to its end). A body already
     // received whole is parsed now, without a promise per read.
     const declared = r.contentLength;
+    if (declared > 0) {
+      // The whole declared body already received: decoded where it lies, no Buffer made for it.
+      const text = body.readNowText(declared);
+      if (text !== undefined) return Promise.resolve(parseText<T>(text, o));
+    }
     const first = body.readNow(Math.min(65536, limit + 1));
     if (first === undefined) return readRest(body, limit, declared, undefined, o);
     if (first !== null && first.length === declared) return Promise.resolve(parseJSON<T>(first, o));
@@ -140,8 +145,12 @@ function emptyBody(): JSONBodyError {
 }
 
 function parseJSON<T>(buf: Buffer, o?: ReadJSONOptions): T {
+  return parseText<T>(buf.toString('utf8'), o);
+}
+
+function parseText<T>(text: string, o?: ReadJSONOptions): T {
   try {
-    return JSON.parse(buf.toString('utf8'), o?.reviver) as T;
+    return JSON.parse(text, o?.reviver) as T;
   } catch (err) {
     throw new JSONBodyError(400, `malformed JSON: ${(err as Error).message}`, { cause: err });
   }

@@ -784,6 +784,13 @@ export class Conn {
     }
     return [this.pending, this.pos, this.pending.length];
   }
+  /** @internal The next `n` bytes of input as UTF-8 text when the current chunk holds them (no copy made of them). */
+  takeText(n: number): string | undefined {
+    if (this.pending.length - this.pos < n) return undefined;
+    const s = (this.pending as unknown as { utf8Slice(a: number, b: number): string }).utf8Slice(this.pos, this.pos + n);
+    this.advance(n);
+    return s;
+  }
   /** @internal Whether the conn's input still sees memory of `ab` (a body piece must not be reused then). */
   holds(ab: ArrayBufferLike): boolean {
     return this.hijacked || this.pending.buffer === ab || this.queue.some((c) => c.buffer === ab);
@@ -992,6 +999,17 @@ class ConnBody implements BodySource {
 
   abandon(): void {
     this.closedEarly = true;
+  }
+
+  /** A declared length's whole body as text, straight from the input (readJSON's common case). */
+  tryText(n: number): string | undefined {
+    if (this.dec !== null || this.beforeFirstRead !== null || this.sawEOF || this.remaining !== n) return undefined;
+    const t = this.conn.takeText(n);
+    if (t !== undefined) {
+      this.remaining = 0;
+      this.finish();
+    }
+    return t;
   }
 
   /** A piece the body's reader is done with goes back to the copier's spares, unless the input still sees it. */
