@@ -113,24 +113,50 @@ function slashesAt(s: string, i: number): boolean {
   return s.charCodeAt(i) === 0x3a && s.charCodeAt(i + 1) === 0x2f && s.charCodeAt(i + 2) === 0x2f;
 }
 
-// The last authority seen and its text: a server's requests repeat theirs, and a comparison in place costs less than
-// the slice and the scan it spares.
-let lastAuthority = '';
+// The origin (scheme and authority, up to the path's `/`) of the last URL seen, and the host text of its authority:
+// a server's requests repeat theirs, and comparing it in place costs less than the scans and the slice it spares.
+let lastOrigin = '';
 let lastHost = '';
-function hostOf(url: string, start: number, end: number): string {
-  const n = lastAuthority.length;
-  if (end - start === n) {
-    let i = 0;
-    while (i < n && url.charCodeAt(start + i) === lastAuthority.charCodeAt(i)) i++;
-    if (i === n) return lastHost;
+
+// The length of `lastOrigin` when `url` starts with it followed by `/`, else -1.
+function knownOrigin(url: string): number {
+  const o = lastOrigin;
+  const n = o.length;
+  if (n === 0 || url.length <= n || url.charCodeAt(n) !== 0x2f) return -1;
+  for (let i = n - 1; i >= 0; i--) if (url.charCodeAt(i) !== o.charCodeAt(i)) return -1;
+  return n;
+}
+
+// The bytes a path keeps unescaped (REQ-12, without `%`, `[` and `]`, which need a closer look): a target whose path
+// has only these and whose query has no control byte is the common origin-form one (url.ts's PLAIN_TARGET).
+const PLAIN_PATH = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~$&+,/:;=@") PLAIN_PATH[c.charCodeAt(0)] = 1;
+
+/** Where the target read by targetEnd ends (a fragment's `#`, or the URL's end), and whether it is plain. */
+let scanPlain = false;
+
+// The end of the target that starts at `from` (the path's `/`): the first `#`, or the end. Sets scanPlain: the
+// path up to the first `?` has only PLAIN_PATH bytes and the query no control byte (0x00-0x1f, 0x7f), exactly what
+// url.ts's PLAIN_TARGET accepts, so parseRequestTarget skips that expression. One pass over the URL the platform
+// made, in place (no slice to scan).
+function targetEnd(url: string, from: number): number {
+  const n = url.length;
+  let plain = true;
+  let i = from;
+  for (; i < n; i++) {
+    const c = url.charCodeAt(i);
+    if (c === 0x3f || c === 0x23) break;
+    if (c >= 0x80 || PLAIN_PATH[c] === 0) plain = false;
   }
-  const a = url.slice(start, end);
-  const host = textOf(a);
-  if (a.length <= 256) {
-    lastAuthority = a;
-    lastHost = host;
+  if (i < n && url.charCodeAt(i) === 0x3f) {
+    for (i++; i < n; i++) {
+      const c = url.charCodeAt(i);
+      if (c === 0x23) break;
+      if (c < 0x20 || c === 0x7f) plain = false;
+    }
   }
-  return host;
+  scanPlain = plain;
+  return i;
 }
 
 /**
@@ -143,18 +169,32 @@ function hostOf(url: string, start: number, end: number): string {
 export function fetchToRequest(req: FetchRequest, remoteAddr: string, fields: FetchFields = new OwnFields(req)): Request | null {
   const method = req.method;
   const full = req.url;
-  // The origin-form target: from the first '/' after the authority, up to a fragment. `http://` and `https://`
-  // are recognised without a search.
-  const schemeEnd = slashesAt(full, 4) ? 4 : slashesAt(full, 5) ? 5 : full.indexOf('://');
-  const pathStart = schemeEnd === -1 ? -1 : find(full, 0x2f, schemeEnd + 3);
-  const hash = pathStart === -1 ? -1 : find(full, 0x23, pathStart);
-  const target = pathStart === -1 ? '/' : hash === -1 ? full.slice(pathStart) : full.slice(pathStart, hash);
-  const url = parseRequestTarget(method, target);
+  // The origin-form target: from the first '/' after the authority, up to a fragment. The last origin is recognised
+  // in place; else `http://` and `https://` are recognised without a search.
+  let pathStart = knownOrigin(full);
+  let host = lastHost;
+  if (pathStart === -1) {
+    const schemeEnd = slashesAt(full, 4) ? 4 : slashesAt(full, 5) ? 5 : full.indexOf('://');
+    pathStart = schemeEnd === -1 ? -1 : find(full, 0x2f, schemeEnd + 3);
+    // The Host field is the URL's authority (the platform builds the URL from it).
+    host = schemeEnd === -1 ? '' : textOf(full.slice(schemeEnd + 3, pathStart === -1 ? full.length : pathStart));
+    if (pathStart !== -1 && pathStart <= 256) {
+      lastOrigin = full.slice(0, pathStart);
+      lastHost = host;
+    }
+  }
+  let target = '/';
+  let plain = true;
+  if (pathStart !== -1) {
+    const end = targetEnd(full, pathStart);
+    target = full.slice(pathStart, end);
+    plain = scanPlain;
+  }
+  const url = parseRequestTarget(method, target, plain);
   if (url === null) return null;
   const r = new Request(method, url);
   r.requestURI = target;
-  // The Host field is the URL's authority (the platform builds the URL from it).
-  r.host = schemeEnd === -1 ? '' : hostOf(full, schemeEnd + 3, pathStart === -1 ? full.length : pathStart);
+  r.host = host;
   r.remoteAddr = remoteAddr;
   // GET and HEAD requests have no body in the Fetch API: their framing fields are not looked at, and the header map
   // is built only when the handler asks (some platforms build their Headers object only then, too).
