@@ -200,7 +200,8 @@ export function fetchToRequest(req: FetchRequest, remoteAddr: string, fields: Fe
   // is built only when the handler asks (some platforms build their Headers object only then, too).
   const bodyless = method === 'GET' || method === 'HEAD';
   const chunked = !bodyless && req.headers.has('transfer-encoding');
-  fields.chunkedBody = chunked;
+  // Written only when true: the exchange keeps `false` on its prototype.
+  if (chunked) fields.chunkedBody = true;
   r.rawFields = fields;
   if (bodyless) {
     r.contentLength = 0;

@@ -90,32 +90,33 @@ function lengthText(n: number): string {
  * promise, when it is ready before serveFetch returns.
  */
 class FetchExchange implements ResponseSink, HandlerRun, ContextSource, FetchFields {
-  /** What happened so far, as bits (see the constants below the class): one field for eight booleans. */
+  /** What happened so far, as bits (see the constants below the class): one field for eleven booleans. */
   private flags = 0;
-  private head0: ResponseHead | null = null;
   private headers: Record<string, string> | [string, string][] | null = null;
   private status = 200;
   /**
    * Body pieces before the Response was made (bytes, or binary strings from bodyString): the first alone (the
-   * common case, no array), the rest after it.
+   * common case, no array), the rest after it (`pieces`).
    */
   private piece: Uint8Array | string | null = null;
-  private pieces: (Uint8Array | string)[] | null = null;
-  private ctrl: ReadableStreamDefaultController<Uint8Array> | null = null;
-  private drainWaiters: (() => void)[] | null = null;
-  private cancel: CancelFunc | null = null;
-  /** What serveFetch hands back: the Response (or the error) once known, and the promise's callbacks if it waits. */
+  /** What serveFetch hands back: the Response once known. */
   result: FetchResponse | null = null;
-  failure: { err: unknown } | null = null;
-  resolve: ((res: FetchResponse) => void) | null = null;
-  reject: ((err: unknown) => void) | null = null;
   r!: Request;
   w!: Response;
   /** The body the handler was given (closed for it when it returns, SRV-86). */
   reqBody!: Body;
-
-  /** FetchFields: the request's body is chunked. */
-  chunkedBody = false;
+  // What most requests never set starts on the prototype (see below the class): the instance is a third smaller.
+  declare private pieces: (Uint8Array | string)[] | null;
+  declare private ctrl: ReadableStreamDefaultController<Uint8Array> | null;
+  declare private drainWaiters: (() => void)[] | null;
+  declare private cancel: CancelFunc | null;
+  declare private goneErr: Error | null;
+  /** The error of a panic before the Response, and the callbacks of serveFetch's promise if it waits. */
+  declare failure: { err: unknown } | null;
+  declare resolve: ((res: FetchResponse) => void) | null;
+  declare reject: ((err: unknown) => void) | null;
+  /** FetchFields: the request's body is chunked (set only when it is). */
+  declare chunkedBody: boolean;
 
   constructor(
     readonly req: FetchRequest,
@@ -145,14 +146,15 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource, FetchFie
     // A Fetch API handler answers with one Response: 1xx responses (103 Early Hints) cannot be sent.
   }
 
+  // The head's fields are read, the object is not kept: where V8 inlines this into the response core, it need not
+  // allocate the head at all.
   head(h: ResponseHead): void {
-    this.head0 = h;
+    let f = this.flags | HEAD_DECIDED;
+    if (h.head || !h.bodyAllowed) f |= NO_BODY;
+    if (h.chunked) f |= CHUNKED;
+    this.flags = f;
     let status = h.status;
-    if (status < 200 || status > 599) {
-      // The Fetch API has no Response for 1xx (101) or past 599.
-      this.log(`http: status ${status} cannot be sent on the fetch carrier; sent as 500`);
-      status = 500;
-    }
+    if (status < 200 || status > 599) status = this.unsendable(status);
     this.status = status;
     // Date: node:http under the platform writes the same field itself (IMF-fixdate, the current second) unless told
     // not to, which a Date key without values requires (RSP-31); elsewhere it is added here. The automatic fields
@@ -183,6 +185,17 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource, FetchFie
         return;
       }
     }
+    this.headFromLines(lines, date, cl, ct);
+  }
+
+  // The Fetch API has no Response for 1xx (101) or past 599.
+  private unsendable(status: number): number {
+    this.log(`http: status ${status} cannot be sent on the fetch carrier; sent as 500`);
+    return 500;
+  }
+
+  // Any other head: the handler's lines and the automatic fields.
+  private headFromLines(lines: string[], date: string | null, cl: string | null, ct: string | null): void {
     // A plain object when every field is single (what platforms such as @hono/node-server take fastest), else
     // pairs. Values are bytes as binary strings (one character per byte): what Headers holds, and what a platform
     // writes.
@@ -242,7 +255,8 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource, FetchFie
 
   private dropPieces(): void {
     this.piece = null;
-    this.pieces = null;
+    // Written only when set: the common instance keeps null on the prototype.
+    if (this.pieces !== null) this.pieces = null;
   }
 
   flush(): void {
@@ -256,7 +270,6 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource, FetchFie
     else if (this.ctrl !== null && (this.flags & GONE) === 0) this.ctrl.close();
   }
 
-  private goneErr: Error | null = null;
   peerGone(): Error | null {
     if (this.goneErr === null && (this.flags & PEER_LEFT) !== 0) this.goneErr = peerGoneError();
     return this.goneErr;
@@ -264,7 +277,7 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource, FetchFie
 
   drained(): Promise<void> {
     // Nothing handed over yet (the core still buffers), the response over, or nobody reading: nothing to wait for.
-    if ((this.flags & (GONE | ENDED)) !== 0 || this.head0 === null) return Promise.resolve();
+    if ((this.flags & (GONE | ENDED)) !== 0 || (this.flags & HEAD_DECIDED) === 0) return Promise.resolve();
     const c = this.ctrl;
     if ((this.flags & COMMITTED) !== 0 && (c === null || (c.desiredSize ?? 1) > 0)) return Promise.resolve();
     return new Promise((resolve) => (this.drainWaiters ??= []).push(resolve));
@@ -276,15 +289,15 @@ class FetchExchange implements ResponseSink, HandlerRun, ContextSource, FetchFie
 
   // The Response, once: a whole body when the handler has finished and the head chose no chunking; otherwise a stream.
   private commit(): void {
-    if ((this.flags & COMMITTED) !== 0 || this.head0 === null) return;
-    this.flags |= COMMITTED;
-    const h = this.head0;
+    const f = this.flags;
+    if ((f & COMMITTED) !== 0 || (f & HEAD_DECIDED) === 0) return;
+    this.flags = f | COMMITTED;
     const init = { status: this.status, headers: this.headers! };
     let body: Uint8Array | string | ReadableStream<Uint8Array> | null = null;
-    if (h.head || !h.bodyAllowed || nullBodyStatus(this.status)) {
+    if ((f & NO_BODY) !== 0 || nullBodyStatus(this.status)) {
       this.dropPieces();
       this.flags |= GONE; // nothing more is sent
-    } else if ((this.flags & ENDED) !== 0 && !h.chunked) {
+    } else if ((f & (ENDED | CHUNKED)) === ENDED) {
       const p = this.piece;
       // A string only where STRING_OK says it is sent as it is.
       body = p === null ? EMPTY : this.pieces !== null ? concat([p, ...this.pieces]) : typeof p === 'string' && (this.flags & STRING_OK) === 0 ? latin1Bytes(p) : p;
@@ -409,6 +422,24 @@ const OVER = 32;
 const FINISHING = 64;
 /** The platform cancelled the body stream (peerGone then answers with an error). */
 const PEER_LEFT = 128;
+/** The core decided the head (head() ran). */
+const HEAD_DECIDED = 256;
+/** The head allows no body: a HEAD request, or a status without one. */
+const NO_BODY = 512;
+/** The core chose chunking: the handler goes on writing past the head. */
+const CHUNKED = 1024;
+
+Object.assign(FetchExchange.prototype, {
+  pieces: null,
+  ctrl: null,
+  drainWaiters: null,
+  cancel: null,
+  goneErr: null,
+  failure: null,
+  resolve: null,
+  reject: null,
+  chunkedBody: false,
+});
 
 function concat(pieces: (Uint8Array | string)[]): Uint8Array {
   const parts = pieces.map(bytesOfPiece);

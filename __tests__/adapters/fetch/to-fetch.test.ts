@@ -375,9 +375,13 @@ describe('the request as the handler sees it', () => {
     expect(res.status).toBe(200);
     const plain = await app(new Request('http://x/up', { method: 'POST', headers: { 'x-a': '2' }, body: 'hi' }));
     expect(plain.status).toBe(200);
+    // After a chunked one, a request with a length has it as a field (the chunked flag is the first request's own).
+    const sized = await app(new Request('http://x/up', { method: 'POST', headers: { 'content-length': '2', 'x-a': '3' }, body: 'hi' }));
+    expect(sized.status).toBe(200);
     expect(seen).toEqual([
       [['chunked'], -1, '', '', '1', 'no-cache', 'hello'],
       [[], -1, '', '', '2', '', 'hi'], // a fetch Request's Headers carry no Content-Length for a string body
+      [[], 2, '2', '', '3', '', 'hi'],
     ]);
   });
 
