@@ -357,7 +357,6 @@ const CRLF_BUF = Buffer.from(CRLF, 'latin1');
 const NO_OUT: Buffer[] = [];
 
 // The last head without handler lines, and what it was made of: responses in a row (one route's) mostly share it.
-// It is kept flat, so that a socket write of head and body copies two pieces instead of walking a dozen.
 let lastIs11 = false;
 let lastStatus = 0;
 let lastDate = '';
@@ -366,6 +365,18 @@ let lastType: string | null = null;
 let lastConnection = '';
 let lastChunked = false;
 let lastHead = '';
+// Its two flat parts around the length, kept while they repeat (a JSON API's replies differ mostly in length): the
+// status and Date lines up to `Content-Length: `, and the lines after the length. A head of a new length is then
+// three pieces, not a dozen pieces flattened into a copy (which the socket write, flattening head and body, made
+// again).
+let prefixIs11 = false;
+let prefixStatus = 0;
+let prefixDate = '';
+let prefix = '';
+let suffixType: string | null = null;
+let suffixConnection = '';
+let suffixChunked = false;
+let suffix = '';
 
 /** A head with only the automatic lines, in their order (RSP-12): the status line, Date, Content-Length… */
 function plainHead(is11: boolean, status: number, date: boolean, length: number, type: string | null, connection: string, chunked: boolean): string {
@@ -374,12 +385,24 @@ function plainHead(is11: boolean, status: number, date: boolean, length: number,
       chunked === lastChunked && is11 === lastIs11 && lastHead !== '') {
     return lastHead;
   }
-  let s = statusLine(is11, status) + dateLine;
-  if (length >= 0) s += 'Content-Length: ' + length + CRLF;
-  if (type !== null) s += 'Content-Type: ' + type + CRLF;
-  if (connection !== '') s += 'Connection: ' + connection + CRLF;
-  if (chunked) s += 'Transfer-Encoding: chunked\r\n';
-  s += CRLF;
+  if (status !== prefixStatus || dateLine !== prefixDate || is11 !== prefixIs11 || prefix === '') {
+    prefixIs11 = is11;
+    prefixStatus = status;
+    prefixDate = dateLine;
+    prefix = flat(statusLine(is11, status) + dateLine + 'Content-Length: ');
+  }
+  if (type !== suffixType || connection !== suffixConnection || chunked !== suffixChunked || suffix === '') {
+    let t = CRLF;
+    if (type !== null) t += 'Content-Type: ' + type + CRLF;
+    if (connection !== '') t += 'Connection: ' + connection + CRLF;
+    if (chunked) t += 'Transfer-Encoding: chunked\r\n';
+    suffixType = type;
+    suffixConnection = connection;
+    suffixChunked = chunked;
+    suffix = flat(t + CRLF);
+  }
+  // Without a length: the prefix without its `Content-Length: `, the suffix without the length's line end.
+  const s = length >= 0 ? prefix + length + suffix : prefix.slice(0, prefix.length - 16) + suffix.slice(2);
   lastIs11 = is11;
   lastStatus = status;
   lastDate = dateLine;
@@ -387,8 +410,8 @@ function plainHead(is11: boolean, status: number, date: boolean, length: number,
   lastType = type;
   lastConnection = connection;
   lastChunked = chunked;
-  lastHead = flat(s);
-  return lastHead;
+  lastHead = s;
+  return s;
 }
 
 function uncork(s: Socket): void {

@@ -452,14 +452,23 @@ export class Conn {
   }
 
   /**
-   * The common case without a promise: a whole head already in the buffer (and no POST tolerance to apply).
-   * Returns undefined when {@link Conn.readHead} must run.
+   * The common case without a promise: a whole head already in the buffer. Returns undefined, having consumed
+   * nothing, when {@link Conn.readHead} must run.
    */
   private bufferedHead(): RequestHead | Buffer | undefined {
-    if (this.lastMethod === 'POST') return undefined;
-    this.coalesce();
+    let skip = 0;
+    if (this.lastMethod === 'POST') {
+      // The tolerance after a POST (SRV-56), decided as readHead decides it once 4 bytes are in.
+      if (this.avail() < 4) return undefined;
+      this.coalesce();
+      const b = this.pending;
+      const p = this.pos;
+      while (skip < 4 && (b[p + skip] === 0x0d || b[p + skip] === 0x0a)) skip++;
+    } else {
+      this.coalesce();
+    }
     const buf = this.pending;
-    const start = this.pos;
+    const start = this.pos + skip;
     const avail = buf.length - start;
     // maxHeaderBytes plus Go's 4096 bytes of read-buffer slack (SRV-3).
     const limit = this.server.maxHeaderBytes + 4096;
