@@ -78,20 +78,49 @@ function validValueByte(c: number): boolean {
  */
 export function findHeadEnd(buf: Buffer, start: number, end: number, from: number): number {
   let i = from < start ? start : from;
+  lfBuf = null;
   if (i === start) {
     if (end > start && buf[start] === 0x0a) return start + 1;
     if (end > start + 1 && buf[start] === 0x0d && buf[start + 1] === 0x0a) return start + 2;
   }
+  // A scan from the head's start notes its line ends for parseHead (see lfs).
+  let n = i === start ? 0 : -1;
   for (;;) {
     const nl = findByte(buf, 0x0a, i, end);
     if (nl === -1) return -1;
     // After a LF: either LF or CRLF ends the head.
-    if (nl + 1 < end && buf[nl + 1] === 0x0a) return nl + 2;
-    if (nl + 2 < end && buf[nl + 1] === 0x0d && buf[nl + 2] === 0x0a) return nl + 3;
+    let last = -1;
+    if (nl + 1 < end && buf[nl + 1] === 0x0a) last = nl + 1;
+    else if (nl + 2 < end && buf[nl + 1] === 0x0d && buf[nl + 2] === 0x0a) last = nl + 2;
+    if (n >= 0) {
+      if (n + 2 > lfs.length) n = -1;
+      else lfs[n++] = nl;
+    }
+    if (last !== -1) {
+      if (n >= 0) {
+        lfs[n++] = last;
+        lfCount = n;
+        lfBuf = buf;
+        lfStart = start;
+        lfEnd = last + 1;
+      }
+      return last + 1;
+    }
     if (nl + 2 >= end) return -1; // undecided: rescan from this LF next time
     i = nl + 1;
   }
 }
+
+// The offsets of every LF in the head findHeadEnd last found by a scan from its start (the empty line's included),
+// so that parseHead, called next on the same bytes, takes each line's end from here instead of walking the line's
+// bytes a second time. Valid for lfBuf[lfStart, lfEnd) only; heads of more lines than it holds are walked again.
+const lfs = new Int32Array(64);
+let lfCount = 0;
+let lfBuf: Buffer | null = null;
+let lfStart = -1;
+let lfEnd = -1;
+// parseHead's position in lfs, or -1 when it scans.
+let lfAt = -1;
 
 /** A safe resume point for {@link findHeadEnd} after it returned -1 on buf[start,end). */
 export function resumePoint(buf: Buffer, start: number, end: number): number {
@@ -116,7 +145,13 @@ export function findByte(buf: Buffer, c: number, i: number, end: number): number
 let lineCE = 0;
 let lineNext = 0;
 function lineEnd(buf: Buffer, i: number, end: number): void {
-  const nl = findByte(buf, 0x0a, i, end);
+  let nl: number;
+  if (lfAt >= 0) {
+    while (lfAt < lfCount && lfs[lfAt] < i) lfAt++;
+    nl = lfAt < lfCount ? lfs[lfAt] : -1;
+  } else {
+    nl = findByte(buf, 0x0a, i, end);
+  }
   const stop = nl === -1 ? end : nl;
   let ce = stop;
   if (ce > i && buf[ce - 1] === 0x0d) ce--;
@@ -173,6 +208,8 @@ function isHTTP11(buf: Buffer, a: number, b: number): boolean {
  * SRV-63).
  */
 export function parseHead(buf: Buffer, start: number, end: number): RequestHead | null {
+  lfAt = buf === lfBuf && start === lfStart && end === lfEnd ? 0 : -1;
+  lfBuf = null;
   lineEnd(buf, start, end);
   let ce = lineCE;
   let next = lineNext;
