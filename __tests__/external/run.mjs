@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run external -- <suite> [--mode off|fallthrough|native|all] [--fresh]
+// npm run external -- <suite> [--mode off|fallthrough|native|native-express-errors|all] [--fresh]
 //
 // Runs another project's own test suite against nethttp, outside this tree: the suite's pinned tag is fetched into
 // the OS temp dir, its devDependencies installed there, and its tests run unchanged, once per mode, with
@@ -19,6 +19,18 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const shim = path.join(root, 'dist', '__tests__', 'external', 'mocha-hooks.js');
 
+// Requests Go's server answers itself, before any handler: the same for every app.
+const goAnswers = [
+  {
+    why: 'Go answers 400 before any handler for a target with an invalid percent escape (REQ-10, SRV-63)',
+    test: (f) => /URL malformed$/.test(f.title),
+  },
+  {
+    why: 'Go answers 400 before any handler for a malformed Host header (SRV-66); these tests send Host: http://example.com',
+    test: (f) => /^res when accepting (html|text) should (escape the url|not render evil javascript|encode the url)/.test(f.title),
+  },
+];
+
 /** The suites: where they live, the pinned tag, and the mocha command line of their own `npm test`. */
 const suites = {
   // Express 5 (our devDependency is ^5.1.0); v5.2.1 is the newest v5 tag in its repository as fetched here.
@@ -26,6 +38,20 @@ const suites = {
     repo: 'https://github.com/expressjs/express.git',
     tag: 'v5.2.1',
     mocha: ['--require', 'test/support/env', '--check-leaks', 'test/', 'test/acceptance/'],
+    // The failures of native mode that are accounted for (docs/middleware.md, "A whole Express app"): each names
+    // why. Any other failure, in any mode, is a divergence to triage.
+    known: {
+      native: [
+        {
+          why: "fromExpress's default error answer: Go's http.Error with the status text, not finalhandler's page with the error's message and stack",
+          test: (f) => /^expected body '(Internal Server Error|Bad Request|Not Found|Forbidden)\\n' to match /.test(f.message),
+        },
+        ...goAnswers,
+      ],
+      // native, with Express's final handler answering what the app passes on (as an app ending in an
+      // error-handling middleware does): what is left is Go's.
+      'native-express-errors': goAnswers,
+    },
   },
   // A RealWorld ("Conduit") API on Express with supertest tests. See docs/reliability.md.
   realworld: {
@@ -39,11 +65,11 @@ const args = process.argv.slice(2);
 const name = args.find((a) => !a.startsWith('--'));
 const suite = suites[name];
 if (suite === undefined) {
-  console.error(`usage: npm run external -- <${Object.keys(suites).join('|')}> [--mode off|fallthrough|native|all] [--fresh]`);
+  console.error(`usage: npm run external -- <${Object.keys(suites).join('|')}> [--mode off|fallthrough|native|native-express-errors|all] [--fresh]`);
   process.exit(2);
 }
 const modeArg = args.includes('--mode') ? args[args.indexOf('--mode') + 1] : 'all';
-const modes = modeArg === 'all' ? ['off', 'fallthrough', 'native'] : [modeArg];
+const modes = modeArg === 'all' ? ['off', 'fallthrough', 'native', 'native-express-errors'] : [modeArg];
 if (!existsSync(shim)) {
   console.error('dist/ has no supertest-shim: run `npm run build` first');
   process.exit(2);
@@ -75,7 +101,12 @@ for (const mode of modes) {
   const mocha = path.join(dir, 'node_modules', 'mocha', 'bin', 'mocha.js');
   const r = spawnSync(process.execPath, [mocha, '--require', shim, ...suite.mocha, '--reporter', 'json', '--reporter-option', `output=${out}`], {
     cwd: dir,
-    env: { ...process.env, NETHTTP_EXTERNAL_MODE: mode, NETHTTP_EXTERNAL_STATS: statsFile },
+    env: {
+      ...process.env,
+      NETHTTP_EXTERNAL_MODE: mode === 'native-express-errors' ? 'native' : mode,
+      NETHTTP_EXTERNAL_ERRORS: mode === 'native-express-errors' ? 'express' : '',
+      NETHTTP_EXTERNAL_STATS: statsFile,
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
     timeout: 20 * 60 * 1000,
   });
@@ -87,13 +118,22 @@ for (const mode of modes) {
   const rep = JSON.parse(readFileSync(out, 'utf8'));
   const stats = existsSync(statsFile) ? JSON.parse(readFileSync(statsFile, 'utf8')) : {};
   const s = rep.stats;
-  summary.push({ mode, tests: s.tests, passes: s.passes, failures: s.failures, pending: s.pending, ...stats });
+  const { kept, ...counts } = stats;
+  if (kept?.length) console.log(`${mode}\tthe mux did not pass on: ${kept.join(', ')}`);
+  const known = suite.known?.[mode] ?? [];
+  const why = new Map();
+  let unexplained = 0;
   for (const f of rep.failures) {
-    const msg = String(f.err?.message ?? '').split('\n')[0].slice(0, 160);
-    console.log(`${mode}\tFAIL\t${f.fullTitle}\t${msg}`);
+    const msg = String(f.err?.message ?? '').split('\n')[0];
+    const k = known.find((k) => k.test({ title: f.fullTitle, message: msg }));
+    if (k === undefined) unexplained++;
+    else why.set(k.why, (why.get(k.why) ?? 0) + 1);
+    console.log(`${mode}\t${k === undefined ? 'UNEXPLAINED' : 'known'}\t${f.fullTitle}\t${msg.slice(0, 160)}`);
   }
+  for (const [w, n] of why) console.log(`${mode}\t${n} known: ${w}`);
+  summary.push({ mode, tests: s.tests, passes: s.passes, failures: s.failures, unexplained, pending: s.pending, ...counts });
 }
 console.log('');
 console.table(summary);
 console.error(`(the suite stays in ${dir} for the next run; --fresh fetches it again)`);
-process.exit(summary.every((s) => s.failures === 0 && s.error === undefined) ? 0 : 1);
+process.exit(summary.every((s) => s.unexplained === 0 && s.error === undefined) ? 0 : 1);

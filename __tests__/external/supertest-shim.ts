@@ -154,13 +154,30 @@ function native(app: NodeHandler): object {
   };
 }
 
+/**
+ * With NETHTTP_EXTERNAL_ERRORS=express, an error the app passes on is answered by Express's own final handler
+ * (what an app gets by ending in an error-handling middleware), instead of fromExpress's default answer: the runs
+ * then tell that answer apart from every other difference.
+ */
+function front(app: NodeHandler): NodeHandler {
+  if (process.env.NETHTTP_EXTERNAL_ERRORS !== 'express') return app;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const finalhandler = require(require.resolve('finalhandler', { paths: [process.cwd()] })) as (
+    req: IncomingMessage, res: ServerResponse, o: { env?: string },
+  ) => (err: unknown) => void;
+  const f = ((req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) =>
+    app(req, res, (err?: unknown) => (err === undefined || err === null ? next() : finalhandler(req, res, { env: process.env.NODE_ENV })(err)))) as NodeHandler;
+  f.handle = app.handle; // still an app to fromExpress (its members survive the prototype swap)
+  return f;
+}
+
 function nativePort(app: NodeHandler): number {
   const known = urls.get(app);
   if (known !== undefined) return known;
   const srv = pool.shift();
   if (srv === undefined) throw new Error('supertest-shim: no listening socket left for this test (more than 4 apps?)');
   const listener = new PoolListener(srv);
-  const server = new Server({ handler: chain(fromExpress(app, { errorLog: log }))(notFoundHandler()), errorLog: log });
+  const server = new Server({ handler: chain(fromExpress(front(app), { errorLog: log }))(notFoundHandler()), errorLog: log });
   server.serve(listener).catch(() => undefined);
   open.push({ server, app });
   stats.servers++;
