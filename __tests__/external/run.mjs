@@ -11,13 +11,16 @@
 // local git directory (a mirror), `git archive` of the tag from it.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtinModules, createRequire } from 'node:module';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const shim = path.join(root, 'dist', '__tests__', 'external', 'mocha-hooks.js');
+const shimModule = path.join(root, 'dist', '__tests__', 'external', 'supertest-shim.js');
+const jestHooks = path.join(root, 'dist', '__tests__', 'external', 'jest-hooks.js');
 
 // Requests Go's server answers itself, before any handler: the same for every app.
 const goAnswers = [
@@ -53,11 +56,19 @@ const suites = {
       'native-express-errors': goAnswers,
     },
   },
-  // A RealWorld ("Conduit") API on Express with supertest tests. See docs/reliability.md.
-  realworld: {
-    repo: process.env.NETHTTP_EXTERNAL_REPO_REALWORLD ?? '',
-    tag: process.env.NETHTTP_EXTERNAL_TAG_REALWORLD ?? '',
-    mocha: (process.env.NETHTTP_EXTERNAL_MOCHA_REALWORLD ?? '').split(' ').filter(Boolean),
+  // json-server 0.17 (an Express 4 application: a REST API over a JSON file), its jest suite of the server (the CLI
+  // tests start their own processes and are left out).
+  'json-server': {
+    repo: 'https://github.com/typicode/json-server.git',
+    tag: 'v0.17.4',
+    modes: ['off', 'fallthrough', 'native'],
+    jest: ['--runInBand', '__tests__/server'],
+    // Its jest (26) defaults to the jsdom environment, where timers are the browser's (no unref): a Node server
+    // runs in jest's node environment (jest-environment.ts: that of jest 26, with the globals it predates).
+    jestConfig: { testURL: 'http://localhost/' },
+    jestEnvironment: 'node',
+    env: { NODE_ENV: 'test' },
+    known: {},
   },
 };
 
@@ -69,7 +80,7 @@ if (suite === undefined) {
   process.exit(2);
 }
 const modeArg = args.includes('--mode') ? args[args.indexOf('--mode') + 1] : 'all';
-const modes = modeArg === 'all' ? ['off', 'fallthrough', 'native', 'native-express-errors'] : [modeArg];
+const modes = modeArg === 'all' ? (suite.modes ?? ['off', 'fallthrough', 'native', 'native-express-errors']) : [modeArg];
 if (!existsSync(shim)) {
   console.error('dist/ has no supertest-shim: run `npm run build` first');
   process.exit(2);
@@ -89,7 +100,39 @@ if (!existsSync(path.join(dir, 'node_modules')) || args.includes('--fresh')) {
     execFileSync('git', ['clone', '--quiet', '--depth', '1', '--branch', suite.tag, suite.repo, dir], { stdio: 'inherit' });
   }
   console.error(`${name}: npm install (its dependencies and devDependencies)`);
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel', 'error'], { cwd: dir, stdio: 'inherit' });
+  // `npm ci` where the suite commits its lock file: the versions its authors ran.
+  const how = existsSync(path.join(dir, 'package-lock.json')) ? 'ci' : 'install';
+  execFileSync('npm', [how, '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel', 'error'], { cwd: dir, stdio: 'inherit' });
+}
+
+/** A folder of one file per core module, `module.exports = require('<name>')`, for jest's moduleNameMapper. */
+function coreStubs() {
+  const d = path.join(dir, '.nethttp-core');
+  mkdirSync(d, { recursive: true });
+  for (const m of builtinModules) {
+    if (m.startsWith('_')) continue;
+    const f = path.join(d, `${m}.js`);
+    mkdirSync(path.dirname(f), { recursive: true });
+    writeFileSync(f, `module.exports = require(${JSON.stringify(m)});\n`);
+  }
+  return d;
+}
+
+/** Mocha's JSON report as it is; jest's made into the same shape. */
+function normalise(rep) {
+  if (rep.stats !== undefined) return rep;
+  const failures = [];
+  for (const file of rep.testResults) {
+    for (const a of file.assertionResults) {
+      if (a.status === 'failed') failures.push({ fullTitle: a.fullName, err: { message: String(a.failureMessages?.[0] ?? '') } });
+    }
+    // A file that failed as a whole (it did not load) counts once.
+    if (file.assertionResults.length === 0 && file.status === 'failed') failures.push({ fullTitle: file.name, err: { message: file.message } });
+  }
+  return {
+    stats: { tests: rep.numTotalTests, passes: rep.numPassedTests, failures: failures.length, pending: rep.numPendingTests + rep.numTodoTests },
+    failures,
+  };
 }
 
 const summary = [];
@@ -98,24 +141,38 @@ for (const mode of modes) {
   const statsFile = path.join(dir, `stats-${mode}.json`);
   rmSync(out, { force: true });
   rmSync(statsFile, { force: true });
-  const mocha = path.join(dir, 'node_modules', 'mocha', 'bin', 'mocha.js');
-  const r = spawnSync(process.execPath, [mocha, '--require', shim, ...suite.mocha, '--reporter', 'json', '--reporter-option', `output=${out}`], {
-    cwd: dir,
-    env: {
-      ...process.env,
-      NETHTTP_EXTERNAL_MODE: mode === 'native-express-errors' ? 'native' : mode,
-      NETHTTP_EXTERNAL_ERRORS: mode === 'native-express-errors' ? 'express' : '',
-      NETHTTP_EXTERNAL_STATS: statsFile,
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-    timeout: 20 * 60 * 1000,
-  });
+  const env = {
+    ...process.env,
+    ...suite.env,
+    NETHTTP_EXTERNAL_MODE: mode === 'native-express-errors' ? 'native' : mode,
+    NETHTTP_EXTERNAL_ERRORS: mode === 'native-express-errors' ? 'express' : '',
+    NETHTTP_EXTERNAL_STATS: statsFile,
+    NETHTTP_EXTERNAL_SUPERTEST: createRequire(path.join(dir, 'package.json')).resolve('supertest'),
+  };
+  let argv;
+  if (suite.jest !== undefined) {
+    // The suite's jest config, with 'supertest' mapped to the shim, its hooks, and nethttp's files left as built.
+    const config = {
+      ...suite.jestConfig,
+      rootDir: dir,
+      // Jest before 27 cannot load `node:` modules, which nethttp's files name: each maps to a file that
+      // requires the unprefixed name.
+      moduleNameMapper: { '^supertest$': shimModule, '^node:(.*)$': path.join(coreStubs(), '$1.js') },
+      setupFilesAfterEnv: [jestHooks],
+      ...(suite.jestEnvironment === 'node' ? { testEnvironment: path.join(root, 'dist', '__tests__', 'external', 'jest-environment.js') } : {}),
+      transformIgnorePatterns: ['/node_modules/', '^' + root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '/'],
+    };
+    argv = [path.join(dir, 'node_modules', 'jest', 'bin', 'jest.js'), ...suite.jest, '--config', JSON.stringify(config), '--json', '--outputFile', out];
+  } else {
+    argv = [path.join(dir, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--require', shim, ...suite.mocha, '--reporter', 'json', '--reporter-option', `output=${out}`];
+  }
+  const r = spawnSync(process.execPath, argv, { cwd: dir, env, stdio: ['ignore', 'inherit', 'inherit'], timeout: 20 * 60 * 1000 });
   if (!existsSync(out)) {
-    console.error(`${name} ${mode}: mocha wrote no report (exit ${r.status ?? r.signal})`);
+    console.error(`${name} ${mode}: the test runner wrote no report (exit ${r.status ?? r.signal})`);
     summary.push({ mode, error: `no report (exit ${r.status ?? r.signal})` });
     continue;
   }
-  const rep = JSON.parse(readFileSync(out, 'utf8'));
+  const rep = normalise(JSON.parse(readFileSync(out, 'utf8')));
   const stats = existsSync(statsFile) ? JSON.parse(readFileSync(statsFile, 'utf8')) : {};
   const s = rep.stats;
   const { kept, ...counts } = stats;

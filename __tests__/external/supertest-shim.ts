@@ -24,15 +24,25 @@ const mode = (process.env.NETHTTP_EXTERNAL_MODE ?? 'off') as Mode;
 if (!['fallthrough', 'native', 'off'].includes(mode)) throw new Error(`NETHTTP_EXTERNAL_MODE: unknown mode ${mode}`);
 
 // The suite's own supertest, resolved from the suite's directory before require() is redirected here.
-const realPath = require.resolve('supertest', { paths: [process.cwd()] });
+// (run.mjs names it: under jest, resolving 'supertest' would lead back here.)
+const realPath = process.env.NETHTTP_EXTERNAL_SUPERTEST || require.resolve('supertest', { paths: [process.cwd()] });
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const real = require(realPath) as ((app: unknown, options?: unknown) => unknown) & { Test: unknown; agent: (app: unknown, options?: unknown) => unknown };
 
 /** What the runner reports besides mocha's counts: requests the mux saw, and apps it could not wrap. */
 const stats = { muxSaw: 0, fellThrough: 0, wrapped: 0, notWrapped: 0, servers: 0, kept: [] as string[] };
-process.on('exit', () => {
-  if (process.env.NETHTTP_EXTERNAL_STATS) require('node:fs').writeFileSync(process.env.NETHTTP_EXTERNAL_STATS, JSON.stringify(stats));
-});
+/** Adds this process's counts to the stats file (jest loads this module once per test file). */
+function flushStats(): void {
+  const file = process.env.NETHTTP_EXTERNAL_STATS;
+  if (!file) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs = require('node:fs') as typeof import('node:fs');
+  const prev = (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {}) as Partial<typeof stats>;
+  const sum = { ...stats, kept: [...(prev.kept ?? []), ...stats.kept] };
+  for (const k of ['muxSaw', 'fellThrough', 'wrapped', 'notWrapped', 'servers'] as const) sum[k] += prev[k] ?? 0;
+  fs.writeFileSync(file, JSON.stringify(sum));
+  Object.assign(stats, { muxSaw: 0, fellThrough: 0, wrapped: 0, notWrapped: 0, servers: 0, kept: [] });
+}
 
 type NodeHandler = ((req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => void) & {
   handle?: unknown;
@@ -66,8 +76,12 @@ function inFront(app: NodeHandler): unknown {
     // An Express app: the mux becomes its router's first layer, so later app.use()/app.get() stay behind it.
     if (a[MOUNTED] !== true) {
       a.use(counted);
-      const stack = a.router!.stack;
-      stack.unshift(stack.pop());
+      // Express 5's router, or Express 4's, whose first layers are its own (query, expressInit): behind those.
+      const x4 = a as NodeHandler & { _router?: { stack: Array<{ name?: string }> } };
+      const stack = (x4._router?.stack ?? a.router!.stack) as Array<{ name?: string }>;
+      let at = 0;
+      while (at < stack.length - 1 && (stack[at].name === 'query' || stack[at].name === 'expressInit')) at++;
+      stack.splice(at, 0, stack.pop()!);
       a[MOUNTED] = true;
     }
     stats.wrapped++;
@@ -220,6 +234,7 @@ export const mochaHooks = {
   },
   afterAll(): void {
     for (const srv of pool.splice(0)) srv.close();
+    flushStats();
   },
 };
 
@@ -227,8 +242,11 @@ export const mochaHooks = {
 type Resolve = (request: string, parent: { filename?: string } | undefined, ...rest: unknown[]) => string;
 const M = Module as unknown as { _resolveFilename: Resolve };
 const orig = M._resolveFilename;
-M._resolveFilename = function (req, parent, ...rest) {
-  if (req === 'supertest' && parent?.filename !== __filename) return __filename;
-  return orig.call(this, req, parent, ...rest);
-};
+// (Under jest the module system is jest's own, and the runner maps the name instead.)
+if (typeof orig === 'function') {
+  M._resolveFilename = function (req, parent, ...rest) {
+    if (req === 'supertest' && parent?.filename !== __filename) return __filename;
+    return orig.call(this, req, parent, ...rest);
+  };
+}
 module.exports = Object.assign(request, { mochaHooks, default: request });

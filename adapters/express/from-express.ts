@@ -358,8 +358,16 @@ class MiddlewareResponse extends Stream {
   get writable(): boolean {
     return !this.writableEnded;
   }
+  /**
+   * Node's head text once it went out, else null; middleware of an older style tests it for truth (compression
+   * before 1.8: `if (!res._header) res._implicitHeader()`), so it is the status line here, never empty.
+   */
   get _header(): string | null {
-    return this.headersSent ? '' : null;
+    return this.headersSent ? `HTTP/1.1 ${this.statusCode} ${this.statusMessage || statusText(this.statusCode)}\r\n` : null;
+  }
+  /** Node's `_implicitHeader`: the head with the current status (what `write` does first). */
+  _implicitHeader(): void {
+    this.writeHead(this.statusCode);
   }
 
   setHeader(name: string, value: string | number | readonly string[]): this {

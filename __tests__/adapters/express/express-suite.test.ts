@@ -126,3 +126,50 @@ describe('native mode: Node\'s own ServerResponse methods called on the stand-in
     }
   });
 });
+
+describe('native mode: middleware of an older style, as json-server 0.17 runs it (compression 1.7)', () => {
+  // json-server's "Static routes" tests: compression 1.7.4 ends with `if (!this._header) this._implicitHeader()`.
+  // `_header` was '' (false) after the head went out, so the head was written twice: ERR_HTTP_HEADERS_SENT, a
+  // hang-up. Node's `_header` is the head text once sent, and `_implicitHeader` writes the head.
+  function olderCompression(req: unknown, res: http.ServerResponse & { _header: unknown; _implicitHeader(): void }, next: () => void): void {
+    const end = res.end as (this: unknown, chunk?: unknown) => unknown;
+    res.end = function (this: typeof res, chunk?: unknown) {
+      if (!this._header) this._implicitHeader();
+      return end.call(this, chunk);
+    } as never;
+    next();
+  }
+
+  test('res._header is true once the head went out, and _implicitHeader() writes it when it has not', async () => {
+    const app = express();
+    app.use(olderCompression as never);
+    app.get('/streamed', (_req, res) => {
+      res.write('part one, ');
+      res.end('part two');
+    });
+    app.get('/whole', (_req, res) => void res.end('whole'));
+    const s = await serveNative(app);
+    try {
+      const a = await s.send({ method: 'GET', path: '/streamed' });
+      expect(a.status).toBe(200);
+      expect(a.body.toString()).toBe('part one, part two');
+      const b = await s.send({ method: 'GET', path: '/whole' });
+      expect(b.status).toBe(200);
+      expect(b.body.toString()).toBe('whole');
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('the same middleware in front of a ServeMux (no app): _implicitHeader exists on the stand-in', async () => {
+    const mux = new ServeMux();
+    mux.handleFunc('GET /x', (w) => void w.write('from the mux'));
+    const ts = await newServer(chain(fromExpress(olderCompression as ConnectMiddleware))(mux), { errorLog: quietLog() });
+    try {
+      const r = await httpSend(ts.listener.addr().port, { method: 'GET', path: '/x' });
+      expect(r.body.toString()).toBe('from the mux');
+    } finally {
+      await ts.close();
+    }
+  });
+});
