@@ -122,6 +122,43 @@ let lfEnd = -1;
 // parseHead's position in lfs, or -1 when it scans.
 let lfAt = -1;
 
+/**
+ * {@link findHeadEnd} from the head's start, on `text`: buf[start, …) already decoded (latin1, one character per
+ * byte), `end - start` characters of it at least. A string's indexOf finds each line's LF in a fraction of the
+ * instructions a loop over the bytes takes; the line ends are noted for parseHead as findHeadEnd notes them.
+ */
+export function findHeadEndIn(text: string, buf: Buffer, start: number, end: number): number {
+  lfBuf = null;
+  const len = end - start;
+  if (len > 0 && text.charCodeAt(0) === 0x0a) return start + 1;
+  if (len > 1 && text.charCodeAt(0) === 0x0d && text.charCodeAt(1) === 0x0a) return start + 2;
+  let n = 0;
+  let i = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', i);
+    if (nl === -1 || nl >= len) return -1;
+    let last = -1;
+    if (nl + 1 < len && text.charCodeAt(nl + 1) === 0x0a) last = nl + 1;
+    else if (nl + 2 < len && text.charCodeAt(nl + 1) === 0x0d && text.charCodeAt(nl + 2) === 0x0a) last = nl + 2;
+    if (n >= 0) {
+      if (n + 2 > lfs.length) n = -1;
+      else lfs[n++] = start + nl;
+    }
+    if (last !== -1) {
+      if (n >= 0) {
+        lfs[n++] = start + last;
+        lfCount = n;
+        lfBuf = buf;
+        lfStart = start;
+        lfEnd = start + last + 1;
+      }
+      return start + last + 1;
+    }
+    if (nl + 2 >= len) return -1;
+    i = nl + 1;
+  }
+}
+
 /** A safe resume point for {@link findHeadEnd} after it returned -1 on buf[start,end). */
 export function resumePoint(buf: Buffer, start: number, end: number): number {
   const nl = buf.lastIndexOf(0x0a, end - 1);
@@ -205,9 +242,9 @@ function isHTTP11(buf: Buffer, a: number, b: number): boolean {
 /**
  * Parses the request line and parses the fields of a complete head buf[start,end) (end just after the blank line,
  * or the end of what arrived at EOF). Returns the head, or null for any malformed input (the generic 400 of
- * SRV-63).
+ * SRV-63). `decoded`, when given, is buf[start, …) as latin1 text covering at least the head (see findHeadEndIn).
  */
-export function parseHead(buf: Buffer, start: number, end: number): RequestHead | null {
+export function parseHead(buf: Buffer, start: number, end: number, decoded: string | null = null): RequestHead | null {
   lfAt = buf === lfBuf && start === lfStart && end === lfEnd ? 0 : -1;
   lfBuf = null;
   lineEnd(buf, start, end);
@@ -235,7 +272,8 @@ export function parseHead(buf: Buffer, start: number, end: number): RequestHead 
   for (let i = start; i < sp1; i++) if (tokenByte[buf[i]] === 0) return null;
   // The head as one binary string, decoded by one call: every string below is a slice of it (a call into Buffer per
   // string cost more than the rest of the parse).
-  const text = latin1(buf, start, end);
+  // (Or the text findHeadEndIn was given: buf[start, …) decoded, the head and perhaps what follows it.)
+  const text = decoded ?? latin1(buf, start, end);
   // V8 makes a slice of 13 characters or more a view that keeps its whole parent alive: a header value an
   // application keeps (a cache key, a log line) would hold the entire head. Up to SLICE_MAX bytes that is the
   // same order as Node's own pooled buffers; a longer head gets its strings copied out instead.

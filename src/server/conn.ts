@@ -20,7 +20,7 @@ import { isAbortError, panicLine } from '../log';
 import { handlerPromise, type Handler } from '../handler';
 import { ChunkedDecoder } from '../internal/chunked';
 import { joinHostPort } from './listener';
-import { findHeadEnd, parseHead, reply400, reply431, resumePoint, type RequestHead } from '../internal/textproto';
+import { findHeadEnd, findHeadEndIn, latin1, parseHead, reply400, reply431, resumePoint, type RequestHead } from '../internal/textproto';
 import { checkPartialHead, readRequest, RequestInfo } from './read-request';
 import { tlsInfoOf, type Request, type TLSInfo } from '../request/request';
 import { Response } from '../response/response';
@@ -32,6 +32,8 @@ const MAX_POST_HANDLER_READ = 256 << 10;
 const HIGH_WATER = 64 << 10;
 /** Unsent reply bytes past which the next pipelined request waits (SRV-112). */
 const UNSENT_BOUND = 64 << 10;
+/** Input up to this length is decoded before its head's end is found (see Conn.bufferedHead). */
+const TEXT_FIRST = 512;
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
 
 export { ErrUnexpectedEOF } from '../errors';
@@ -472,9 +474,20 @@ export class Conn {
     const avail = buf.length - start;
     // maxHeaderBytes plus Go's 4096 bytes of read-buffer slack (SRV-3).
     const limit = this.server.maxHeaderBytes + 4096;
-    const end = findHeadEnd(buf, start, start + Math.min(avail, limit), start);
+    const scanEnd = start + Math.min(avail, limit);
+    // Input that starts here and is short (one request, perhaps with a small body) is decoded once up front: its
+    // LFs are then found by the string's indexOf, and parseHead slices that text. Longer input (a large body behind
+    // the head) and pipelined requests after the first are scanned by bytes, and only the head is decoded.
+    let text: string | null = null;
+    let end: number;
+    if (start === 0 && scanEnd <= TEXT_FIRST) {
+      text = latin1(buf, start, scanEnd);
+      end = findHeadEndIn(text, buf, start, scanEnd);
+    } else {
+      end = findHeadEnd(buf, start, scanEnd, start);
+    }
     if (end === -1) return undefined;
-    const head = parseHead(buf, start, end);
+    const head = parseHead(buf, start, end, text);
     this.pos = end;
     return head === null ? reply400 : head;
   }
