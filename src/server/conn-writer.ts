@@ -181,8 +181,9 @@ export abstract class NativeSink implements ResponseSink, ConnResponseState {
       if (st.is11) setConnection = 'close';
     }
     const lines = h.lines;
-    if (lines.length === 0) {
-      this.headStr = plainHead(st.is11, h.status, h.date, h.autoContentLength, h.contentType, setConnection, h.chunked);
+    // Lines that cannot change (none, or a frozen list such as writeJSON's type) go into the kept head's parts.
+    if (lines.length === 0 || lines === lastLines || Object.isFrozen(lines)) {
+      this.headStr = plainHead(st.is11, h.status, lines.length === 0 ? NO_LINES : lines, dropConnection, h.date, h.autoContentLength, h.contentType, setConnection, h.chunked);
       return;
     }
     let s = statusLine(st.is11, h.status);
@@ -353,43 +354,75 @@ export abstract class NativeSink implements ResponseSink, ConnResponseState {
 }
 
 const CRLF_BUF = Buffer.from(CRLF, 'latin1');
+// The handler lines of a head without any (frozen: plainHead keeps lists by identity, and only lists that cannot change).
+const NO_LINES: readonly string[] = Object.freeze([]);
 // Never added to (see NativeSink.outList).
 const NO_OUT: Buffer[] = [];
 
-// The last head without handler lines, and what it was made of: responses in a row (one route's) mostly share it.
+// The last head whose handler lines cannot change, and what it was made of: responses in a row (one route's)
+// mostly share it.
 let lastIs11 = false;
 let lastStatus = 0;
+let lastLines: readonly string[] = NO_LINES;
+let lastDrop = false;
 let lastDate = '';
 let lastLength = -2;
 let lastType: string | null = null;
 let lastConnection = '';
 let lastChunked = false;
 let lastHead = '';
-// Its two flat parts around the length, kept while they repeat (a JSON API's replies differ mostly in length): the
-// status and Date lines up to `Content-Length: `, and the lines after the length. A head of a new length is then
-// three pieces, not a dozen pieces flattened into a copy (which the socket write, flattening head and body, made
-// again).
-let prefixIs11 = false;
-let prefixStatus = 0;
-let prefixDate = '';
-let prefix = '';
+// Flat parts around the length, kept while they repeat (a JSON API's replies differ mostly in length): prefixes (the
+// status line, the handler's lines and the Date line up to `Content-Length: `) and the lines after the length. A
+// head of a new length is then three pieces, not a dozen pieces (whose flattened copy the socket write, flattening
+// head and body, made again). The last few prefixes are kept (a mix of routes answers with more than one status),
+// each with what it was made of; the oldest is replaced.
+class Prefix {
+  constructor(
+    readonly is11: boolean,
+    readonly status: number,
+    readonly lines: readonly string[],
+    readonly drop: boolean,
+    readonly date: string,
+    readonly text: string,
+  ) {}
+}
+const prefixes: Array<Prefix | null> = [null, null, null, null];
+let prefixNext = 0;
 let suffixType: string | null = null;
 let suffixConnection = '';
 let suffixChunked = false;
 let suffix = '';
 
-/** A head with only the automatic lines, in their order (RSP-12): the status line, Date, Content-Length… */
-function plainHead(is11: boolean, status: number, date: boolean, length: number, type: string | null, connection: string, chunked: boolean): string {
+/**
+ * A head of handler lines that cannot change (`lines`: none, or a frozen list) and the automatic lines, in their
+ * order (RSP-12): the status line, the handler's lines (without Connection when `drop`), Date, Content-Length…
+ */
+function plainHead(
+  is11: boolean, status: number, lines: readonly string[], drop: boolean, date: boolean, length: number, type: string | null,
+  connection: string, chunked: boolean,
+): string {
   const dateLine = date ? httpDateLine() : '';
   if (status === lastStatus && length === lastLength && dateLine === lastDate && type === lastType && connection === lastConnection &&
-      chunked === lastChunked && is11 === lastIs11 && lastHead !== '') {
+      chunked === lastChunked && is11 === lastIs11 && lines === lastLines && drop === lastDrop && lastHead !== '') {
     return lastHead;
   }
-  if (status !== prefixStatus || dateLine !== prefixDate || is11 !== prefixIs11 || prefix === '') {
-    prefixIs11 = is11;
-    prefixStatus = status;
-    prefixDate = dateLine;
-    prefix = flat(statusLine(is11, status) + dateLine + 'Content-Length: ');
+  let prefix = '';
+  for (let k = 0; k < prefixes.length; k++) {
+    const p = prefixes[k];
+    if (p !== null && p.status === status && p.date === dateLine && p.lines === lines && p.is11 === is11 && p.drop === drop) {
+      prefix = p.text;
+      break;
+    }
+  }
+  if (prefix === '') {
+    let p = statusLine(is11, status);
+    for (let i = 0; i < lines.length; i += 2) {
+      if (drop && lines[i] === 'Connection') continue;
+      p += lines[i] + ': ' + lines[i + 1] + CRLF;
+    }
+    prefix = flat(p + dateLine + 'Content-Length: ');
+    prefixes[prefixNext] = new Prefix(is11, status, lines, drop, dateLine, prefix);
+    prefixNext = (prefixNext + 1) % prefixes.length;
   }
   if (type !== suffixType || connection !== suffixConnection || chunked !== suffixChunked || suffix === '') {
     let t = CRLF;
@@ -405,6 +438,8 @@ function plainHead(is11: boolean, status: number, date: boolean, length: number,
   const s = length >= 0 ? prefix + length + suffix : prefix.slice(0, prefix.length - 16) + suffix.slice(2);
   lastIs11 = is11;
   lastStatus = status;
+  lastLines = lines;
+  lastDrop = drop;
   lastDate = dateLine;
   lastLength = length;
   lastType = type;
