@@ -3,6 +3,7 @@
 import { canonicalHeaderKey } from '../../src/header';
 import { findHeadEnd, findHeadEndIn, latin1, parseHead } from '../../src/internal/textproto';
 import { execFileSync } from 'node:child_process';
+import { xorshift32 } from '../fuzz/xorshift';
 
 function head(s: string) {
   const buf = Buffer.from(s, 'latin1');
@@ -87,13 +88,8 @@ test('a short head still parses to the same strings (its values are slices of on
 });
 
 test('parseHead right after findHeadEnd (taking the line ends it noted) gives what a parse of its own gives', () => {
-  let seed = 0x1234567;
-  const rand = (n: number): number => {
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    return (seed >>> 0) % n;
-  };
+  const next = xorshift32(0x1234567);
+  const rand = (n: number): number => next() % n;
   const bits = ['Host: h', 'X-A: 1', 'x-b:  two ', 'Content-Length: 3', ' folded', '\tfold', 'Bad Name: v', 'v:\x01', 'Cookie: c=1;d=2', ''];
   const ends = ['\r\n', '\n', '\r\r\n'];
   const show = (h: ReturnType<typeof parseHead>): string =>
@@ -115,13 +111,8 @@ test('parseHead right after findHeadEnd (taking the line ends it noted) gives wh
 });
 
 test('findHeadEndIn on the decoded input finds the end findHeadEnd finds, and parseHead on that text parses alike', () => {
-  let seed = 0x2468ace;
-  const rand = (n: number): number => {
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    return (seed >>> 0) % n;
-  };
+  const next = xorshift32(0x2468ace);
+  const rand = (n: number): number => next() % n;
   const alphabet = ['\r', '\n', '\r\n', ' ', ':', 'a', 'Host: h', 'GET / HTTP/1.1', 'X: y', '\t', '\xff', 'é'];
   const show = (h: ReturnType<typeof parseHead>): string =>
     h === null ? 'null' : JSON.stringify([h.method, h.target, h.proto, h.fields, h.hosts, h.special, h.badName, h.plainTarget]);
