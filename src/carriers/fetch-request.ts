@@ -100,47 +100,39 @@ class OwnFields implements FetchFields {
   }
 }
 
-// The index of the character `c` in `s` from `from`, or -1: a loop over the short strings a URL's authority and
-// path usually are (a builtin call costs about a hundred instructions), indexOf past that.
-function find(s: string, c: number, from: number): number {
-  if (s.length - from > 64) return s.indexOf(String.fromCharCode(c), from);
-  for (let i = from; i < s.length; i++) if (s.charCodeAt(i) === c) return i;
-  return -1;
-}
-
 // Whether `://` starts at `i`.
 function slashesAt(s: string, i: number): boolean {
   return s.charCodeAt(i) === 0x3a && s.charCodeAt(i + 1) === 0x2f && s.charCodeAt(i + 2) === 0x2f;
 }
 
-// The origin (scheme and authority, up to the path's `/`) of the last URL seen, and the host text of its authority:
-// a server's requests repeat theirs, and comparing it in place costs less than the scans and the slice it spares.
-let lastOrigin = '';
+// The authority of the last URL seen and its host text: a server's requests repeat theirs.
+let lastAuthority = '';
 let lastHost = '';
-
-// The length of `lastOrigin` when `url` starts with it followed by `/`, else -1.
-function knownOrigin(url: string): number {
-  const o = lastOrigin;
-  const n = o.length;
-  if (n === 0 || url.length <= n || url.charCodeAt(n) !== 0x2f) return -1;
-  for (let i = n - 1; i >= 0; i--) if (url.charCodeAt(i) !== o.charCodeAt(i)) return -1;
-  return n;
-}
 
 // The bytes a path keeps unescaped (REQ-12, without `%`, `[` and `]`, which need a closer look): a target whose path
 // has only these and whose query has no control byte is the common origin-form one (url.ts's PLAIN_TARGET).
 const PLAIN_PATH = new Uint8Array(128);
 for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~$&+,/:;=@") PLAIN_PATH[c.charCodeAt(0)] = 1;
+// The same target read in place from the path's `/` (sticky), up to a fragment's `#` or the URL's end.
+const PLAIN_AT = /\/[A-Za-z0-9\-._~$&+,/:;=@]*(?:\?[^\x00-\x1f\x7f#]*)?(?=#|$)/y;
 
-/** Where the target read by targetEnd ends (a fragment's `#`, or the URL's end), and whether it is plain. */
+/** Whether the target read by targetEnd is plain (url.ts's PLAIN_TARGET). */
 let scanPlain = false;
 
 // The end of the target that starts at `from` (the path's `/`): the first `#`, or the end. Sets scanPlain: the
 // path up to the first `?` has only PLAIN_PATH bytes and the query no control byte (0x00-0x1f, 0x7f), exactly what
-// url.ts's PLAIN_TARGET accepts, so parseRequestTarget skips that expression. One pass over the URL the platform
-// made, in place (no slice to scan).
+// url.ts's PLAIN_TARGET accepts, so parseRequestTarget skips that expression. In place, no slice to scan: a loop
+// for a few characters (V8 checks the string's representation at every charCodeAt, some 30 instructions a
+// character), past that a sticky regular expression (a call of some 250 instructions, then a few a character).
 function targetEnd(url: string, from: number): number {
   const n = url.length;
+  if (n - from > 8) {
+    PLAIN_AT.lastIndex = from;
+    if (PLAIN_AT.test(url)) {
+      scanPlain = true;
+      return PLAIN_AT.lastIndex;
+    }
+  }
   let plain = true;
   let i = from;
   for (; i < n; i++) {
@@ -169,18 +161,22 @@ function targetEnd(url: string, from: number): number {
 export function fetchToRequest(req: FetchRequest, remoteAddr: string, fields: FetchFields = new OwnFields(req)): Request | null {
   const method = req.method;
   const full = req.url;
-  // The origin-form target: from the first '/' after the authority, up to a fragment. The last origin is recognised
-  // in place; else `http://` and `https://` are recognised without a search.
-  let pathStart = knownOrigin(full);
-  let host = lastHost;
-  if (pathStart === -1) {
-    const schemeEnd = slashesAt(full, 4) ? 4 : slashesAt(full, 5) ? 5 : full.indexOf('://');
-    pathStart = schemeEnd === -1 ? -1 : find(full, 0x2f, schemeEnd + 3);
+  // The origin-form target: from the first '/' after the authority, up to a fragment. `http://` and `https://` are
+  // recognised without a search; the path's '/' is found by indexOf (a builtin's scan, not a loop of charCodeAt).
+  const schemeEnd = slashesAt(full, 4) ? 4 : slashesAt(full, 5) ? 5 : full.indexOf('://');
+  const pathStart = schemeEnd === -1 ? -1 : full.indexOf('/', schemeEnd + 3);
+  let host = '';
+  if (schemeEnd !== -1) {
     // The Host field is the URL's authority (the platform builds the URL from it).
-    host = schemeEnd === -1 ? '' : textOf(full.slice(schemeEnd + 3, pathStart === -1 ? full.length : pathStart));
-    if (pathStart !== -1 && pathStart <= 256) {
-      lastOrigin = full.slice(0, pathStart);
-      lastHost = host;
+    const a = full.slice(schemeEnd + 3, pathStart === -1 ? full.length : pathStart);
+    if (a === lastAuthority) {
+      host = lastHost;
+    } else {
+      host = textOf(a);
+      if (a.length <= 256) {
+        lastAuthority = a;
+        lastHost = host;
+      }
     }
   }
   let target = '/';
