@@ -94,7 +94,9 @@ export function toFetch(handler: HandlerLike | null, options: ToFetchOptions = {
   // exports object V8 keeps in dictionary mode (some 130 instructions a call).
   const serve = serveFetch;
   // The platform's extra arguments (env, context) go to remoteAddr; named, not gathered (no array per request).
-  return (request: globalThis.Request, env?: unknown, ctx?: unknown) => serve(h, request, remote(request, env, ctx), o, nodeOutgoing(env));
+  const fetchHandler = (request: globalThis.Request, env?: unknown, ctx?: unknown): globalThis.Response | Promise<globalThis.Response> =>
+    serve(h, request, remote(request, env, ctx), o, nodeOutgoing(env));
+  return fetchHandler;
 }
 
 // The request-target as URL text: its bytes, with every byte >= 0x80 percent-encoded (WHATWG would encode a lone
