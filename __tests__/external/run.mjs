@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run external -- <suite> [--mode off|fallthrough|native|native-express-errors|all] [--fresh]
+// npm run external -- <suite> [--mode off|fallthrough|fallthrough-declined|native|native-express-errors|all] [--fresh]
 //
 // Runs another project's own test suite against nethttp, outside this tree: the suite's pinned tag is fetched into
 // the OS temp dir, its devDependencies installed there, and its tests run unchanged, once per mode, with
@@ -54,6 +54,14 @@ const suites = {
       // native, with Express's final handler answering what the app passes on (as an app ending in an
       // error-handling middleware does): what is left is Go's.
       'native-express-errors': goAnswers,
+      // fallthrough with a catch-all pattern whose handler declines: the mux answers every cleaned path, so it
+      // redirects an unclean one (//x, /a/../b) as Go does (MUX-66) before any handler could decline.
+      'fallthrough-declined': [
+        {
+          why: "a mux whose patterns cover the cleaned path redirects an unclean path (MUX-66; docs/express-migration.md, uncleanPath)",
+          test: (f) => /got 301 "Moved Permanently"$/.test(f.message) || /^expected "Location" of "\/users\/", got "\/users"$/.test(f.message),
+        },
+      ],
     },
   },
   // json-server 0.17 (an Express 4 application: a REST API over a JSON file), its jest suite of the server (the CLI
@@ -61,7 +69,7 @@ const suites = {
   'json-server': {
     repo: 'https://github.com/typicode/json-server.git',
     tag: 'v0.17.4',
-    modes: ['off', 'fallthrough', 'native'],
+    modes: ['off', 'fallthrough', 'fallthrough-declined', 'native'],
     jest: ['--runInBand', '__tests__/server'],
     // Its jest (26) defaults to the jsdom environment, where timers are the browser's (no unref): a Node server
     // runs in jest's node environment (jest-environment.ts: that of jest 26, with the globals it predates).
@@ -76,11 +84,11 @@ const args = process.argv.slice(2);
 const name = args.find((a) => !a.startsWith('--'));
 const suite = suites[name];
 if (suite === undefined) {
-  console.error(`usage: npm run external -- <${Object.keys(suites).join('|')}> [--mode off|fallthrough|native|native-express-errors|all] [--fresh]`);
+  console.error(`usage: npm run external -- <${Object.keys(suites).join('|')}> [--mode off|fallthrough|fallthrough-declined|native|native-express-errors|all] [--fresh]`);
   process.exit(2);
 }
 const modeArg = args.includes('--mode') ? args[args.indexOf('--mode') + 1] : 'all';
-const modes = modeArg === 'all' ? (suite.modes ?? ['off', 'fallthrough', 'native', 'native-express-errors']) : [modeArg];
+const modes = modeArg === 'all' ? (suite.modes ?? ['off', 'fallthrough', 'fallthrough-declined', 'native', 'native-express-errors']) : [modeArg];
 if (!existsSync(shim)) {
   console.error('dist/ has no supertest-shim: run `npm run build` first');
   process.exit(2);
@@ -90,7 +98,7 @@ const dir = path.join(tmpdir(), 'nethttp-external', `${name}-${suite.tag}`);
 if (!existsSync(path.join(dir, 'node_modules')) || args.includes('--fresh')) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const mirror = process.env[`NETHTTP_EXTERNAL_GIT_${name.toUpperCase()}`];
+  const mirror = process.env[`NETHTTP_EXTERNAL_GIT_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`];
   if (mirror) {
     console.error(`${name}: git archive ${suite.tag} from ${mirror}`);
     const tar = execFileSync('git', ['--git-dir', mirror, 'archive', suite.tag], { maxBuffer: 1 << 30 });
@@ -144,7 +152,8 @@ for (const mode of modes) {
   const env = {
     ...process.env,
     ...suite.env,
-    NETHTTP_EXTERNAL_MODE: mode === 'native-express-errors' ? 'native' : mode,
+    NETHTTP_EXTERNAL_MODE: mode === 'native-express-errors' ? 'native' : mode === 'fallthrough-declined' ? 'fallthrough' : mode,
+    NETHTTP_EXTERNAL_DECLINE: mode === 'fallthrough-declined' ? '1' : '',
     NETHTTP_EXTERNAL_ERRORS: mode === 'native-express-errors' ? 'express' : '',
     NETHTTP_EXTERNAL_STATS: statsFile,
     NETHTTP_EXTERNAL_SUPERTEST: createRequire(path.join(dir, 'package.json')).resolve('supertest'),

@@ -16,7 +16,7 @@
 import * as net from 'node:net';
 import Module from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Server, ServeMux, chain, notFoundHandler, type Addr, type Listener, type Logger } from '../../src/index';
+import { Server, ServeMux, chain, fallThrough, notFoundHandler, type Addr, type Listener, type Logger } from '../../src/index';
 import { fromExpress, middleware } from '../../adapters/express/index';
 
 type Mode = 'fallthrough' | 'native' | 'off';
@@ -56,6 +56,16 @@ type NodeHandler = ((req: IncomingMessage, res: ServerResponse, next?: (err?: un
 const mux = new ServeMux();
 mux.handleFunc('GET /__nethttp__/{rest...}', (w) => void w.write('nethttp\n'));
 mux.handleFunc('POST /__nethttp__/echo', async (w, r) => void w.write(await r.body.readAll()));
+// fallthrough-declined: a catch-all pattern whose handler looks at the request (its header, query and cookies) and
+// declines it with fallThrough, so every request goes through a handler and back out to the app.
+if (process.env.NETHTTP_EXTERNAL_DECLINE === '1') {
+  mux.handleFunc('/', (w, r) => {
+    void r.header.get('Accept');
+    void r.url.query();
+    void r.cookies();
+    fallThrough(w, r);
+  });
+}
 const muxMiddleware = middleware(mux);
 const counted = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void): void => {
   stats.muxSaw++;
