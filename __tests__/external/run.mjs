@@ -36,7 +36,8 @@ const goAnswers = [
 
 /** The suites: where they live, the pinned tag, and the mocha command line of their own `npm test`. */
 const suites = {
-  // Express 5 (our devDependency is ^5.1.0); v5.2.1 is the newest v5 tag in its repository as fetched here.
+  // Express 5 (our devDependency ^5.1.0 installs 5.3.0, whose tag the repository as fetched here lacks): v5.2.1, its
+  // tests run against its own code at that tag.
   express: {
     repo: 'https://github.com/expressjs/express.git',
     tag: 'v5.2.1',
