@@ -4,13 +4,16 @@
  *
  * - `fallthrough`: a ServeMux mounted as Express middleware in front of everything the app does (the first layer
  *   of an Express app's router; in front of a plain `(req, res)` function). The mux's patterns are ones the suite
- *   never requests, so every request falls through: the suite must pass exactly as without it.
+ *   never requests, so every request falls through: the suite must pass exactly as without it. With
+ *   NETHTTP_EXTERNAL_DECLINE=1 a catch-all pattern's handler sees every request and declines it.
  * - `native`: the app served by nethttp's native Server through `fromExpress(app)` in front of a not-found
- *   handler; supertest gets a stand-in server with its address.
+ *   handler; supertest gets a stand-in server with its address. With NETHTTP_EXTERNAL_ERRORS=express, Express's
+ *   final handler answers the errors the app passes on.
  * - `off`: the app untouched (the baseline).
  *
- * Loaded through mocha-hooks (mocha's `--require`): it also makes `require('supertest')` in the suite
- * resolve to this module, and closes the native servers of a test after it.
+ * Loaded through mocha-hooks (mocha's `--require`) or jest-hooks: under mocha it also makes `require('supertest')`
+ * in the suite resolve to this module (under jest the runner maps the name); it closes a test's native servers
+ * after it.
  */
 
 import * as net from 'node:net';
