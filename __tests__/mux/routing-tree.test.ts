@@ -65,3 +65,43 @@ describe('literal children found in place', () => {
     expect([m.kind, m.pattern, m.values]).toEqual([kind, pattern, values]);
   });
 });
+
+// The walk reads the path's bytes from a buffer shared by every walk: a path longer than the buffer grows it, bytes
+// left there by a longer earlier path are never read past the path's end, and wildcard values (kept as offsets
+// until a handler gets them) come out right beside escaped segments (MUX-42, MUX-53).
+describe('the byte walk', () => {
+  const mux = new ServeMux();
+  for (const p of ['GET /abc/def', 'GET /u/{id}/f/{name}', 'GET /long/{x}/b/{rest...}', 'GET /d/{a}/{$}', 'GET /s/{a}']) mux.handleFunc(p, () => undefined);
+  const req = (target: string): Request => {
+    const r = new Request('GET', parseRequestTarget('GET', target)!);
+    r.requestURI = target;
+    r.host = 'h';
+    return r;
+  };
+  test('a long path grows the buffer', () => {
+    const x = 'x'.repeat(1500);
+    const rest = 'r/'.repeat(2000) + 'end';
+    const m = mux.match(req(`/long/${x}/b/${rest}`));
+    expect([m.kind, m.pattern, m.values]).toEqual(['found', 'GET /long/{x}/b/{rest...}', [x, rest]]);
+  });
+  test('bytes past the end of the path are not read', () => {
+    expect(mux.match(req('/abc/def')).kind).toBe('found');
+    expect(mux.match(req('/abc/de')).kind).toBe('notFound');
+    expect(mux.match(req('/abc/defg')).kind).toBe('notFound');
+    expect(mux.match(req('/abc/def')).kind).toBe('found');
+  });
+  test.each([
+    ['/u/7/f/x', ['7', 'x']],
+    ['/u/a%2Fb/f/x', ['a/b', 'x']],
+    ['/u/7/f/%41', ['7', 'A']],
+    ['/u/%C3%A9t%C3%A9/f/caf%C3%A9', ['été', 'café']],
+  ])('values of %s', (target, values) => {
+    const m = mux.match(req(target));
+    expect([m.kind, m.values]).toEqual(['found', values]);
+  });
+  test('a final slash goes to {$}, never to a single wildcard', () => {
+    expect(mux.match(req('/d/q/')).values).toEqual(['q']);
+    expect(mux.match(req('/s/')).kind).toBe('notFound');
+    expect(mux.match(req('/s/q')).values).toEqual(['q']);
+  });
+});

@@ -1,7 +1,14 @@
 /**
- * The routing tree: host → method → path segments, with one map look-up per segment and no regular expression
- * on the request path. Matching prefers, at each segment, a literal, then a single wildcard, then a multi
- * wildcard, backtracking when a branch fails; this finds the most specific pattern (MUX-50, MUX-51).
+ * The routing tree: host → method → path segments, with no regular expression on the request path. Matching
+ * prefers, at each segment, a literal, then a single wildcard, then a multi wildcard, backtracking when a branch
+ * fails; this finds the most specific pattern (MUX-50, MUX-51).
+ *
+ * A walk reads the path as bytes: the path is copied once into a shared byte buffer (one call), where a literal key
+ * is compared in place and a wildcard segment's end is found byte by byte; a string's characters cost more to read
+ * one by one (V8 checks the string's representation for each, 30-60 instructions a character for the sliced
+ * strings a request's target is made of, callgrind). The walk loops down the tree and recurses only where a node
+ * offers a second way on; wildcard values are kept as offsets into the path and made strings only when the mux
+ * hands them out.
  * @module
  * Not part of the public API (its declarations are left out of the published types).
  */
@@ -28,6 +35,17 @@ export interface MuxMatch {
   redirectTo?: string;
 }
 
+// Literal children are found by a bucket of their first byte, then compared byte for byte in place.
+const BUCKETS = 32;
+const bucketOf = (first: number): number => first & (BUCKETS - 1);
+
+// The same string as `s`, internalized by V8 (a property key), so that `===` against the parser's method
+// constants is a pointer comparison.
+function internalized(s: string): string {
+  const o: Record<string, number> = { [s]: 0 };
+  return Object.keys(o)[0];
+}
+
 /** A node of the tree. Levels: root → host ("" for none) → method ("" for any) → one level per path segment. */
 export class RoutingNode {
   /** Set on the node where a pattern ends. */
@@ -35,16 +53,20 @@ export class RoutingNode {
   handler: Handler | null = null;
   /** The mux's match result for a pattern without wildcards, made once: such a match is the same every time. */
   found: MuxMatch | null = null;
+  /** Whether the pattern ending here ends in a named multi wildcard (it takes a value; a trailing slash does not). */
+  namedMulti = false;
   /** Literal children (a host, a method, a decoded segment, or "/" for `{$}`). */
   children: Map<string, RoutingNode> | null = null;
   /**
-   * The children a request segment without escapes can reach (keys without "/", other than "." and ".."), as
-   * parallel arrays, and indexes into them by the key's first byte: compared in place in the request path, they
-   * are found without finding the segment's end or slicing it first.
+   * The children a request segment without escapes can reach (keys without "/"), as parallel arrays of their key
+   * strings, key bytes and nodes, and the indexes into them by {@link bucketOf} their first byte.
    */
   keys: string[] = [];
+  keyBytes: Uint8Array[] = [];
   nodes: RoutingNode[] = [];
-  byFirst: Array<number[] | undefined> | null = null;
+  buckets: Array<number[] | null> | null = null;
+  /** The child keyed "/": `{$}`. */
+  dollar: RoutingNode | null = null;
   /** The child keyed "": a single wildcard at the segment level, the empty host or the empty method above it. */
   emptyChild: RoutingNode | null = null;
   /** The child ending in a multi wildcard (`{x...}` or a trailing slash). */
@@ -61,11 +83,16 @@ export class RoutingNode {
     if (c === undefined) {
       c = new RoutingNode();
       this.children.set(key, c);
-      if (!key.includes('/') && key !== '.' && key !== '..') {
-        this.keys.push(key);
+      if (key === '/') this.dollar = c;
+      else if (!key.includes('/')) {
+        // A key with "/" comes from `%2F` in a pattern: only an escaped request segment decodes to it.
+        const bytes = new Uint8Array(key.length);
+        for (let i = 0; i < key.length; i++) bytes[i] = key.charCodeAt(i);
+        this.keys.push(internalized(key));
+        this.keyBytes.push(bytes);
         this.nodes.push(c);
-        this.byFirst ??= [];
-        (this.byFirst[key.charCodeAt(0) & 0xff] ??= []).push(this.keys.length - 1);
+        this.buckets ??= new Array<number[] | null>(BUCKETS).fill(null);
+        (this.buckets[bucketOf(bytes[0])] ??= []).push(this.nodes.length - 1);
       }
     }
     return c;
@@ -95,6 +122,7 @@ export class RoutingNode {
     for (const seg of p.segments) {
       if (seg.multi) {
         n = n.multiChild = new RoutingNode();
+        n.namedMulti = seg.s !== '';
         break;
       }
       n = n.addChild(seg.wild ? '' : seg.s);
@@ -108,19 +136,21 @@ export class RoutingNode {
    * `values`. Host-specific patterns first (MUX-31), then host-less ones.
    */
   match(host: string, method: string, path: string, values: string[], pct = path.indexOf('%') !== -1): RoutingNode | null {
+    loadPath(path, false);
     const n = this.find(host, method, path, path.length, pct);
-    for (let i = 0; i < walk.n; i++) values.push(walk.values[i]);
+    for (let i = 0; i < walk.n; i++) values.push(walkValue(i));
     return n;
   }
 
   /**
-   * {@link RoutingNode.match} on the path `s[0, end)`, leaving the wildcard values in `walk.values[0, walk.n)`;
-   * `walk.unclean` tells whether the walk met an empty, `.` or `..` segment. `s` may go on past `end` (the mux
-   * walks a request's path inside its target, whose characters V8 reads faster than a slice's).
+   * {@link RoutingNode.match} on the path `s[0, end)` whose bytes {@link loadPath} has put in place (`end` may be
+   * one past `s`, after {@link appendSlash}), leaving the wildcard values in `walk` (read them with
+   * {@link walkValue}); `walk.unclean` tells whether the walk met an empty, `.` or `..` segment.
    */
   find(host: string, method: string, s: string, end: number, pct: boolean): RoutingNode | null {
     walk.n = 0;
     walk.unclean = false;
+    walk.src = s;
     if (host !== '') {
       const h = this.children === null ? undefined : this.children.get(host);
       if (h !== undefined) {
@@ -129,7 +159,12 @@ export class RoutingNode {
         walk.n = 0;
       }
     }
-    return this.emptyChild === null ? null : this.emptyChild.matchMethod(method, s, end, pct);
+    if (this.emptyChild !== null) {
+      const n = this.emptyChild.matchMethod(method, s, end, pct);
+      if (n !== null) return n;
+    }
+    walk.n = 0;
+    return null;
   }
 
   /** The child for a method: compared in place, as a method is most often one of the few strings the parser shares. */
@@ -141,25 +176,29 @@ export class RoutingNode {
 
   /** Within one host: the method's own patterns, then GET's for HEAD (MUX-56), then method-less ones. */
   private matchMethod(method: string, s: string, end: number, pct: boolean): RoutingNode | null {
+    const b = bytes;
     const m = this.methodChild(method);
     if (m !== null) {
-      const n = matchPath(m, s, 0, end, pct);
+      const n = walkFrom(m, s, b, 0, end, pct);
       if (n !== null) return n;
+      walk.n = 0;
     }
     if (method === 'HEAD') {
       const g = this.methodChild('GET');
       if (g !== null) {
-        const n = matchPath(g, s, 0, end, pct);
+        const n = walkFrom(g, s, b, 0, end, pct);
         if (n !== null) return n;
+        walk.n = 0;
       }
     }
     const any = this.emptyChild;
     if (any === null) return null;
-    return matchPath(any, s, 0, end, pct);
+    return walkFrom(any, s, b, 0, end, pct);
   }
 
   /** Adds to `out` every method whose patterns match the path, on the host's patterns and the host-less ones (MUX-57). */
   matchingMethods(host: string, path: string, out: Set<string>): void {
+    loadPath(path, false);
     if (host !== '') this.child(host)?.methodsMatching(path, out);
     this.emptyChild?.methodsMatching(path, out);
     if (out.has('GET')) out.add('HEAD');
@@ -170,105 +209,214 @@ export class RoutingNode {
     const pct = path.indexOf('%') !== -1;
     for (const [method, n] of this.children) {
       walk.n = 0;
-      if (matchPath(n, path, 0, path.length, pct) !== null) out.add(method);
+      if (walkFrom(n, path, bytes, 0, path.length, pct) !== null) out.add(method);
     }
   }
 }
 
 /**
- * The state of the last walk, in one object with a fixed shape (cheaper to write than module bindings). `values`
- * holds the wildcard values of the match in `[0, n)`. `unclean` is set by a walk that met an empty, `.` or `..`
- * segment: the mux's fast path walks a path it has not cleaned and relies on it, since every segment before a
- * final multi wildcard is visited on the way to a match, so a walk that matched without setting it saw a clean
- * path up to there. `rest`: the length of what a multi wildcard took, when the match ends in one (0: the match is
- * exact, MUX-61).
+ * The state of the last walk, in one object with a fixed shape (cheaper to write than module bindings). The
+ * wildcard values of the match are `[0, n)`: value i is `src[starts[i], ends[i])`, or `decoded[i]` where
+ * `starts[i]` is -1 (a segment with escapes, decoded). `unclean` is set by a walk that met an empty, `.` or `..`
+ * segment: the mux's fast path walks a path it has not cleaned and relies on it, since every segment before a final
+ * multi wildcard is visited on the way to a match, so a walk that matched without setting it saw a clean path up to
+ * there. `rest`: the length of what a multi wildcard took, when the match ends in one (0: the match is exact,
+ * MUX-61), and `restAt` where it starts (at the "/" before it).
  */
-export const walk = { values: [''] as string[], n: 0, unclean: false, rest: 0 };
+export const walk = {
+  src: '',
+  starts: [0] as number[],
+  ends: [0] as number[],
+  decoded: [''] as string[],
+  n: 0,
+  unclean: false,
+  rest: 0,
+  restAt: 0,
+};
+
+/** Value `i` of the last walk, as a string. */
+export function walkValue(i: number): string {
+  const a = walk.starts[i];
+  return a < 0 ? walk.decoded[i] : walk.src.slice(a, walk.ends[i]);
+}
+
+/** Makes `values` the values of the last walk (a caller that walked again meanwhile puts them back so). */
+export function setWalkValues(values: readonly string[]): void {
+  for (let i = 0; i < values.length; i++) {
+    walk.starts[i] = -1;
+    walk.decoded[i] = values[i];
+  }
+  walk.n = values.length;
+}
+
+/** The bytes of the path being walked (one byte per character of a binary string), and room for one more. */
+let bytes = new Uint8Array(1024);
+const encoder = new TextEncoder();
+
+/**
+ * Puts the bytes of `path` (a binary string: one character per byte, as the tree holds its keys) where the walk
+ * reads them; `ascii` when the caller knows the path is ASCII (it is then encoded by one call). Leaves room for a
+ * "/" after it ({@link appendSlash}).
+ */
+export function loadPath(path: string, ascii: boolean): void {
+  if (path.length >= bytes.length) {
+    let size = bytes.length;
+    while (size <= path.length) size *= 2;
+    bytes = new Uint8Array(size);
+  }
+  const b = bytes;
+  if (ascii) encoder.encodeInto(path, b);
+  else for (let i = 0; i < path.length; i++) b[i] = path.charCodeAt(i);
+}
+
+/** Appends "/" to the loaded path of length `end`, for a walk of the path with a slash appended. */
+export function appendSlash(end: number): void {
+  bytes[end] = 0x2f;
+}
+
+/** Whether the loaded path has no "//" and no "/." from `from` to `end` (where a multi wildcard's rest may be unclean). */
+export function plainRest(from: number, end: number): boolean {
+  const b = bytes;
+  for (let i = from; i < end - 1; i++) if (b[i] === 0x2f && (b[i + 1] === 0x2f || b[i + 1] === 0x2e)) return false;
+  return true;
+}
 
 // Where the segment of the last literalAt match ends.
 let litEnd = 0;
 
 /**
- * The child whose key is the request segment starting at `start` (no escapes in it): a key found in place and
- * followed by "/" or the path's end. Sets `litEnd`. Keys "." and ".." are not looked for here (such a segment is
- * unclean, which the caller must see), nor keys with "/" (only an escaped segment decodes to one).
+ * The literal child of `n` whose key is the segment starting at `a` (no escapes in it): a key found in place and
+ * followed by "/" or the path's end, without finding the segment's end first. Sets `litEnd`.
  */
-function literalAt(n: RoutingNode, path: string, start: number, end: number): RoutingNode | null {
-  const group = n.byFirst![path.charCodeAt(start) & 0xff];
-  if (group === undefined) return null;
-  const keys = n.keys;
-  for (let g = 0; g < group.length; g++) {
-    const key = keys[group[g]];
-    const e = start + key.length;
-    if (e <= end && path.startsWith(key, start) && (e === end || path.charCodeAt(e) === 0x2f)) {
-      litEnd = e;
-      return n.nodes[group[g]];
-    }
+function literalAt(n: RoutingNode, b: Uint8Array, a: number, end: number): RoutingNode | null {
+  const group = n.buckets![bucketOf(b[a])];
+  if (group === null) return null;
+  const keyBytes = n.keyBytes;
+  next: for (let g = 0; g < group.length; g++) {
+    const key = keyBytes[group[g]];
+    const e = a + key.length;
+    if (e > end || (e !== end && b[e] !== 0x2f)) continue;
+    for (let x = 0; x < key.length; x++) if (key[x] !== b[a + x]) continue next;
+    litEnd = e;
+    return n.nodes[group[g]];
   }
   return null;
 }
 
-/**
- * Matches the path `path[0, end)` from offset `i` (a '/' or the end) below node `n`; `pct` tells whether the path
- * has escapes at all. Segments are decoded one at a time, so `%2F` never splits a segment (MUX-42, MUX-53).
- */
-function matchPath(n: RoutingNode, path: string, i: number, end: number, pct: boolean): RoutingNode | null {
-  if (i >= end) return n.pattern !== null ? n : null;
-  let next: number;
-  let seg: string | null = null;
-  let lit: RoutingNode | null = null;
-  if (!pct && n.byFirst !== null && i < end - 1) {
-    // A literal first, found in place (the most specific child, MUX-50).
-    const l = literalAt(n, path, i + 1, end);
-    if (l !== null) {
-      const r = matchPath(l, path, litEnd, end, pct);
-      if (r !== null) return r;
-    }
-  }
-  if (i === end - 1) {
-    // A final "/": the key of `{$}` (MUX-54); single wildcards never take it (MUX-52).
-    next = end;
-    lit = n.children === null ? null : (n.children.get('/') ?? null);
-  } else {
-    next = path.indexOf('/', i + 1);
-    if (next < 0 || next > end) next = end;
-    const dots = path.charCodeAt(i + 1) === 0x2e && (next === i + 2 || (next === i + 3 && path.charCodeAt(i + 2) === 0x2e));
-    if (dots) walk.unclean = true;
-    if (next === i + 1) {
-      walk.unclean = true;
-      lit = n.emptyChild; // an empty segment finds the wildcard child by its key "" (unclean CONNECT paths)
-      seg = '';
-    } else if (pct) {
-      seg = unescapeSegment(path.slice(i + 1, next));
-      lit = n.child(seg);
-    } else if (dots && n.children !== null) {
-      // "." or ".." (the literals literalAt leaves out; the walk is unclean, the mux redirects).
-      lit = n.children.get(path.slice(i + 1, next)) ?? null;
-    }
-  }
-  if (lit !== null) {
-    const r = matchPath(lit, path, next, end, pct);
-    if (r !== null) return r;
-  }
-  // The final "/" never goes to a single wildcard, nor does a segment that decodes to "/" (Go compares the decoded
-  // segment with "/", so `%2F` alone reaches `{$}` but no `{x}`).
-  if (i !== end - 1 && seg !== '/') {
-    const w = n.emptyChild;
-    if (w !== null) {
-      const k = walk.n;
-      walk.values[k] = seg ?? path.slice(i + 1, next);
-      walk.n = k + 1;
-      const r = matchPath(w, path, next, end, pct);
-      if (r !== null) return r;
-      walk.n = k; // the branch failed: drop its value and any it left
-    }
-  }
-  const m = n.multiChild;
-  if (m !== null) {
-    walk.rest = end - i - 1;
-    // A named multi takes the decoded rest after the slash; the anonymous one of a trailing slash takes nothing.
-    if (m.pattern!.last.s !== '') walk.values[walk.n++] = unescapeSegment(path.slice(i + 1, end));
-    return m;
-  }
-  return null;
+/** Where the segment starting at `a` ends: at the next "/" or the path's end. */
+function segmentEnd(b: Uint8Array, a: number, end: number): number {
+  let j = a;
+  while (j < end && b[j] !== 0x2f) j++;
+  return j;
 }
+
+/** Whether `b[a, j)` holds an escape. */
+function hasPercent(b: Uint8Array, a: number, j: number): boolean {
+  for (let x = a; x < j; x++) if (b[x] === 0x25) return true;
+  return false;
+}
+
+/**
+ * Matches the path (bytes `b[0, end)`, text `path`) from offset `i` (a "/" or the end) below node `n`; `pct` tells
+ * whether the path has escapes at all. A segment with escapes is decoded alone, so `%2F` never splits a segment
+ * (MUX-42, MUX-53). A node with one way on is followed in a loop; a branch point recurses into its literal (or
+ * wildcard) and falls back to the next way when it fails. A failed walk may leave values behind: whoever made the
+ * branch drops them.
+ */
+function walkFrom(n: RoutingNode, path: string, b: Uint8Array, i: number, end: number, pct: boolean): RoutingNode | null {
+  for (;;) {
+    if (i >= end) return n.pattern !== null ? n : null;
+    const m = n.multiChild;
+    if (i === end - 1) {
+      // A final "/": the key of `{$}` (MUX-54); single wildcards never take it (MUX-52).
+      const d = n.dollar;
+      if (d !== null && d.pattern !== null) return d;
+      return m === null ? null : takeRest(m, path, i, end, pct);
+    }
+    const a = i + 1;
+    const c = b[a];
+    const k = walk.n;
+    const w = n.emptyChild;
+    let lit: RoutingNode | null = null;
+    let litTo = 0;
+    let dec: string | null = null;
+    let j = -1; // the segment's end, once needed
+    if (c === 0x2f) {
+      // An empty segment finds the wildcard child by its key "" and gives it no value, as in Go (unclean CONNECT
+      // paths; a pattern's empty literal segment). Trying the wildcard again with "" would walk the same node.
+      walk.unclean = true;
+      lit = w;
+      litTo = a;
+    } else {
+      if (c === 0x2e) {
+        j = segmentEnd(b, a, end);
+        if (j === a + 1 || (j === a + 2 && b[a + 1] === 0x2e)) walk.unclean = true; // "." or "..": the mux redirects
+      }
+      if (pct) {
+        if (j < 0) j = segmentEnd(b, a, end);
+        if (hasPercent(b, a, j)) {
+          dec = unescapeSegment(path.slice(a, j));
+          lit = n.child(dec);
+          litTo = j;
+        }
+      }
+      if (dec === null && n.buckets !== null) {
+        lit = literalAt(n, b, a, end); // the most specific child first (MUX-50)
+        litTo = litEnd;
+      }
+    }
+    // A segment that decodes to "/" never goes to a single wildcard (Go compares the decoded segment with "/", so
+    // `%2F` alone reaches `{$}` but no `{x}`).
+    const wild = w !== null && c !== 0x2f && dec !== '/';
+    if (lit !== null) {
+      if (!wild && m === null) {
+        n = lit;
+        i = litTo;
+        continue;
+      }
+      const r = walkFrom(lit, path, b, litTo, end, pct);
+      if (r !== null) return r;
+      walk.n = k;
+    }
+    if (wild) {
+      if (j < 0) j = segmentEnd(b, a, end);
+      if (dec === null) {
+        walk.starts[k] = a;
+        walk.ends[k] = j;
+      } else {
+        walk.starts[k] = -1;
+        walk.decoded[k] = dec;
+      }
+      walk.n = k + 1;
+      if (m === null) {
+        n = w;
+        i = j;
+        continue;
+      }
+      const r = walkFrom(w, path, b, j, end, pct);
+      if (r !== null) return r;
+      walk.n = k;
+    }
+    return m === null ? null : takeRest(m, path, i, end, pct);
+  }
+}
+
+/** The multi wildcard `m` takes the rest of the path after the "/" at `i`. */
+function takeRest(m: RoutingNode, path: string, i: number, end: number, pct: boolean): RoutingNode {
+  walk.rest = end - i - 1;
+  walk.restAt = i;
+  // A named multi takes the decoded rest after the slash; the anonymous one of a trailing slash takes nothing.
+  if (m.namedMulti) {
+    const k = walk.n;
+    if (pct) {
+      walk.starts[k] = -1;
+      walk.decoded[k] = unescapeSegment(path.slice(i + 1, end));
+    } else {
+      walk.starts[k] = i + 1;
+      walk.ends[k] = end;
+    }
+    walk.n = k + 1;
+  }
+  return m;
+}
+

@@ -16,7 +16,7 @@ import { conflicts, describeConflict, goQuote, parsePattern, type Pattern } from
 import { redirectHandler } from '../handlers/redirect';
 import type { Request } from '../request/request';
 import { RoutingIndex } from './routing-index';
-import { RoutingNode, walk, type MuxMatch } from './routing-tree';
+import { appendSlash, loadPath, plainRest, RoutingNode, setWalkValues, walk, walkValue, type MuxMatch } from './routing-tree';
 
 export type { MuxMatch };
 import { binaryOf, textOf } from '../internal/text';
@@ -103,6 +103,9 @@ const EMPTY_NAMES: readonly string[] = [];
 // Matching pushes wildcard values here; a match copies them out (most matches have none, and share NO_VALUES, which
 // is never written: setPathValue writes into matches only for names of the pattern).
 const scratch: string[] = [];
+// The fast route's values kept aside while it walks again (offsets into the path).
+const savedStarts: number[] = [];
+const savedEnds: number[] = [];
 const NO_VALUES: string[] = [];
 
 /**
@@ -249,32 +252,41 @@ export class ServeMux implements Handler {
   private route(r: Request): RoutingNode | MuxMatch {
     const u = r.url;
     const method = r.method;
-    if (method !== 'CONNECT' && u.pathEnd >= 0 && u.path === u.escapedFor && u.rawPath === '') {
-      // The common case: the path is its own escaped form without escapes, the start of the flat target it was
-      // cut from. Walk it there before knowing it is clean; the walk reports unclean segments on its way, and a
-      // match without a multi wildcard visited every segment. Without host patterns the host cannot change the
-      // outcome: skip splitting it.
+    const p = u.path;
+    if (method !== 'CONNECT' && p === u.escapedFor && u.rawPath === '' && p.charCodeAt(0) === 0x2f) {
+      // The common case: the path is its own escaped form without escapes (so ASCII). Walk it before knowing it
+      // is clean; the walk reports unclean segments on its way, and a match without a multi wildcard visited every
+      // segment. Without host patterns the host cannot change the outcome: skip splitting it.
       const host = this.tree.children === null ? '' : binaryOf(stripHostPort(r.host));
-      const n = this.tree.find(host, method, u.src, u.pathEnd, false);
+      const end = p.length;
+      loadPath(p, true);
+      const n = this.tree.find(host, method, p, end, false);
       if (n !== null && !walk.unclean) {
         if (!n.pattern!.last.multi) {
           this.text = false; // ASCII without escapes: the values are their own text
           return n;
         }
-        const p = u.path;
-        if (isPlainPath(p, true)) {
+        if (plainRest(walk.restAt, end)) {
           // A multi wildcard took the rest, clean too. When it took a non-empty rest of a path without a final
           // slash, Go redirects if the path with a slash appended matches exactly (MUX-61): that takes another
           // walk, the values kept aside meanwhile.
-          if (walk.rest !== 0 && p.charCodeAt(p.length - 1) !== 0x2f) {
+          if (walk.rest !== 0 && p.charCodeAt(end - 1) !== 0x2f) {
             const k = walk.n;
-            const saved = scratch;
-            for (let i = 0; i < k; i++) saved[i] = walk.values[i];
-            const withSlash = p + '/';
-            const m = this.tree.find(host, method, withSlash, withSlash.length, false);
+            const starts = savedStarts;
+            const ends = savedEnds;
+            for (let i = 0; i < k; i++) {
+              starts[i] = walk.starts[i];
+              ends[i] = walk.ends[i];
+            }
+            appendSlash(end);
+            const m = this.tree.find(host, method, p, end + 1, false);
             if (m !== null && (!m.pattern!.last.multi || walk.rest === 0)) return this.redirectWithSlash(u);
-            for (let i = 0; i < k; i++) walk.values[i] = saved[i];
+            for (let i = 0; i < k; i++) {
+              walk.starts[i] = starts[i];
+              walk.ends[i] = ends[i];
+            }
             walk.n = k;
+            walk.src = p;
           }
           this.text = false;
           return n;
@@ -288,11 +300,10 @@ export class ServeMux implements Handler {
   /** The wildcard values of the last match of `p`, as a handler reads them. */
   private values(p: Pattern): string[] {
     const k = walk.n;
-    const vs = walk.values;
     const v: string[] = new Array<string>(k);
     // The tree matched bytes; a handler gets text (an ASCII value is its own text).
-    if (this.text) for (let i = 0; i < k; i++) v[i] = textOf(vs[i]);
-    else for (let i = 0; i < k; i++) v[i] = vs[i];
+    if (this.text) for (let i = 0; i < k; i++) v[i] = textOf(walkValue(i));
+    else for (let i = 0; i < k; i++) v[i] = walkValue(i);
     // An empty segment of an unclean CONNECT path, or a pattern's empty literal segment, reaches a wildcard
     // without giving it a value, as in Go, whose values are positional too; where Go's PathValue would then index
     // past its values and panic, the missing ones are "" (docs/differences.md).
@@ -347,8 +358,7 @@ export class ServeMux implements Handler {
     }
     if (n === null) return this.miss(host, path);
     // The values of the walk that found n, back where values are read from (later walks overwrote them).
-    for (let i = 0; i < values.length; i++) walk.values[i] = values[i];
-    walk.n = values.length;
+    setWalkValues(values);
     return n;
   }
 
