@@ -3,12 +3,12 @@
  * prefers, at each segment, a literal, then a single wildcard, then a multi wildcard, backtracking when a branch
  * fails; this finds the most specific pattern (MUX-50, MUX-51).
  *
- * A walk reads the path as bytes: the path is copied once into a shared byte buffer (one call), where a literal key
- * is compared in place and a wildcard segment's end is found byte by byte; a string's characters cost more to read
- * one by one (V8 checks the string's representation for each, 30-60 instructions a character for the sliced
- * strings a request's target is made of, callgrind). The walk loops down the tree and recurses only where a node
- * offers a second way on; wildcard values are kept as offsets into the path and made strings only when the mux
- * hands them out.
+ * A walk reads the path in place: a literal key is picked by the segment's first character and its end checked
+ * before the key is compared (one `indexOf` from the segment's start), a wildcard segment's end is one `indexOf`;
+ * characters are read one by one as little as possible, as V8 reads a character of the sliced strings a request's
+ * target is made of through a representation check each (30-60 instructions, callgrind). The walk loops down the
+ * tree and recurses only where a node offers a second way on; wildcard values are kept as offsets into the path
+ * and made strings only when the mux hands them out.
  * @module
  * Not part of the public API (its declarations are left out of the published types).
  */
@@ -35,7 +35,7 @@ export interface MuxMatch {
   redirectTo?: string;
 }
 
-// Literal children are found by a bucket of their first byte, then compared byte for byte in place.
+// Literal children are found by a bucket of their first character, then compared in place.
 const BUCKETS = 32;
 const bucketOf = (first: number): number => first & (BUCKETS - 1);
 
@@ -58,11 +58,12 @@ export class RoutingNode {
   /** Literal children (a host, a method, a decoded segment, or "/" for `{$}`). */
   children: Map<string, RoutingNode> | null = null;
   /**
-   * The children a request segment without escapes can reach (keys without "/"), as parallel arrays of their key
-   * strings, key bytes and nodes, and the indexes into them by {@link bucketOf} their first byte.
+   * The children a request segment without escapes can reach (keys without "/"), as parallel arrays of their keys
+   * (internalized: a method is compared with the parser's constants by `===`), first characters and nodes, and the
+   * indexes into them by {@link bucketOf} their first character.
    */
   keys: string[] = [];
-  keyBytes: Uint8Array[] = [];
+  firsts: number[] = [];
   nodes: RoutingNode[] = [];
   buckets: Array<number[] | null> | null = null;
   /** The child keyed "/": `{$}`. */
@@ -86,13 +87,11 @@ export class RoutingNode {
       if (key === '/') this.dollar = c;
       else if (!key.includes('/')) {
         // A key with "/" comes from `%2F` in a pattern: only an escaped request segment decodes to it.
-        const bytes = new Uint8Array(key.length);
-        for (let i = 0; i < key.length; i++) bytes[i] = key.charCodeAt(i);
         this.keys.push(internalized(key));
-        this.keyBytes.push(bytes);
+        this.firsts.push(key.charCodeAt(0));
         this.nodes.push(c);
         this.buckets ??= new Array<number[] | null>(BUCKETS).fill(null);
-        (this.buckets[bucketOf(bytes[0])] ??= []).push(this.nodes.length - 1);
+        (this.buckets[bucketOf(key.charCodeAt(0))] ??= []).push(this.nodes.length - 1);
       }
     }
     return c;
@@ -136,15 +135,13 @@ export class RoutingNode {
    * `values`. Host-specific patterns first (MUX-31), then host-less ones.
    */
   match(host: string, method: string, path: string, values: string[], pct = path.indexOf('%') !== -1): RoutingNode | null {
-    loadPath(path, false);
     const n = this.find(host, method, path, path.length, pct);
     for (let i = 0; i < walk.n; i++) values.push(walkValue(i));
     return n;
   }
 
   /**
-   * {@link RoutingNode.match} on the path `s[0, end)` whose bytes {@link loadPath} has put in place (`end` may be
-   * one past `s`, after {@link appendSlash}), leaving the wildcard values in `walk` (read them with
+   * {@link RoutingNode.match} on the path `s[0, end)`, leaving the wildcard values in `walk` (read them with
    * {@link walkValue}); `walk.unclean` tells whether the walk met an empty, `.` or `..` segment.
    */
   find(host: string, method: string, s: string, end: number, pct: boolean): RoutingNode | null {
@@ -176,29 +173,27 @@ export class RoutingNode {
 
   /** Within one host: the method's own patterns, then GET's for HEAD (MUX-56), then method-less ones. */
   private matchMethod(method: string, s: string, end: number, pct: boolean): RoutingNode | null {
-    const b = bytes;
     const m = this.methodChild(method);
     if (m !== null) {
-      const n = walkFrom(m, s, b, 0, end, pct);
+      const n = walkFrom(m, s, 0, end, pct);
       if (n !== null) return n;
       walk.n = 0;
     }
     if (method === 'HEAD') {
       const g = this.methodChild('GET');
       if (g !== null) {
-        const n = walkFrom(g, s, b, 0, end, pct);
+        const n = walkFrom(g, s, 0, end, pct);
         if (n !== null) return n;
         walk.n = 0;
       }
     }
     const any = this.emptyChild;
     if (any === null) return null;
-    return walkFrom(any, s, b, 0, end, pct);
+    return walkFrom(any, s, 0, end, pct);
   }
 
   /** Adds to `out` every method whose patterns match the path, on the host's patterns and the host-less ones (MUX-57). */
   matchingMethods(host: string, path: string, out: Set<string>): void {
-    loadPath(path, false);
     if (host !== '') this.child(host)?.methodsMatching(path, out);
     this.emptyChild?.methodsMatching(path, out);
     if (out.has('GET')) out.add('HEAD');
@@ -209,7 +204,7 @@ export class RoutingNode {
     const pct = path.indexOf('%') !== -1;
     for (const [method, n] of this.children) {
       walk.n = 0;
-      if (walkFrom(n, path, bytes, 0, path.length, pct) !== null) out.add(method);
+      if (walkFrom(n, path, 0, path.length, pct) !== null) out.add(method);
     }
   }
 }
@@ -249,81 +244,59 @@ export function setWalkValues(values: readonly string[]): void {
   walk.n = values.length;
 }
 
-/** The bytes of the path being walked (one byte per character of a binary string), and room for one more. */
-let bytes = new Uint8Array(1024);
-const encoder = new TextEncoder();
-
-/**
- * Puts the bytes of `path` (a binary string: one character per byte, as the tree holds its keys) where the walk
- * reads them; `ascii` when the caller knows the path is ASCII (it is then encoded by one call). Leaves room for a
- * "/" after it ({@link appendSlash}).
- */
-export function loadPath(path: string, ascii: boolean): void {
-  if (path.length >= bytes.length) {
-    let size = bytes.length;
-    while (size <= path.length) size *= 2;
-    bytes = new Uint8Array(size);
-  }
-  const b = bytes;
-  if (ascii) encoder.encodeInto(path, b);
-  else for (let i = 0; i < path.length; i++) b[i] = path.charCodeAt(i);
-}
-
-/** Appends "/" to the loaded path of length `end`, for a walk of the path with a slash appended. */
-export function appendSlash(end: number): void {
-  bytes[end] = 0x2f;
-}
-
-/** Whether the loaded path has no "//" and no "/." from `from` to `end` (where a multi wildcard's rest may be unclean). */
-export function plainRest(from: number, end: number): boolean {
-  const b = bytes;
-  for (let i = from; i < end - 1; i++) if (b[i] === 0x2f && (b[i + 1] === 0x2f || b[i + 1] === 0x2e)) return false;
-  return true;
+/** Whether `path` has no "//" and no "/." from `from` on (where a multi wildcard's rest may be unclean). */
+export function plainRest(path: string, from: number): boolean {
+  const s = path.indexOf('//', from);
+  const d = path.indexOf('/.', from);
+  return s === -1 && d === -1;
 }
 
 // Where the segment of the last literalAt match ends.
 let litEnd = 0;
 
 /**
- * The literal child of `n` whose key is the segment starting at `a` (no escapes in it): a key found in place and
- * followed by "/" or the path's end, without finding the segment's end first. Sets `litEnd`.
+ * The literal child of `n` whose key is the segment of `path[0, end)` starting at `a` with the character `c` (no
+ * escapes in it): a key with that first character, followed in the path by "/" or the end, and found there. Sets
+ * `litEnd`.
  */
-function literalAt(n: RoutingNode, b: Uint8Array, a: number, end: number): RoutingNode | null {
-  const group = n.buckets![bucketOf(b[a])];
+function literalAt(n: RoutingNode, path: string, c: number, a: number, end: number): RoutingNode | null {
+  const group = n.buckets![bucketOf(c)];
   if (group === null) return null;
-  const keyBytes = n.keyBytes;
-  next: for (let g = 0; g < group.length; g++) {
-    const key = keyBytes[group[g]];
+  const keys = n.keys;
+  const firsts = n.firsts;
+  for (let g = 0; g < group.length; g++) {
+    const x = group[g];
+    if (firsts[x] !== c) continue;
+    const key = keys[x];
     const e = a + key.length;
-    if (e > end || (e !== end && b[e] !== 0x2f)) continue;
-    for (let x = 0; x < key.length; x++) if (key[x] !== b[a + x]) continue next;
+    if (e > end || (e !== end && path.charCodeAt(e) !== 0x2f)) continue;
+    if (key.length > 1 && path.indexOf(key, a) !== a) continue;
     litEnd = e;
-    return n.nodes[group[g]];
+    return n.nodes[x];
   }
   return null;
 }
 
-/** Where the segment starting at `a` ends: at the next "/" or the path's end. */
-function segmentEnd(b: Uint8Array, a: number, end: number): number {
-  let j = a;
-  while (j < end && b[j] !== 0x2f) j++;
-  return j;
+/** Where the segment of `path[0, end)` starting at `a` ends: at the next "/" or the end. */
+function segmentEnd(path: string, a: number, end: number): number {
+  const j = path.indexOf('/', a);
+  return j === -1 || j > end ? end : j;
 }
 
-/** Whether `b[a, j)` holds an escape. */
-function hasPercent(b: Uint8Array, a: number, j: number): boolean {
-  for (let x = a; x < j; x++) if (b[x] === 0x25) return true;
-  return false;
+/** Whether `path[a, j)` holds an escape. */
+function hasPercent(path: string, a: number, j: number): boolean {
+  const q = path.indexOf('%', a);
+  return q !== -1 && q < j;
 }
 
 /**
- * Matches the path (bytes `b[0, end)`, text `path`) from offset `i` (a "/" or the end) below node `n`; `pct` tells
+ * Matches the path `path[0, end)` from offset `i` (a "/" or the end) below node `n`; `pct` tells
  * whether the path has escapes at all. A segment with escapes is decoded alone, so `%2F` never splits a segment
  * (MUX-42, MUX-53). A node with one way on is followed in a loop; a branch point recurses into its literal (or
  * wildcard) and falls back to the next way when it fails. A failed walk may leave values behind: whoever made the
  * branch drops them.
  */
-function walkFrom(n: RoutingNode, path: string, b: Uint8Array, i: number, end: number, pct: boolean): RoutingNode | null {
+function walkFrom(n: RoutingNode, path: string, i: number, end: number, pct: boolean): RoutingNode | null {
   for (;;) {
     if (i >= end) return n.pattern !== null ? n : null;
     const m = n.multiChild;
@@ -334,7 +307,7 @@ function walkFrom(n: RoutingNode, path: string, b: Uint8Array, i: number, end: n
       return m === null ? null : takeRest(m, path, i, end, pct);
     }
     const a = i + 1;
-    const c = b[a];
+    const c = path.charCodeAt(a);
     const k = walk.n;
     const w = n.emptyChild;
     let lit: RoutingNode | null = null;
@@ -349,19 +322,19 @@ function walkFrom(n: RoutingNode, path: string, b: Uint8Array, i: number, end: n
       litTo = a;
     } else {
       if (c === 0x2e) {
-        j = segmentEnd(b, a, end);
-        if (j === a + 1 || (j === a + 2 && b[a + 1] === 0x2e)) walk.unclean = true; // "." or "..": the mux redirects
+        j = segmentEnd(path, a, end);
+        if (j === a + 1 || (j === a + 2 && path.charCodeAt(a + 1) === 0x2e)) walk.unclean = true; // "." or "..": the mux redirects
       }
       if (pct) {
-        if (j < 0) j = segmentEnd(b, a, end);
-        if (hasPercent(b, a, j)) {
+        if (j < 0) j = segmentEnd(path, a, end);
+        if (hasPercent(path, a, j)) {
           dec = unescapeSegment(path.slice(a, j));
           lit = n.child(dec);
           litTo = j;
         }
       }
       if (dec === null && n.buckets !== null) {
-        lit = literalAt(n, b, a, end); // the most specific child first (MUX-50)
+        lit = literalAt(n, path, c, a, end); // the most specific child first (MUX-50)
         litTo = litEnd;
       }
     }
@@ -374,12 +347,12 @@ function walkFrom(n: RoutingNode, path: string, b: Uint8Array, i: number, end: n
         i = litTo;
         continue;
       }
-      const r = walkFrom(lit, path, b, litTo, end, pct);
+      const r = walkFrom(lit, path, litTo, end, pct);
       if (r !== null) return r;
       walk.n = k;
     }
     if (wild) {
-      if (j < 0) j = segmentEnd(b, a, end);
+      if (j < 0) j = segmentEnd(path, a, end);
       if (dec === null) {
         walk.starts[k] = a;
         walk.ends[k] = j;
@@ -393,7 +366,7 @@ function walkFrom(n: RoutingNode, path: string, b: Uint8Array, i: number, end: n
         i = j;
         continue;
       }
-      const r = walkFrom(w, path, b, j, end, pct);
+      const r = walkFrom(w, path, j, end, pct);
       if (r !== null) return r;
       walk.n = k;
     }

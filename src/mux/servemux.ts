@@ -16,7 +16,7 @@ import { conflicts, describeConflict, goQuote, parsePattern, type Pattern } from
 import { redirectHandler } from '../handlers/redirect';
 import type { Request } from '../request/request';
 import { RoutingIndex } from './routing-index';
-import { appendSlash, loadPath, plainRest, RoutingNode, setWalkValues, walk, walkValue, type MuxMatch } from './routing-tree';
+import { plainRest, RoutingNode, setWalkValues, walk, walkValue, type MuxMatch } from './routing-tree';
 
 export type { MuxMatch };
 import { binaryOf, textOf } from '../internal/text';
@@ -259,14 +259,13 @@ export class ServeMux implements Handler {
       // segment. Without host patterns the host cannot change the outcome: skip splitting it.
       const host = this.tree.children === null ? '' : binaryOf(stripHostPort(r.host));
       const end = p.length;
-      loadPath(p, true);
       const n = this.tree.find(host, method, p, end, false);
       if (n !== null && !walk.unclean) {
         if (!n.pattern!.last.multi) {
           this.text = false; // ASCII without escapes: the values are their own text
           return n;
         }
-        if (plainRest(walk.restAt, end)) {
+        if (plainRest(p, walk.restAt)) {
           // A multi wildcard took the rest, clean too. When it took a non-empty rest of a path without a final
           // slash, Go redirects if the path with a slash appended matches exactly (MUX-61): that takes another
           // walk, the values kept aside meanwhile.
@@ -278,8 +277,8 @@ export class ServeMux implements Handler {
               starts[i] = walk.starts[i];
               ends[i] = walk.ends[i];
             }
-            appendSlash(end);
-            const m = this.tree.find(host, method, p, end + 1, false);
+            const withSlash = p + '/';
+            const m = this.tree.find(host, method, withSlash, end + 1, false);
             if (m !== null && (!m.pattern!.last.multi || walk.rest === 0)) return this.redirectWithSlash(u);
             for (let i = 0; i < k; i++) {
               walk.starts[i] = starts[i];
