@@ -41,9 +41,11 @@ export interface Body extends AsyncIterable<Buffer> {
 export abstract class BodyReader implements Body {
   abstract read(max?: number): Promise<Buffer | null>;
   abstract close(): void;
-  async readAll(): Promise<Buffer> {
-    const parts: Buffer[] = [];
-    let n = 0;
+  readAll(): Promise<Buffer> {
+    return this.readAllFrom([], 0);
+  }
+  /** @internal readAll's reads, after `parts` (`n` bytes) already read. */
+  protected async readAllFrom(parts: Buffer[], n: number): Promise<Buffer> {
     for (;;) {
       const b = await this.read(65536);
       if (b === null) break;
@@ -131,6 +133,22 @@ export class PullBody extends BodyReader {
     const b = this.src.tryPull?.(max);
     if (b === null) this.eof = true;
     return b;
+  }
+  /** What is at hand is gathered without a promise per piece (a whole body received: one promise); then reads. */
+  override readAll(): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    let n = 0;
+    try {
+      for (;;) {
+        const b = this.readNow(65536);
+        if (b === undefined) return this.readAllFrom(parts, n);
+        if (b === null) return Promise.resolve(parts.length === 1 ? parts[0] : Buffer.concat(parts, n));
+        parts.push(b);
+        n += b.length;
+      }
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
   }
   /** @internal {@link BodySource.tryText}: the whole rest of the body as text when it is `n` bytes at hand. */
   readNowText(n: number): string | undefined {
