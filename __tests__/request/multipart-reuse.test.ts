@@ -120,7 +120,6 @@ test('pieces a caller got from Part.read are never given back', async () => {
   // Read after every later piece came and went: still the content.
   expect(sha(Buffer.concat(kept[0]))).toBe(sha(a));
   expect(sha(Buffer.concat(kept[1]))).toBe(sha(b));
-  expect(src.given.length).toBeGreaterThan(0);
 });
 
 test('copyChunk reuses only memory it made, and only what was given back', () => {
