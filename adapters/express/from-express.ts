@@ -452,6 +452,13 @@ class MiddlewareResponse extends Stream {
   /** Node's `writeHead(status[, message][, headers])`; the head is fixed here (Go's writeHeader). */
   writeHead(status: number, message?: string | Record<string, unknown> | unknown[], headers?: Record<string, unknown> | unknown[]): this {
     if (this.headersSent) throw headersSentError('write');
+    // As Node: the status is made an integer ('410' and 410.1 are 410), and one outside 100-999 throws before
+    // anything is sent (Express 4's res.status does not check; its router answers the throw with a 500).
+    const code = status | 0;
+    if (code < 100 || code > 999) {
+      throw Object.assign(new RangeError(`Invalid status code: ${String(status)}`), { code: 'ERR_HTTP_INVALID_STATUS_CODE' });
+    }
+    status = code;
     if (typeof message !== 'string') {
       headers = message;
     } else {

@@ -6,6 +6,7 @@
 
 import * as http from 'node:http';
 import express from 'express';
+import express4 from 'express4';
 import { ServeMux, chain, notFoundHandler } from '../../../src/index';
 import { fromExpress, middleware, type ConnectMiddleware } from '../../../adapters/express';
 import { newServer } from '../../../adapters/httptest';
@@ -170,6 +171,28 @@ describe('native mode: middleware of an older style, as json-server 0.17 runs it
       expect(r.body.toString()).toBe('from the mux');
     } finally {
       await ts.close();
+    }
+  });
+});
+
+describe('native mode: Express 4 apps (Express 4.22.0\'s own suite)', () => {
+  // Express 4's res.status(code) stores any value; node:http's writeHead makes it an integer and throws for one
+  // outside 100-999, which Express answers with a 500. The stand-in handed the raw value on: a hang-up.
+  test('res.status() with "410", 410.1 (410) or 1000, 99, null (a 500 from the app\'s error path), as node:http', async () => {
+    const app = express4();
+    app.get('/:code', (req, res) => {
+      const raw = req.params.code;
+      const code = raw === 'null' ? null : raw === 'str410' ? '410' : Number(raw);
+      res.status(code as number).end('sent');
+    });
+    const s = await serveNative(app);
+    try {
+      for (const [path, status] of [['/str410', 410], ['/410.1', 410], ['/1000', 500], ['/99', 500], ['/null', 500]] as const) {
+        const r = await s.send({ method: 'GET', path });
+        expect({ path, status: r.status }).toEqual({ path, status });
+      }
+    } finally {
+      await s.close();
     }
   });
 });
