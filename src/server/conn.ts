@@ -132,11 +132,17 @@ export class Conn {
       return this.socket.push(Buffer.from(SHARED.subarray(0, n)));
     }
     if (this.pos >= this.pending.length && this.queue.length === 0) {
-      let v = sharedView;
-      if (v.length !== n) v = sharedView = SHARED.subarray(0, n);
+      let v = n <= SMALL_READ ? smallViews[n] : sharedView;
+      if (v === undefined) v = smallViews[n] = SHARED.subarray(0, n);
+      else if (v.length !== n) v = sharedView = SHARED.subarray(0, n);
       this.pending = v;
       this.pos = 0;
-      this.wake();
+      readView = v;
+      try {
+        this.wake();
+      } finally {
+        readView = null;
+      }
       if (this.pending === v) {
         // Served what it could; the rest (the start of the next request, a body the handler has yet to read) is kept.
         this.pending = this.pos < v.length ? copyChunk(v.subarray(this.pos)) : EMPTY;
@@ -799,7 +805,7 @@ export class Conn {
       this.pending = this.queue.shift()!;
       this.queued -= this.pending.length;
       this.pos = 0;
-    } else if (this.pending.buffer === SHARED.buffer) {
+    } else if (this.pending === readView) {
       // Body bytes go to the handler, who may keep them: its own copy, not the shared read buffer's.
       this.pending = copyChunk(this.pending.subarray(this.pos));
       this.pos = 0;
@@ -865,6 +871,12 @@ const EMPTY = Buffer.alloc(0);
 const SHARED = Buffer.allocUnsafeSlow(64 << 10);
 // The last view of SHARED handed to Conn.onRead, reused while reads have one length (a run of like requests).
 let sharedView: Buffer = SHARED.subarray(0, 0);
+// Views of SHARED for short reads, one per length, made on first use: a read of one request (a few hundred bytes at
+// most, of lengths that vary from request to request) makes none. They never leave the conn (see Conn.onRead).
+const SMALL_READ = 512;
+// The view Conn.onRead is serving from while it runs (null otherwise): the one way a conn's input is SHARED's memory.
+let readView: Buffer | null = null;
+const smallViews: Array<Buffer | undefined> = new Array<Buffer | undefined>(SMALL_READ + 1).fill(undefined);
 
 // node:net's keys for a socket's user read buffer (its `onread` option, which only client sockets take), found
 // on a probe socket by their names; null when this Node has none.
