@@ -359,7 +359,7 @@ export class Conn {
         if (next === false) return;
         if (next !== true) {
           handedOver = true;
-          void this.continueAfter(next);
+          next.then(this.stepDone, this.stepFailed);
           return;
         }
       }
@@ -374,16 +374,27 @@ export class Conn {
     return this.afterHead(await this.readHead(), headStart, start);
   }
 
-  /** The loop after a step that had to wait: the next request, or the end of the connection. */
-  private async continueAfter(step: Promise<boolean>): Promise<void> {
-    let go = false;
-    try {
-      go = await step;
-    } catch (err) {
-      this.internalError(err);
-    }
+  // The loop after a step that had to wait: the next request, or the end of the connection. (Functions made once
+  // per connection, so that a request whose handler returns a promise makes no closures or async frame for this.)
+  private readonly stepDone = (go: boolean): void => {
     if (go) this.run(false, false);
     else this.finishConn();
+  };
+  private readonly stepFailed = (err: unknown): void => {
+    this.internalError(err);
+    this.finishConn();
+  };
+  private readonly servedThen = (keep: boolean): boolean | Promise<boolean> => this.afterServed(keep);
+  // The same for the promise of a handler: the request it answers is held here only until it settles (the conn
+  // starts nothing else meanwhile).
+  private serving: RequestState | null = null;
+  private readonly handlerDone = (): boolean | Promise<boolean> => this.handlerReturned(this.takeServing(), false, undefined);
+  private readonly handlerFailed = (err: unknown): boolean | Promise<boolean> => this.handlerReturned(this.takeServing(), true, err);
+  private readonly logLine = (m: string): void => this.server.logf(m);
+  private takeServing(): RequestState {
+    const st = this.serving!;
+    this.serving = null;
+    return st;
   }
 
   /**
@@ -410,7 +421,7 @@ export class Conn {
     this.lastMethod = req.method;
     this.setReadDeadline(srv.readTimeout > 0 ? start + srv.readTimeout : 0);
     const served = this.serveRequest(req, info);
-    return typeof served === 'boolean' ? this.afterServed(served) : served.then((keep) => this.afterServed(keep));
+    return typeof served === 'boolean' ? this.afterServed(served) : served.then(this.servedThen);
   }
 
   private afterServed(keepGoing: boolean): boolean | Promise<boolean> {
@@ -667,12 +678,10 @@ export class Conn {
     }
     // Only undefined is common; anything else goes through handlerPromise (null from `(w) => w.write('x')`).
     if (ret !== undefined) {
-      const p = handlerPromise(ret, (m) => this.server.logf(m), req);
+      const p = handlerPromise(ret, this.logLine, req);
       if (p !== null) {
-        return Promise.resolve(p).then(
-          () => this.handlerReturned(st, false, undefined),
-          (err: unknown) => this.handlerReturned(st, true, err),
-        );
+        this.serving = st;
+        return Promise.resolve(p).then(this.handlerDone, this.handlerFailed);
       }
     }
     return this.handlerReturned(st, false, undefined);
