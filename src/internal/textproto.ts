@@ -92,20 +92,8 @@ export function findHeadEnd(buf: Buffer, start: number, end: number, from: numbe
     let last = -1;
     if (nl + 1 < end && buf[nl + 1] === 0x0a) last = nl + 1;
     else if (nl + 2 < end && buf[nl + 1] === 0x0d && buf[nl + 2] === 0x0a) last = nl + 2;
-    if (n >= 0) {
-      if (n + 2 > lfs.length) n = -1;
-      else lfs[n++] = nl;
-    }
-    if (last !== -1) {
-      if (n >= 0) {
-        lfs[n++] = last;
-        lfCount = n;
-        lfBuf = buf;
-        lfStart = start;
-        lfEnd = last + 1;
-      }
-      return last + 1;
-    }
+    n = noteLF(n, nl, last, buf, start);
+    if (last !== -1) return last + 1;
     if (nl + 2 >= end) return -1; // undecided: rescan from this LF next time
     i = nl + 1;
   }
@@ -121,6 +109,24 @@ let lfStart = -1;
 let lfEnd = -1;
 // parseHead's position in lfs, or -1 when it scans.
 let lfAt = -1;
+
+/**
+ * Notes the LF at `nl` as the `n`th line end of the head at buf[start, …) (n -1: not noting, the head has more lines
+ * than lfs holds), and, when the blank line's LF is at `last` (else -1), the head as complete. Returns the next n.
+ */
+function noteLF(n: number, nl: number, last: number, buf: Buffer, start: number): number {
+  if (n < 0) return n;
+  if (n + 2 > lfs.length) return -1;
+  lfs[n++] = nl;
+  if (last !== -1) {
+    lfs[n++] = last;
+    lfCount = n;
+    lfBuf = buf;
+    lfStart = start;
+    lfEnd = last + 1;
+  }
+  return n;
+}
 
 /**
  * {@link findHeadEnd} from the head's start, on `text`: buf[start, …) already decoded (latin1, one character per
@@ -140,20 +146,8 @@ export function findHeadEndIn(text: string, buf: Buffer, start: number, end: num
     let last = -1;
     if (nl + 1 < len && text.charCodeAt(nl + 1) === 0x0a) last = nl + 1;
     else if (nl + 2 < len && text.charCodeAt(nl + 1) === 0x0d && text.charCodeAt(nl + 2) === 0x0a) last = nl + 2;
-    if (n >= 0) {
-      if (n + 2 > lfs.length) n = -1;
-      else lfs[n++] = start + nl;
-    }
-    if (last !== -1) {
-      if (n >= 0) {
-        lfs[n++] = start + last;
-        lfCount = n;
-        lfBuf = buf;
-        lfStart = start;
-        lfEnd = start + last + 1;
-      }
-      return start + last + 1;
-    }
+    n = noteLF(n, start + nl, last === -1 ? -1 : start + last, buf, start);
+    if (last !== -1) return start + last + 1;
     if (nl + 2 >= len) return -1;
     i = nl + 1;
   }
